@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+MANAGE := $(BIN)/python manage.py
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: demo test install migrate lint messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# uv (installed into the venv from PyPI) is ten times faster than pip; pip is the fallback.
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+	rm -f $(VENV)/.installed-*
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8 \
+	  && $(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock \
+	  && $(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e . \
+	  || ($(BIN)/python -m pip install -q -r requirements.lock && $(BIN)/python -m pip install -q --no-deps -e .)
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+# Sets up, loads the demo school and serves it with its task worker; Ctrl-C stops both.
+demo: migrate
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) load_demo
+	$(MANAGE) serve_demo --addr $(HOST) --port $(PORT)
+
+# Runs the whole suite. Browser tests are skipped (and say so) where Chromium is missing,
+# unless SCHOOLPOORT_REQUIRE_BROWSER=1 (as in CI).
+test: install
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+# Refresh the translation catalogues (needs GNU gettext) and compile them.
+messages: install
+	cd src/schoolpoort && ../../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete \
+	  -i 'migrations/*' && ../../$(BIN)/django-admin compilemessages
+
+
+bench: migrate
+	@echo "Benchmarks arrive with the benchmark issue; see bench/README.md."
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,116 @@
+"""Accounts: one per e-mail address (case-insensitive), and the registration codes that schools
+print on letters (stored hashed, single use, expiring)."""
+
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)  # None gives an unusable password: activation link first
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: a guardian, a staff member, or both. Roles live in ``core``."""
+
+    class Language(models.TextChoices):
+        DUTCH = "nl", _("Nederlands")
+        ENGLISH = "en", _("English")
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=Language, default=Language.DUTCH)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("site administrator"), default=False, help_text=_("May use the technical admin site.")
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Rotated by "log out on all devices": every session signed with the old value ends.
+    session_generation = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_case_insensitive")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django signs sessions with the password hash; adding the generation lets a user end
+        # every session without changing the password.
+        return salted_hmac(
+            "schoolpoort.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def end_all_sessions(self) -> None:
+        self.session_generation = uuid.uuid4()
+        self.save(update_fields=["session_generation"])
+
+
+class RegistrationCode(models.Model):
+    """A short readable code for one guardian slot of one child, printed on a letter. Only its
+    hash is stored; the code itself is shown once, when it is made."""
+
+    guardianship = models.ForeignKey(
+        "core.Guardianship", on_delete=models.CASCADE, related_name="registration_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    used_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration code")
+        verbose_name_plural = _("registration codes")
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,278 @@
+"""The access layer: who may see what. One rule everywhere.
+
+Every query that returns school data for a user is filtered by a ``visible_to(user)``
+queryset method, built from the subqueries below; views fetch single objects with
+``get_visible_or_404``. What a user may not see does not exist for them: 404, never 403.
+
+Visibility per role:
+- board admin: every school of their boards, with all its groups and pupils;
+- director and administration: their school, all its groups and pupils;
+- teacher: their school, the groups they teach this school year and the pupils in them;
+- guardian: the schools of their children, the current groups of their children (only where
+  the school lets that guardian see class pages), and their own children; archived pupils
+  (leavers) no longer count.
+Modules switched off, or closed for a period, are invisible to guardians.
+
+Later modules compose their own ``visible_to`` from these building blocks, e.g. a news post is
+visible when its audience school is in ``guardian_school_ids(user)`` and the news module is
+open there (``open_module_school_ids``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .modules import MODULES, ModuleInfo
+
+NOTHING = Q(pk__in=[])
+ADMIN_ROLES = ("administration", "director")
+
+
+def _model(name: str):
+    return apps.get_model("core", name)
+
+
+def _is_signed_in(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+# --- Building blocks: subqueries of ids, so every visible_to stays one SQL query -------------
+
+
+def board_school_ids(user) -> QuerySet:
+    return _model("School").objects.filter(board__memberships__user=user).values("pk")
+
+
+def staff_school_ids(user, roles: tuple[str, ...] | None = None) -> QuerySet:
+    memberships = _model("StaffMembership").objects.filter(user=user)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.values("school_id")
+
+
+def managed_school_ids(user) -> QuerySet:
+    """Schools whose every group and pupil the user may see: board, director, administration."""
+    School = _model("School")
+    return School.objects.filter(
+        Q(board__memberships__user=user) | Q(pk__in=staff_school_ids(user, ADMIN_ROLES))
+    ).values("pk")
+
+
+def taught_group_ids(user, today: datetime.date | None = None) -> QuerySet:
+    return (
+        _model("Group")
+        .objects.current(today)
+        .filter(teachers=user)
+        .values("pk")
+    )
+
+
+def guardian_student_ids(user) -> QuerySet:
+    return _model("Guardianship").objects.filter(user=user, student__archived_at__isnull=True).values("student_id")
+
+
+def guardian_school_ids(user) -> QuerySet:
+    return _model("Student").objects.filter(pk__in=guardian_student_ids(user)).values("school_id")
+
+
+def guardian_group_ids(user, today: datetime.date | None = None) -> QuerySet:
+    """Current groups of the user's children, where the school lets this guardian see them."""
+    Guardianship = _model("Guardianship")
+    children = Guardianship.objects.filter(
+        user=user, sees_class_pages=True, student__archived_at__isnull=True
+    ).values("student_id")
+    return (
+        _model("Enrollment")
+        .objects.filter(student_id__in=children, group__in=_model("Group").objects.current(today))
+        .values("group_id")
+    )
+
+
+# --- Q objects behind the visible_to(user) querysets ------------------------------------------
+
+
+def school_q(user) -> Q:
+    if not _is_signed_in(user):
+        return NOTHING
+    return (
+        Q(pk__in=board_school_ids(user)) | Q(pk__in=staff_school_ids(user)) | Q(pk__in=guardian_school_ids(user))
+    )
+
+
+def group_q(user) -> Q:
+    if not _is_signed_in(user):
+        return NOTHING
+    return (
+        Q(school_id__in=managed_school_ids(user))
+        | Q(pk__in=taught_group_ids(user))
+        | Q(pk__in=guardian_group_ids(user))
+    )
+
+
+def student_q(user) -> Q:
+    if not _is_signed_in(user):
+        return NOTHING
+    taught_students = _model("Enrollment").objects.filter(group_id__in=taught_group_ids(user)).values("student_id")
+    return (
+        Q(school_id__in=managed_school_ids(user))
+        | Q(pk__in=taught_students, archived_at__isnull=True)
+        | Q(pk__in=guardian_student_ids(user))
+    )
+
+
+# --- Single objects ---------------------------------------------------------------------------
+
+
+def get_visible_or_404(model_or_queryset: type[Model] | QuerySet, user, **lookup) -> Model:
+    """The one way a view fetches a single object of school data: through ``visible_to``.
+    Does-not-exist and not-yours give the same 404."""
+    queryset = (
+        model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset.objects.all()
+    )
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- Modules: switched on, closed for a period ------------------------------------------------
+
+
+def open_module_school_ids(module: str, today: datetime.date | None = None) -> QuerySet:
+    """Schools where ``module`` is switched on and not closed today: what guardians may see."""
+    today = today or _today()
+    closed = _model("ModuleClosure").objects.filter(module=module, starts_on__lte=today, ends_on__gte=today)
+    return (
+        _model("ModuleSwitch")
+        .objects.filter(module=module, enabled=True)
+        .exclude(school_id__in=closed.values("school_id"))
+        .values("school_id")
+    )
+
+
+@dataclass
+class ModuleState:
+    info: ModuleInfo
+    enabled: bool
+    closure: object | None = None  # the ModuleClosure in force today, if any
+
+    @property
+    def is_open(self) -> bool:
+        return self.enabled and self.closure is None
+
+
+@dataclass
+class SchoolModules:
+    """The modules of one school as a given user meets them."""
+
+    school: object
+    states: list[ModuleState] = field(default_factory=list)
+    as_staff: bool = False
+
+    @property
+    def usable(self) -> list[ModuleState]:
+        """Modules the user can open: staff see switched-on ones (closed or not), guardians open ones."""
+        if self.as_staff:
+            return [s for s in self.states if s.enabled]
+        return [s for s in self.states if s.is_open]
+
+    @property
+    def closed_notices(self) -> list[ModuleState]:
+        return [s for s in self.states if s.enabled and s.closure is not None]
+
+
+def modules_for_schools(user, schools, today: datetime.date | None = None) -> list[SchoolModules]:
+    """Module states for several schools in two queries (switches, closures)."""
+    today = today or _today()
+    schools = list(schools)
+    school_ids = [s.pk for s in schools]
+    enabled = set(
+        _model("ModuleSwitch")
+        .objects.filter(school_id__in=school_ids, enabled=True)
+        .values_list("school_id", "module")
+    )
+    closures = {
+        (c.school_id, c.module): c
+        for c in _model("ModuleClosure").objects.filter(
+            school_id__in=school_ids, starts_on__lte=today, ends_on__gte=today
+        )
+    }
+    roles = roles_of(user)
+    result = []
+    for school in schools:
+        states = [
+            ModuleState(info, (school.pk, code) in enabled, closures.get((school.pk, code)))
+            for code, info in MODULES.items()
+        ]
+        result.append(SchoolModules(school, states, as_staff=roles.is_staff_at(school)))
+    return result
+
+
+def require_module(user, school, module: str, today: datetime.date | None = None) -> None:
+    """404 unless ``module`` is usable for ``user`` at ``school``."""
+    (state,) = [s for s in modules_for_schools(user, [school], today)[0].usable if s.info.code == module] or [None]
+    if state is None:
+        raise Http404
+
+
+# --- Roles, for deciding what a page offers (never a substitute for visible_to) -----------------
+
+
+@dataclass(frozen=True)
+class Roles:
+    board_ids: frozenset[int] = frozenset()
+    board_school_ids: frozenset[int] = frozenset()
+    school_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    is_guardian: bool = False
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.board_ids or self.school_roles)
+
+    def is_staff_at(self, school) -> bool:
+        return school.pk in self.board_school_ids or school.pk in self.school_roles
+
+    def has_role(self, school, *roles: str) -> bool:
+        return bool(self.school_roles.get(school.pk, frozenset()) & set(roles))
+
+    def manages(self, school) -> bool:
+        """Director or board admin: switches modules, sees the whole school."""
+        return school.pk in self.board_school_ids or self.has_role(school, "director")
+
+    def administers(self, school) -> bool:
+        """Administration, director or board admin: guardians, registration, imports."""
+        return school.pk in self.board_school_ids or self.has_role(school, "director", "administration")
+
+
+def roles_of(user) -> Roles:
+    """The user's roles, read once per user object (three small queries) and cached on it."""
+    if not _is_signed_in(user):
+        return Roles()
+    cached = getattr(user, "_schoolpoort_roles", None)
+    if cached is not None:
+        return cached
+    board_rows = list(
+        _model("BoardMembership").objects.filter(user=user).values_list("board_id", "board__schools__pk")
+    )
+    school_roles: dict[int, set[str]] = {}
+    for school_id, role in _model("StaffMembership").objects.filter(user=user).values_list("school_id", "role"):
+        school_roles.setdefault(school_id, set()).add(role)
+    is_guardian = _model("Guardianship").objects.filter(user=user, student__archived_at__isnull=True).exists()
+    roles = Roles(
+        board_ids=frozenset(board for board, _ in board_rows),
+        board_school_ids=frozenset(school for _, school in board_rows if school is not None),
+        school_roles={k: frozenset(v) for k, v in school_roles.items()},
+        is_guardian=is_guardian,
+    )
+    user._schoolpoort_roles = roles
+    return roles

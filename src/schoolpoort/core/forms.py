@@ -1,0 +1,32 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ModuleClosure
+from .modules import MODULES
+
+
+class ModuleSwitchesForm(forms.Form):
+    """One checkbox per module."""
+
+    def __init__(self, *args, enabled: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, info in MODULES.items():
+            self.fields[code] = forms.BooleanField(
+                label=info.label, help_text=info.description, required=False, initial=code in enabled
+            )
+
+
+class ModuleClosureForm(forms.ModelForm):
+    class Meta:
+        model = ModuleClosure
+        fields = ["module", "starts_on", "ends_on", "message"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The end date must not be before the start date."))
+        return data

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("schoolpoort.web.urls")),
+    path("", include("schoolpoort.accounts.urls")),
+    path("school/", include("schoolpoort.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("beheer/django/", admin.site.urls),
+]
+
+admin.site.site_header = "Schoolpoort"
+admin.site.site_title = "Schoolpoort"
+
