@@ -20,3 +20,36 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- Browser tests: Debian's Chromium through Playwright ----------------------------------------
+
+CHROMIUM = os.environ.get("SCHOOLPOORT_CHROMIUM", "/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("SCHOOLPOORT_REQUIRE_BROWSER") == "1"
+
+
+def chromium_available() -> bool:
+    return os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if "tests/e2e/" in item.nodeid.replace(os.sep, "/")]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if browser_items and not chromium_available():
+        if REQUIRE_BROWSER:
+            raise pytest.UsageError(f"Browser tests are required but Chromium is missing at {CHROMIUM}.")
+        skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+        for item in browser_items:
+            item.add_marker(skip)
+        config._schoolpoort_browser_skipped = len(browser_items)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = getattr(config, "_schoolpoort_browser_skipped", 0)
+    if skipped:
+        terminalreporter.write_line(
+            f"NOTE: {skipped} browser tests were skipped: Chromium is missing at {CHROMIUM}. "
+            "Install it with `apt-get install chromium` to run them.",
+            yellow=True,
+        )
