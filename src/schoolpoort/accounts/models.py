@@ -111,6 +111,9 @@ class RegistrationCode(models.Model):
         verbose_name = _("registration code")
         verbose_name_plural = _("registration codes")
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()

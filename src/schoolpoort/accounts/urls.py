@@ -1,13 +1,27 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import account_views, staff_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("inloggen/", views.LoginView.as_view(), name="login"),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
-    path("mijn-account/", views.account, name="account"),
+    path("uitloggen/", views.LogoutView.as_view(), name="logout"),
     path("registreren/", views.register, name="register"),
+    path("activeren/<str:token>/", views.activate, name="activate"),
+    path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("wachtwoord-vergeten/verstuurd/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "wachtwoord-vergeten/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "wachtwoord-vergeten/klaar/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("mijn-account/", account_views.account, name="account"),
+    path("mijn-account/e-mail/<str:token>/", account_views.confirm_email, name="confirm_email"),
+    path("school/<int:school_id>/ouders/", staff_views.guardians, name="guardians"),
 ]
