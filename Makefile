@@ -42,7 +42,7 @@ lint: install
 
 # Refresh the translation catalogues (needs GNU gettext) and compile them.
 messages: install
-	cd src/schoolpoort && ../../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete \
+	cd src/schoolpoort && ../../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete --no-location \
 	  -i 'migrations/*' && ../../$(BIN)/django-admin compilemessages
 
 

@@ -147,6 +147,8 @@ else:
     # Rate limits in a memory cache count per process; fine for one server, Redis beyond.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_VIEW = "schoolpoort.accounts.views.ratelimited"
+# Messages stay on the server: a one-time registration code must not sit in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Background work: Django's Tasks API (django-tasks backport), database queue by default ---
 TASKS = {
@@ -209,7 +211,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "schoolpoort.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "schoolpoort.accounts.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
+# Behind proxies, the client address comes from X-Forwarded-For (accounts.backends.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "schoolpoort.accounts.backends.client_ip"
+RATELIMIT_IP_META_KEY = "schoolpoort.accounts.backends.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Registration codes printed on letters: rate limits per IP and per e-mail address.
