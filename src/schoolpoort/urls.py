@@ -5,7 +5,6 @@ urlpatterns = [
     path("", include("schoolpoort.web.urls")),
     path("", include("schoolpoort.accounts.urls")),
     path("school/", include("schoolpoort.core.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/django/", admin.site.urls),
 ]
 

@@ -1,6 +1,7 @@
 import re
 
 from django.urls import reverse
+
 from tests.factories import PASSWORD
 
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')

@@ -1,7 +1,7 @@
 import pytest
-from tests.factories import GroupFactory, GuardianshipFactory, SchoolFactory, UserFactory, enrolled_student
 
 from schoolpoort.core.models import Guardianship
+from tests.factories import GroupFactory, GuardianshipFactory, SchoolFactory, UserFactory, enrolled_student
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
-from tests.accounts.accounts_helpers import link_in, log_in
-from tests.factories import PASSWORD, UserFactory
 
 from schoolpoort.accounts.models import User
+from tests.accounts.accounts_helpers import link_in, log_in
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,14 +110,14 @@ def test_changing_the_email_address_needs_a_click_in_the_new_mailbox(signed_in, 
 def test_changing_the_email_needs_the_current_password(signed_in, parent):
     response = change_email(signed_in, "new@example.org", password="wrong")
     assert response.status_code == 400
-    assert "Your current password is not correct." in response.content.decode()
+    assert "Je huidige wachtwoord klopt niet." in response.content.decode()
     assert not mail.outbox
 
 
 def test_an_address_in_use_is_refused_in_any_capitals(signed_in, parent):
     UserFactory(email="taken@example.org")
     response = change_email(signed_in, "TAKEN@example.org")
-    assert "already in use" in response.content.decode()
+    assert "Dit e-mailadres hoort al bij een ander account." in response.content.decode()
     assert not mail.outbox
 
 
@@ -138,6 +138,6 @@ def test_log_out_on_all_devices_ends_other_sessions_but_keeps_this_one(client, p
     assert laptop.get(ACCOUNT).status_code == 200
 
     response = phone.post(ACCOUNT, {"action": "sessions"}, follow=True)
-    assert "You have been logged out on all other devices." in response.content.decode()
+    assert "Je bent uitgelogd op al je andere apparaten." in response.content.decode()
     assert phone.get(ACCOUNT).status_code == 200
     assert laptop.get(ACCOUNT)["Location"].startswith(reverse("accounts:login"))

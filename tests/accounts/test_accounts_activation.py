@@ -6,11 +6,11 @@ import types
 import pytest
 from django.core import mail, signing
 from django.urls import reverse
-from tests.accounts.accounts_helpers import link_in, log_in
-from tests.factories import PASSWORD, GuardianshipFactory, UserFactory
 
 from schoolpoort.accounts.activation import invite_guardian, make_activation_token
 from schoolpoort.accounts.models import User
+from tests.accounts.accounts_helpers import link_in, log_in
+from tests.factories import PASSWORD, GuardianshipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_the_link_sets_a_password_logs_in_and_works_only_once(client, slot_with_
 
     again = client.__class__().get(link)
     assert again.status_code == 400
-    assert "not valid, or it has already been used" in again.content.decode()
+    assert "Deze activatielink is niet geldig, of hij is al gebruikt." in again.content.decode()
     assert log_in(client.__class__(), "PIET@example.org", NEW_PASSWORD).status_code == 302
 
 
@@ -64,7 +64,8 @@ def test_an_expired_link_says_so(client, slot_with_email, settings, monkeypatch)
     response = client.get(link)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "expired" in html and "Ask the school's administration to send you a new link." in html
+    assert "Deze activatielink is verlopen" in html
+    assert "Vraag de administratie van school om je een nieuwe link te sturen." in html
     user.refresh_from_db()
     assert not user.has_usable_password()
 
@@ -74,7 +75,7 @@ def test_a_link_with_zero_days_has_expired(client, slot_with_email, settings):
     user = invite_guardian(slot_with_email)
     time.sleep(0.01)
     response = client.get(reverse("accounts:activate", args=[make_activation_token(user)]))
-    assert response.status_code == 400 and "expired" in response.content.decode()
+    assert response.status_code == 400 and "Deze activatielink is verlopen" in response.content.decode()
 
 
 def test_a_tampered_link_does_not_work(client, slot_with_email):

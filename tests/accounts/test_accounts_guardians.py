@@ -3,12 +3,12 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
-from tests.factories import GuardianshipFactory, StaffMembershipFactory, UserFactory, enrolled_student
-from tests.world import build_world
 
 from schoolpoort.accounts.models import RegistrationCode
 from schoolpoort.accounts.registration import find_usable_code, issue_registration_code
 from schoolpoort.core.models import AuditEntry, StaffMembership
+from tests.factories import GuardianshipFactory, StaffMembershipFactory, UserFactory, enrolled_student
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -72,9 +72,9 @@ def test_it_lists_every_slot_with_its_status(client, world):
         student=world.classmate_of_other_group, user=UserFactory(password=None), first_name="Ilse"
     )
     html = as_user(client, world.users["administration"]).get(url(world.school)).content.decode()
-    assert html.count("Registered") >= 3  # the two guardians of Noor and Lotte's guardian
-    assert "Not registered; e-mail known" in html and "Not registered; no e-mail" in html
-    assert "Invited, account not activated yet" in html and invited.user.email in html
+    assert html.count("Geregistreerd") >= 3  # the two guardians of Noor and Lotte's guardian
+    assert "Niet geregistreerd; e-mailadres bekend" in html and "Niet geregistreerd; geen e-mailadres" in html
+    assert "Uitgenodigd, account nog niet geactiveerd" in html and invited.user.email in html
     assert "Groep 3" in html and "Groep 6" in html
     assert "Adam" not in html  # a pupil of another school
 
@@ -97,7 +97,7 @@ def test_it_pages_by_fifty(client, world):
     admin = as_user(client, world.users["administration"])
     first = admin.get(url(world.school)).content.decode()
     second = admin.get(url(world.school, pagina=2)).content.decode()
-    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert "Pagina 1 van 2" in first and "Pagina 2 van 2" in second
     assert first.count("<tr>") + second.count("<tr>") > 53
 
 
@@ -154,7 +154,7 @@ def test_making_a_new_registration_code_shows_it_once_and_replaces_the_old(clien
     admin = as_user(client, world.users["director"])
     response = admin.post(url(world.school), {"action": "code", "guardianship": slot.pk}, follow=True)
     html = response.content.decode()
-    assert "Older codes for this guardian no longer work." in html
+    assert "Oudere codes voor deze ouder of verzorger werken niet meer." in html
     new = RegistrationCode.objects.filter(guardianship=slot).latest("pk")
     plain = next(
         word for word in html.split() if len(word) == 9 and word[4] == "-" and find_usable_code(word) == new
@@ -180,5 +180,5 @@ def test_a_registered_guardian_gets_no_new_code(client, world):
     slot = world.child.guardianships.first()
     admin = as_user(client, world.users["administration"])
     response = admin.post(url(world.school), {"action": "code", "guardianship": slot.pk}, follow=True)
-    assert "has already registered" in response.content.decode()
+    assert "is al geregistreerd." in response.content.decode()
     assert not RegistrationCode.objects.exists()

@@ -2,12 +2,13 @@
 
 import pytest
 from django.urls import reverse
+
 from tests.accounts.accounts_helpers import log_in, normalized
 from tests.factories import PASSWORD, StaffMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LOCKED_TEXT = "Too many failed attempts. Try again in 15 minutes, or reset your password."
+LOCKED_TEXT = "Het is te vaak mislukt. Probeer het over 15 minuten opnieuw, of stel een nieuw wachtwoord in."
 
 
 def test_it_logs_in_by_email_in_other_capitals(client, parent):
@@ -29,7 +30,7 @@ def test_wrong_password_and_unknown_email_give_the_same_answer(client, parent):
     wrong_password = log_in(client, parent.email, "not-the-password")
     unknown_email = log_in(client, "nobody@example.org", "not-the-password")
     assert wrong_password.status_code == unknown_email.status_code == 200
-    assert "The e-mail address or password is not correct." in wrong_password.content.decode()
+    assert "Het e-mailadres of wachtwoord klopt niet." in wrong_password.content.decode()
     assert normalized(wrong_password, parent.email) == normalized(unknown_email, "nobody@example.org")
 
 

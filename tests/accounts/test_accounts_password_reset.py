@@ -4,6 +4,7 @@ account."""
 import pytest
 from django.core import mail
 from django.urls import reverse
+
 from tests.accounts.accounts_helpers import link_in, log_in, normalized
 from tests.factories import PASSWORD
 
@@ -32,7 +33,7 @@ def test_the_reset_link_from_the_mail_sets_a_new_password(client, parent, settin
     assert log_in(fresh, parent.email, PASSWORD).status_code == 200
     assert log_in(fresh, parent.email, NEW_PASSWORD).status_code == 302
     # The link works once.
-    assert "This link does not work" in client.get(link, follow=True).content.decode()
+    assert "Deze link werkt niet" in client.get(link, follow=True).content.decode()
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, parent):

@@ -7,7 +7,6 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from tests.factories import GuardianshipFactory, enrolled_student
 
 from schoolpoort.accounts.models import RegistrationCode, User
 from schoolpoort.accounts.registration import (
@@ -20,11 +19,12 @@ from schoolpoort.accounts.registration import (
     redeem_code,
 )
 from schoolpoort.core.models import Guardianship
+from tests.factories import GuardianshipFactory, enrolled_student
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Regenboog-ouder-2026"
-INVALID = "This code does not work."
+INVALID = "Deze code werkt niet."
 REGISTER = reverse("accounts:register")
 
 
@@ -92,7 +92,7 @@ def test_a_visitor_registers_links_the_child_and_is_logged_in(client, free_slot)
     code, plain = issue_registration_code(free_slot)
     response = client.post(REGISTER, signup(plain.lower()), follow=True)
     assert response.redirect_chain == [(reverse("web:home"), 302)]
-    assert "Noor Jansen is now linked to your account." in response.content.decode()
+    assert "Noor Jansen is nu gekoppeld aan je account." in response.content.decode()
     user = User.objects.get()
     assert (user.email, user.first_name, user.last_name) == ("anna.jansen@example.org", "Anna", "Jansen")
     assert user.check_password(NEW_PASSWORD)
@@ -149,7 +149,7 @@ def test_a_failed_registration_keeps_what_was_typed_except_the_passwords(client,
     response = client.post(REGISTER, signup(plain, password2="something-else-entirely"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The two passwords are not the same." in html
+    assert "De twee wachtwoorden zijn niet hetzelfde." in html
     assert f'value="{plain}"' in html and 'value="Anna"' in html and 'value="Anna.Jansen@Example.org"' in html
     assert NEW_PASSWORD not in html
     assert not User.objects.exists()
@@ -158,7 +158,7 @@ def test_a_failed_registration_keeps_what_was_typed_except_the_passwords(client,
 def test_django_password_rules_apply(client, free_slot):
     _code, plain = issue_registration_code(free_slot)
     response = client.post(REGISTER, signup(plain, password1="12345", password2="12345"))
-    assert "This password is too short." in response.content.decode()
+    assert "Dit wachtwoord is te kort. Het moet minstens 10 tekens bevatten." in response.content.decode()
     assert not User.objects.exists()
 
 
@@ -166,7 +166,7 @@ def test_an_address_with_an_account_is_told_to_log_in_first(client, free_slot, p
     _code, plain = issue_registration_code(free_slot)
     response = client.post(REGISTER, signup(plain, email=parent.email.upper()))
     html = response.content.decode()
-    assert "There is already an account for this e-mail address. Log in first" in html
+    assert "Er is al een account met dit e-mailadres. Log eerst in." in html
     assert User.objects.count() == 1
     free_slot.refresh_from_db()
     assert free_slot.user is None
@@ -180,7 +180,7 @@ def test_log_in_first_comes_back_with_the_code(client, free_slot, parent):
 
 def test_only_a_valid_code_reveals_that_an_address_has_an_account(client, free_slot, parent):
     response = client.post(REGISTER, signup("AAAA-AAAA", email=parent.email))
-    assert "already an account" not in response.content.decode()
+    assert "Er is al een account" not in response.content.decode()
 
 
 # --- The page: a parent who is logged in -------------------------------------------------------
@@ -195,7 +195,7 @@ def test_a_logged_in_parent_adds_a_second_child_to_the_same_account(client, pare
     page = client.get(REGISTER).content.decode()
     assert 'name="email"' not in page and 'name="code"' in page
     response = client.post(REGISTER, {"code": plain}, follow=True)
-    assert "Sara Jansen is now linked to your account." in response.content.decode()
+    assert "Sara Jansen is nu gekoppeld aan je account." in response.content.decode()
     assert set(parent.guardianships.values_list("student__first_name", flat=True)) == {"Noor", "Sara"}
     assert User.objects.count() == 1
 
@@ -216,7 +216,7 @@ def test_registration_is_rate_limited_per_ip_address(client, free_slot, settings
     response = client.post(REGISTER, signup("AAAA-AAAA", email="a3@example.org", first_name="Fatima"))
     html = response.content.decode()
     assert response.status_code == 429
-    assert "Too many attempts in a short time." in html
+    assert "Te vaak geprobeerd in korte tijd." in html
     assert 'value="Fatima"' in html and 'value="a3@example.org"' in html and 'value="AAAA-AAAA"' in html
     assert NEW_PASSWORD not in html
     # A GET is not counted, and another address is not limited.

@@ -5,6 +5,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -33,7 +34,9 @@ def account(request):
 
     if action == "profile" and profile_form.is_valid():
         profile_form.save()
-        messages.success(request, _("Your details have been saved."))
+        # The message is shown on the next page, which is already in the newly chosen language.
+        with translation.override(profile_form.instance.language):
+            messages.success(request, _("Your details have been saved."))
         # The middleware reads the account's language on the next request: it applies at once.
         return remember_language(redirect("accounts:account"), profile_form.instance.language)
     if action == "password" and password_form.is_valid():

@@ -1,21 +1,33 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from schoolpoort.core.access import roles_of
 
 
-class UserLanguageMiddleware:
-    """A signed-in user reads the site in the language of their account."""
+class LanguageMiddleware:
+    """Dutch unless the user chose otherwise: the account's language when signed in, else the
+    language cookie set by the switch in the header. The browser's Accept-Language is ignored on
+    purpose: many Dutch parents have a phone set to English and expect their school in Dutch."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
-        return self.get_response(request)
+        supported = {code for code, _name in settings.LANGUAGES}
+        if user is not None and user.is_authenticated and user.language in supported:
+            language = user.language
+        else:
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            if language not in supported:
+                language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response
 
 
 class StaffIdleTimeoutMiddleware:

@@ -185,6 +185,9 @@ class Enrollment(models.Model):
         verbose_name_plural = _("enrollments")
         constraints = [models.UniqueConstraint(fields=["student", "group"], name="enrollment_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.student} – {self.group}"
+
 
 class Guardianship(models.Model):
     """A guardian slot of a pupil. It exists before the guardian registers (``user`` is empty
@@ -286,6 +289,9 @@ class BoardMembership(models.Model):
         verbose_name_plural = _("board admins")
         constraints = [models.UniqueConstraint(fields=["user", "board"], name="board_membership_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.user} – {self.board}"
+
 
 class ModuleSwitch(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="module_switches")
@@ -296,6 +302,9 @@ class ModuleSwitch(models.Model):
         verbose_name = _("module switch")
         verbose_name_plural = _("module switches")
         constraints = [models.UniqueConstraint(fields=["school", "module"], name="module_switch_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.school} – {self.get_module_display()}: {'on' if self.enabled else 'off'}"
 
 
 class ModuleClosure(models.Model):
@@ -335,6 +344,9 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
 
     @classmethod
     def record(cls, actor, action: str, obj=None, school=None, **detail) -> "AuditEntry":

@@ -24,7 +24,7 @@ class Module(models.TextChoices):
 class ModuleInfo:
     module: Module
     description: str
-    icon: str
+    icon: str  # id of an SVG symbol in web/_icons.html
     url_name: str | None = None  # None until the module's pages are built
 
     @property
@@ -39,15 +39,15 @@ class ModuleInfo:
 MODULES: dict[str, ModuleInfo] = {
     info.code: info
     for info in [
-        ModuleInfo(Module.NEWS, _("News and urgent messages from school and class."), "📰"),
-        ModuleInfo(Module.CALENDAR, _("School calendar, also in your own agenda."), "📅"),
-        ModuleInfo(Module.CONFERENCES, _("Book a time for a conversation with the teacher."), "🗓️"),
-        ModuleInfo(Module.ALBUMS, _("Photos of the school and the class."), "📷"),
-        ModuleInfo(Module.DOCUMENTS, _("The school guide, letters and protocols."), "📁"),
-        ModuleInfo(Module.SIGNUPS, _("Volunteer sign-ups and polls."), "✋"),
-        ModuleInfo(Module.ABSENCES, _("Report your child sick or absent."), "🤒"),
-        ModuleInfo(Module.MESSAGES, _("Messages between parents and school."), "✉️"),
-        ModuleInfo(Module.CLASSLIST, _("Class lists with what families chose to share."), "👥"),
-        ModuleInfo(Module.RECORDS, _("Your child's details, reports and test results."), "📊"),
+        ModuleInfo(Module.NEWS, _("News and urgent messages from school and class."), "icon-news"),
+        ModuleInfo(Module.CALENDAR, _("School calendar, also in your own agenda."), "icon-calendar"),
+        ModuleInfo(Module.CONFERENCES, _("Book a time for a conversation with the teacher."), "icon-conferences"),
+        ModuleInfo(Module.ALBUMS, _("Photos of the school and the class."), "icon-albums"),
+        ModuleInfo(Module.DOCUMENTS, _("The school guide, letters and protocols."), "icon-documents"),
+        ModuleInfo(Module.SIGNUPS, _("Volunteer sign-ups and polls."), "icon-signups"),
+        ModuleInfo(Module.ABSENCES, _("Report your child sick or absent."), "icon-absences"),
+        ModuleInfo(Module.MESSAGES, _("Messages between parents and school."), "icon-messages"),
+        ModuleInfo(Module.CLASSLIST, _("Class lists with what families chose to share."), "icon-classlist"),
+        ModuleInfo(Module.RECORDS, _("Your child's details, reports and test results."), "icon-records"),
     ]
 }

@@ -7,4 +7,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("offline/", views.offline, name="offline"),
+    path("taal/", views.switch_language, name="set_language"),
 ]

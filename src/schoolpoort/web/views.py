@@ -1,6 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from schoolpoort.accounts.session import remember_language
 from schoolpoort.core.overview import home_overview
 
 
@@ -11,3 +15,19 @@ def home(request):
 
 def offline(request):
     return render(request, "web/offline.html")
+
+
+@require_POST
+def switch_language(request):
+    """The language switch in the header: kept in a cookie, and in the account when signed in."""
+    language = request.POST.get("language")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated and request.user.language != language:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        remember_language(response, language)
+    return response
