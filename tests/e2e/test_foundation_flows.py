@@ -64,6 +64,7 @@ def test_the_director_switches_a_module_off_and_parents_no_longer_see_it(demo, b
 
 def test_login_works_with_the_keyboard_alone(demo, phone, live_server):
     phone.goto(f"{live_server.url}/inloggen/")
+    expect(phone.locator("input[name=username]")).to_be_focused()
     phone.keyboard.type("Jansen@Ouders.example")  # the e-mail field has focus; capitals do not matter
     phone.keyboard.press("Tab")
     phone.keyboard.type(PASSWORD)

@@ -93,7 +93,7 @@ def redeem_code(code: RegistrationCode, user: User) -> Guardianship:
     slot and the code stay free for the other guardian and the user's own guardianship is
     returned. Raises ``CodeNotUsable`` when the code can no longer be used."""
     code = RegistrationCode.objects.select_for_update().get(pk=code.pk)
-    slot = Guardianship.objects.select_for_update().select_related("student").get(pk=code.guardianship_id)
+    slot = Guardianship.objects.select_for_update(of=("self",)).select_related("student").get(pk=code.guardianship_id)
     if not code.is_usable or slot.user_id is not None or slot.student.archived_at is not None:
         raise CodeNotUsable
     existing = Guardianship.objects.filter(student_id=slot.student_id, user=user).first()
