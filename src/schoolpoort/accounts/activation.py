@@ -92,7 +92,9 @@ def invite_guardian(guardianship: Guardianship) -> User:
     already has a password gets a short notice when the child is newly linked to it."""
     with transaction.atomic():
         slot = (
-            Guardianship.objects.select_for_update(of=("self",)).select_related("student", "user").get(pk=guardianship.pk)
+            Guardianship.objects.select_for_update(of=("self",))
+            .select_related("student", "user")
+            .get(pk=guardianship.pk)
         )
         linked_now = False
         if slot.user is not None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from schoolpoort.core.access import get_visible_or_404, roles_of
+from schoolpoort.core.access import administered_school_or_404
 from schoolpoort.core.models import AuditEntry, Group, Guardianship, School
 
 from .activation import invite_guardian
@@ -28,14 +28,6 @@ from .guardians import (
 from .registration import issue_registration_code
 
 PER_PAGE = 50
-
-
-def administered_school_or_404(user, school_id: int) -> School:
-    """A school whose guardians the user administers; for anyone else the page does not exist."""
-    school = get_visible_or_404(School, user, pk=school_id)
-    if not roles_of(user).administers(school):
-        raise Http404
-    return school
 
 
 @dataclass

@@ -145,6 +145,23 @@ def get_visible_or_404(model_or_queryset: type[Model] | QuerySet, user, **lookup
         raise Http404 from None
 
 
+def managed_school_or_404(user, school_id):
+    """A school the user manages (director or board admin); for anyone else it does not exist."""
+    school = get_visible_or_404(_model("School"), user, pk=school_id)
+    if not roles_of(user).manages(school):
+        raise Http404
+    return school
+
+
+def administered_school_or_404(user, school_id):
+    """A school whose pupils and guardians the user administers (administration, director,
+    board admin); for anyone else it does not exist."""
+    school = get_visible_or_404(_model("School"), user, pk=school_id)
+    if not roles_of(user).administers(school):
+        raise Http404
+    return school
+
+
 # --- Modules: switched on, closed for a period ------------------------------------------------
 
 

@@ -5,18 +5,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .access import get_visible_or_404, roles_of
+from .access import managed_school_or_404
 from .actions import add_module_closure, set_module_switches
 from .forms import ModuleClosureForm, ModuleSwitchesForm
-from .models import ModuleClosure, ModuleSwitch, School
-
-
-def managed_school_or_404(user, school_id: int) -> School:
-    """A school the user manages (director or board admin); any other answer is 404."""
-    school = get_visible_or_404(School, user, pk=school_id)
-    if not roles_of(user).manages(school):
-        raise Http404
-    return school
+from .models import ModuleClosure, ModuleSwitch
 
 
 @login_required
