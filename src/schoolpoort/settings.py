@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "axes",
     "schoolpoort.core",
     "schoolpoort.accounts",
+    "schoolpoort.notify",
+    "schoolpoort.news",
     "schoolpoort.web",
 ]
 
@@ -111,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "schoolpoort.web.context_processors.site",
+                "schoolpoort.notify.context_processors.notifications",
             ],
         },
     },

@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("schoolpoort.web.urls")),
     path("", include("schoolpoort.accounts.urls")),
     path("school/", include("schoolpoort.core.urls")),
+    path("meldingen/", include("schoolpoort.notify.urls")),
+    path("nieuws/", include("schoolpoort.news.urls")),
     path("beheer/django/", admin.site.urls),
 ]
 
