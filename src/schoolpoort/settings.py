@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "schoolpoort.accounts",
     "schoolpoort.notify",
     "schoolpoort.news",
+    "schoolpoort.calendar",
     "schoolpoort.web",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("school/", include("schoolpoort.core.urls")),
     path("meldingen/", include("schoolpoort.notify.urls")),
     path("nieuws/", include("schoolpoort.news.urls")),
+    path("kalender/", include("schoolpoort.calendar.urls")),
     path("beheer/django/", admin.site.urls),
 ]
 

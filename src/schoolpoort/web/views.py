@@ -7,10 +7,13 @@ from django.views.decorators.http import require_POST
 from schoolpoort.accounts.session import remember_language
 from schoolpoort.core.overview import home_overview
 
+from .blocks import home_blocks
+
 
 @login_required
 def home(request):
-    return render(request, "web/home.html", {"overview": home_overview(request.user)})
+    overview = home_overview(request.user)
+    return render(request, "web/home.html", {"overview": overview, "blocks": home_blocks(request, overview)})
 
 
 def offline(request):
