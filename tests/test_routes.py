@@ -13,7 +13,7 @@ ROLES = ["anonymous", "guardian", "teacher", "administration", "director", "boar
 PUBLIC = {
     "accounts:login", "accounts:register", "accounts:activate", "accounts:password_reset",
     "accounts:password_reset_done", "accounts:password_reset_confirm", "accounts:password_reset_complete",
-    "accounts:confirm_email", "web:set_language", "web:offline", "accounts:logout",
+    "accounts:confirm_email", "web:set_language", "web:offline", "web:service_worker", "web:manifest", "accounts:logout",
 }
 # Routes for any signed-in user, showing only their own data.
 SIGNED_IN = {"web:home", "accounts:account"}

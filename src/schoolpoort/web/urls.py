@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pwa, views
 
 app_name = "web"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("offline/", views.offline, name="offline"),
     path("taal/", views.switch_language, name="set_language"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
 ]
