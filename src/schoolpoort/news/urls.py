@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "news"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.feed, name="feed"),
+    path("nieuw/", views.create, name="create"),
+    path("<int:post_id>/", views.detail, name="detail"),
+    path("<int:post_id>/bewerken/", views.edit, name="edit"),
+    path("<int:post_id>/verwijderen/", views.delete, name="delete"),
+    path("<int:post_id>/gelezen/", views.stats, name="stats"),
+    path("<int:post_id>/bijlagen/<int:attachment_id>/", views.attachment, name="attachment"),
+]

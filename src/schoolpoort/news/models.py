@@ -1,0 +1,175 @@
+"""News (nieuws): posts to the whole board, one school or some groups of one school, with images
+and attachments, and who has read them. Who may see a post lives in ``access.py`` and is reached
+through ``Post.objects.visible_to(user)``; who receives it in ``audience.py``."""
+
+from __future__ import annotations
+
+import html
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+from .rendering import render_markdown
+
+
+class PostQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(access.post_q(user))
+
+    def published(self, now=None):
+        return self.filter(publish_at__lte=now or timezone.now())
+
+    def feed_order(self):
+        return self.order_by("-pinned", "-publish_at", "-pk")
+
+
+class Post(models.Model):
+    class Audience(models.TextChoices):
+        BOARD = "board", _("the whole board")
+        SCHOOL = "school", _("the school")
+        GROUPS = "groups", _("groups")
+
+    # The board is always set (the school's board for school and group posts), so that a board
+    # admin's posts are one filter; the school is set for school and group posts.
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience)
+    board = models.ForeignKey("core.Board", on_delete=models.CASCADE, related_name="news_posts")
+    school = models.ForeignKey(
+        "core.School", on_delete=models.CASCADE, null=True, blank=True, related_name="news_posts"
+    )
+    groups = models.ManyToManyField("core.Group", blank=True, related_name="news_posts", verbose_name=_("groups"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="news_posts"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)  # Markdown, as typed
+    body_html = models.TextField(editable=False, blank=True)  # rendered and sanitised on save
+    publish_at = models.DateTimeField(_("publish at"), default=timezone.now)
+    pinned = models.BooleanField(_("pinned"), default=False, help_text=_("Stays at the top of the news."))
+    urgent = models.BooleanField(
+        _("urgent message"), default=False, help_text=_("Highlighted, and sent at once even at quiet hours.")
+    )
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("news post")
+        verbose_name_plural = _("news posts")
+        ordering = ["-pinned", "-publish_at", "-pk"]
+        indexes = [
+            # The feed: posts of some schools or boards, published by now, newest first.
+            models.Index(fields=["school", "publish_at"], name="news_post_school_published"),
+            models.Index(fields=["board", "audience", "publish_at"], name="news_post_board_published"),
+            models.Index(fields=["author", "publish_at"], name="news_post_author"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(audience="board", school__isnull=True)
+                | Q(audience__in=["school", "groups"], school__isnull=False),
+                name="news_post_audience_has_its_school",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        if self.school_id is not None:
+            self.board_id = self.school.board_id
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:detail", args=[self.pk])
+
+    @property
+    def notification_key(self) -> str:
+        return f"news.post:{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.publish_at <= timezone.now()
+
+    @property
+    def excerpt(self) -> str:
+        """The first words of the body as plain text, for the feed."""
+        text = html.unescape(strip_tags(self.body_html))
+        return Truncator(" ".join(text.split())).words(30)
+
+    @property
+    def audience_label(self) -> str:
+        """Who it is for, e.g. "Groep 3, Groep 4 · OBS De Regenboog". Uses prefetched groups."""
+        if self.audience == self.Audience.BOARD:
+            return self.board.name
+        if self.audience == self.Audience.SCHOOL:
+            return self.school.name
+        names = ", ".join(group.name for group in sorted(self.groups.all(), key=lambda g: (g.grades, g.name)))
+        return f"{names} · {self.school.name}"
+
+
+def attachment_path(instance: PostAttachment, filename: str) -> str:
+    """A random name under news/: the original name is kept in the row, never in the path."""
+    suffix = PurePath(filename).suffix.lower()
+    return f"news/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class PostAttachment(models.Model):
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("image")
+        FILE = "file", _("file")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=10, choices=Kind)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:attachment", args=[self.post_id, self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE
+
+
+class PostRead(models.Model):
+    """A user opened the post. A family has read it when any of its guardians has."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="news_reads")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("read receipt")
+        verbose_name_plural = _("read receipts")
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="news_read_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.post_id}"

@@ -1,0 +1,267 @@
+"""The news pages. Every post is fetched through ``Post.objects.visible_to`` (a post the user may
+not see is a 404), within the schools where the module is usable for the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from schoolpoort.core.access import get_visible_or_404, roles_of
+from schoolpoort.core.models import Enrollment, Group, Guardianship
+
+from . import actions
+from .audience import families, read_stats
+from .authoring import authoring_options, can_edit
+from .forms import PostForm
+from .models import Post, PostAttachment, PostRead
+from .scope import NewsScope, news_scope
+
+PER_PAGE = 20
+
+
+def _scope_or_404(user) -> NewsScope:
+    scope = news_scope(user)
+    if not scope:
+        raise Http404
+    return scope
+
+
+def _post_or_404(request, post_id: int, scope: NewsScope | None = None) -> Post:
+    """The post, if the user may see it and the module is usable for them there."""
+    scope = scope or _scope_or_404(request.user)
+    queryset = Post.objects.select_related("school", "board", "author").prefetch_related(
+        "groups", Prefetch("attachments", queryset=PostAttachment.objects.order_by("pk"))
+    )
+    post = get_visible_or_404(queryset, request.user, pk=post_id)
+    if not scope.includes(post):
+        raise Http404
+    return post
+
+
+def _editable_post_or_404(request, post_id: int) -> Post:
+    post = _post_or_404(request, post_id)
+    if not can_edit(request.user, post):
+        raise Http404
+    return post
+
+
+def _children(user) -> list[Guardianship]:
+    return list(
+        Guardianship.objects.filter(user=user, student__archived_at__isnull=True)
+        .select_related("student__school")
+        .order_by("student__first_name", "student__pk")
+    )
+
+
+def _child_q(slot: Guardianship) -> Q:
+    """Posts whose audience includes this child: their groups, their school, its board."""
+    student = slot.student
+    q = Q(audience="school", school_id=student.school_id) | Q(audience="board", board_id=student.school.board_id)
+    if slot.sees_class_pages:
+        groups = Enrollment.objects.filter(student=student, group__in=Group.objects.current()).values("group_id")
+        q |= Q(audience="groups", pk__in=Post.groups.through.objects.filter(group_id__in=groups).values("post_id"))
+    return q
+
+
+@login_required
+def feed(request):
+    user = request.user
+    scope = _scope_or_404(user)
+    posts = (
+        Post.objects.visible_to(user)
+        .filter(scope.q())
+        .select_related("school", "board", "author")
+        .prefetch_related("groups", "attachments")
+        .annotate(is_read=Exists(PostRead.objects.filter(user=user, post=OuterRef("pk"))))
+        .feed_order()
+    )
+    children = _children(user)
+    child = None
+    if request.GET.get("kind"):
+        try:
+            child = next(slot for slot in children if slot.student_id == int(request.GET["kind"]))
+        except (StopIteration, ValueError):
+            raise Http404 from None
+        posts = posts.filter(_child_q(child))
+    page = Paginator(posts, PER_PAGE).get_page(request.GET.get("pagina"))
+    now = timezone.now()
+    for post in page:
+        post.is_new = not post.is_read and post.author_id != user.pk and post.publish_at <= now
+        post.is_scheduled = post.publish_at > now
+    return render(
+        request,
+        "news/feed.html",
+        {
+            "page": page,
+            "children": children if len(children) > 1 else [],
+            "child": child,
+            "can_post": authoring_options(user).can_post if roles_of(user).is_staff else False,
+        },
+    )
+
+
+@login_required
+def detail(request, post_id: int):
+    post = _post_or_404(request, post_id)
+    if post.is_published:
+        actions.mark_read(post, request.user)
+    attachments = list(post.attachments.all())
+    return render(
+        request,
+        "news/detail.html",
+        {
+            "post": post,
+            "images": [a for a in attachments if a.is_image],
+            "files": [a for a in attachments if not a.is_image],
+            "can_edit": can_edit(request.user, post),
+        },
+    )
+
+
+@login_required
+def attachment(request, post_id: int, attachment_id: int):
+    """A post's file, for whoever may see the post; photos inline, documents as a download."""
+    post = _post_or_404(request, post_id)
+    item = next((a for a in post.attachments.all() if a.pk == attachment_id), None)
+    if item is None:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=not item.is_image, filename=item.original_name, content_type=item.content_type
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@dataclass
+class Preview:
+    families: int
+    guardians: int
+    when: object | None  # None: now
+    channels: dict | None = None  # notify.api.preview: e-mail now / in a digest, push now / held
+
+    @property
+    def message(self) -> str:
+        return ngettext(
+            "%(count)d family (%(guardians)d parents) will get a notification",
+            "%(count)d families (%(guardians)d parents) will get a notification",
+            self.families,
+        ) % {"count": self.families, "guardians": self.guardians}
+
+
+def _preview(form: PostForm) -> Preview:
+    audience = form.audience()
+    found = families(audience)
+    user_ids = sorted({user_id for family in found for user_id in family.guardian_ids})
+    channels = None
+    notify_preview = actions.notify_api("preview")
+    if notify_preview is not None and user_ids and form.publish_time() is None:
+        urgent = bool(form.cleaned_data.get("urgent", form.instance.urgent))
+        channels = notify_preview(user_ids, module="news", urgent=urgent, school=audience.school_id)
+    return Preview(len(found), len(user_ids), form.publish_time(), channels)
+
+
+def _form_page(request, form: PostForm, post: Post | None, preview: Preview | None = None):
+    return render(request, "news/form.html", {"form": form, "post": post, "preview": preview})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    options = authoring_options(request.user)
+    if not options.can_post:
+        raise Http404
+    form = PostForm(request.POST or None, request.FILES or None, options=options)
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            return _form_page(request, form, None, _preview(form))
+        post = form.apply(author=request.user)
+        groups = [t.pk for t in form.cleaned_data["audience_targets"] if t.kind == "group"]
+        actions.save_post(post, groups=groups, uploads=form.cleaned_data["attachments"])
+        messages.success(request, _published_message(post))
+        return redirect(post)
+    return _form_page(request, form, None)
+
+
+def _published_message(post: Post) -> str:
+    if post.notified_at is None and not post.is_published:
+        when = timezone.localtime(post.publish_at)
+        return _("The message will be published on %(date)s at %(time)s.") % {
+            "date": date_format(when, "j F Y"),
+            "time": time_format(when, "H:i"),
+        }
+    return _("The message has been published.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, post_id: int):
+    post = _editable_post_or_404(request, post_id)
+    options = authoring_options(request.user)
+    options.add_current_audience(post)
+    form = PostForm(request.POST or None, request.FILES or None, instance=post, options=options)
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            return _form_page(request, form, post, _preview(form))
+        post = form.apply()
+        groups = [t.pk for t in form.cleaned_data["audience_targets"] if t.kind == "group"]
+        actions.save_post(
+            post,
+            groups=groups,
+            uploads=form.cleaned_data["attachments"],
+            remove_attachments=form.cleaned_data.get("remove_attachments") or [],
+        )
+        messages.success(request, _("The message has been saved."))
+        return redirect(post)
+    return _form_page(request, form, post)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request, post_id: int):
+    post = _editable_post_or_404(request, post_id)
+    if request.method == "POST":
+        actions.delete_post(post, request.user)
+        messages.success(request, _("The message has been deleted."))
+        return redirect("news:feed")
+    return render(request, "news/confirm_delete.html", {"post": post})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stats(request, post_id: int):
+    """Read by how many families, who has not read it, and a reminder for only those."""
+    post = _editable_post_or_404(request, post_id)
+    if request.method == "POST":
+        if not post.is_published:
+            raise Http404
+        count = actions.remind_unread(post, request.user)
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "A reminder has been sent to %(count)d family.",
+                    "A reminder has been sent to %(count)d families.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("Every family has read the message: no reminder was needed."))
+        return redirect("news:stats", post.pk)
+    return render(request, "news/stats.html", {"post": post, "stats": read_stats(post)})
