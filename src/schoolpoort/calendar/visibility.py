@@ -1,0 +1,104 @@
+"""Who sees which calendar event, and who may post or change one, composed from the building
+blocks of ``core.access`` (one SQL query, subqueries only).
+
+Seeing:
+- a guardian: events of the board and the school of each child and of the child's current
+  groups (where the school lets this guardian see class pages), when the calendar module is
+  open at that school (switched on and not closed for a period);
+- staff (teacher, administration, director) and board admins: events of their schools' boards
+  and of their schools, group events of every group of a school they manage (director,
+  administration, board admin) and of the groups a teacher teaches this year, when the module
+  is switched on at that school.
+
+Posting and changing (the same rules as news): a teacher for their own groups; director and
+administration for their school or its groups; a board admin for the board, its schools and
+their groups.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+
+from schoolpoort.core.access import (
+    NOTHING,
+    board_school_ids,
+    guardian_group_ids,
+    guardian_school_ids,
+    managed_school_ids,
+    open_module_school_ids,
+    staff_school_ids,
+    taught_group_ids,
+)
+
+MODULE = "calendar"
+BOARD, SCHOOL, GROUPS = "board", "school", "groups"
+
+
+def _model(app: str, name: str):
+    return apps.get_model(app, name)
+
+
+def _is_signed_in(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def switched_on_school_ids() -> QuerySet:
+    """Schools where the calendar is switched on (closed periods do not matter to staff)."""
+    return _model("core", "ModuleSwitch").objects.filter(module=MODULE, enabled=True).values("school_id")
+
+
+def usable_school_ids(user) -> QuerySet:
+    """Schools whose calendar the user can open: as staff where it is switched on, as guardian
+    where it is open."""
+    School = _model("core", "School")
+    as_staff = (Q(pk__in=staff_school_ids(user)) | Q(pk__in=board_school_ids(user))) & Q(
+        pk__in=switched_on_school_ids()
+    )
+    as_guardian = Q(pk__in=guardian_school_ids(user)) & Q(pk__in=open_module_school_ids(MODULE))
+    return School.objects.filter(as_staff | as_guardian).values("pk")
+
+
+def _event_group_ids(group_ids: QuerySet) -> QuerySet:
+    return _model("calendar", "Event").groups.through.objects.filter(group_id__in=group_ids).values("event_id")
+
+
+def event_q(user) -> Q:
+    if not _is_signed_in(user):
+        return NOTHING
+    School = _model("core", "School")
+    switched_on = switched_on_school_ids()
+    open_ids = open_module_school_ids(MODULE)
+    guardian_schools = School.objects.filter(pk__in=guardian_school_ids(user)).filter(pk__in=open_ids)
+    staff_schools = School.objects.filter(Q(pk__in=staff_school_ids(user)) | Q(pk__in=board_school_ids(user))).filter(
+        pk__in=switched_on
+    )
+    board_events = Q(audience=BOARD) & (
+        Q(board_id__in=guardian_schools.values("board_id")) | Q(board_id__in=staff_schools.values("board_id"))
+    )
+    school_events = Q(audience=SCHOOL) & (
+        Q(school_id__in=guardian_schools.values("pk")) | Q(school_id__in=staff_schools.values("pk"))
+    )
+    group_events = Q(audience=GROUPS) & (
+        (Q(school_id__in=managed_school_ids(user)) & Q(school_id__in=switched_on))
+        | (Q(pk__in=_event_group_ids(taught_group_ids(user))) & Q(school_id__in=switched_on))
+        | (Q(pk__in=_event_group_ids(guardian_group_ids(user))) & Q(school_id__in=open_ids))
+    )
+    return board_events | school_events | group_events
+
+
+def manageable_q(user) -> Q:
+    """Events whose audience the user may post to; views combine it with ``visible_to``."""
+    if not _is_signed_in(user):
+        return NOTHING
+    Through = _model("calendar", "Event").groups.through
+    boards = _model("core", "BoardMembership").objects.filter(user=user).values("board_id")
+    taught = taught_group_ids(user)
+    only_taught_groups = Q(pk__in=Through.objects.filter(group_id__in=taught).values("event_id")) & ~Q(
+        pk__in=Through.objects.exclude(group_id__in=taught).values("event_id")
+    )
+    return (
+        Q(audience=BOARD, board_id__in=boards)
+        | Q(audience__in=[SCHOOL, GROUPS], school_id__in=managed_school_ids(user))
+        | (Q(audience=GROUPS) & only_taught_groups)
+    )
