@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "schoolpoort.notify",
     "schoolpoort.news",
     "schoolpoort.calendar",
+    "schoolpoort.conferences",
     "schoolpoort.web",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("meldingen/", include("schoolpoort.notify.urls")),
     path("nieuws/", include("schoolpoort.news.urls")),
     path("kalender/", include("schoolpoort.calendar.urls")),
+    path("gesprekken/", include("schoolpoort.conferences.urls")),
     path("beheer/django/", admin.site.urls),
 ]
 
