@@ -13,10 +13,14 @@ ROLES = ["anonymous", "guardian", "teacher", "administration", "director", "boar
 PUBLIC = {
     "accounts:login", "accounts:register", "accounts:activate", "accounts:password_reset",
     "accounts:password_reset_done", "accounts:password_reset_confirm", "accounts:password_reset_complete",
-    "accounts:confirm_email", "web:set_language", "web:offline", "web:service_worker", "web:manifest", "accounts:logout",
+    "accounts:confirm_email", "web:set_language", "web:offline", "web:service_worker", "web:manifest",
+    "accounts:logout",
+    "notify:vapid_key", "notify:unsubscribe",
 }
 # Routes for any signed-in user, showing only their own data.
-SIGNED_IN = {"web:home", "accounts:account"}
+SIGNED_IN = {"web:home", "accounts:account", "notify:list", "notify:preferences"}
+# The signed-in user's own rows by id, and POST/JSON endpoints; their yes and no are in tests/notify/.
+OWN_ROWS = {"notify:open", "notify:mark_all_read", "notify:device", "notify:push_subscribe", "notify:push_unsubscribe"}
 LOGIN = 302  # anonymous visitors are sent to the login page
 
 # Routes about one school: (route, method, {role: status}); the school is the world's school A1.
@@ -24,6 +28,7 @@ SCHOOL_ROUTES = [
     ("core:modules", "get", {"director": 200, "board_admin": 200}),
     ("core:delete_closure", "post", {"director": 404, "board_admin": 404}),  # no such closure: 404 for all
     ("accounts:guardians", "get", {"administration": 200, "director": 200, "board_admin": 200}),
+    ("notify:quiet_hours", "get", {"director": 200, "board_admin": 200}),
 ]
 
 # News routes: (route, method, {role: status}) about a post to group 3 of school A1 by its teacher,
@@ -73,7 +78,8 @@ def route_names(resolver=None, namespace=""):
 
 
 def test_every_route_is_in_the_table():
-    known = PUBLIC | SIGNED_IN | {name for name, _method, _expected in SCHOOL_ROUTES + NEWS_ROUTES + CALENDAR_ROUTES}
+    known = PUBLIC | SIGNED_IN | OWN_ROWS
+    known |= {name for name, _method, _expected in SCHOOL_ROUTES + NEWS_ROUTES + CALENDAR_ROUTES}
     assert sorted(set(route_names()) - known) == []
 
 

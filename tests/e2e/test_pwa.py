@@ -2,6 +2,7 @@
 the install hint and the push panel's states."""
 
 import json
+import re
 import time
 
 from django.urls import reverse
@@ -234,10 +235,9 @@ def open_push_panel(page, live_server, *, push_urls=True):
         html = route.fetch(url=f"{live_server.url}{reverse('accounts:login')}").text()
         html = html.replace('<main id="main" class="page" tabindex="-1">',
                             f'<main id="main" class="page" tabindex="-1">{PUSH_PANEL}')
-        if push_urls:
-            html = html.replace('"push": {"vapidKey": null, "subscribe": null, "unsubscribe": null}',
-                                '"push": {"vapidKey": "/test/key/", "subscribe": "/test/subscribe/", '
-                                '"unsubscribe": "/test/unsubscribe/"}')
+        push = ('{"vapidKey": "/test/key/", "subscribe": "/test/subscribe/", "unsubscribe": "/test/unsubscribe/"}'
+                if push_urls else '{"vapidKey": null, "subscribe": null, "unsubscribe": null}')
+        html = re.sub(r'"push": \{[^}]*\}', lambda _m: '"push": ' + push, html, count=1)
         route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
 
     page.route(page_url, serve_page)
