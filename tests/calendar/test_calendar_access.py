@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from schoolpoort.calendar.forms import audience_options
 from schoolpoort.calendar.models import Event
@@ -175,7 +175,8 @@ def test_a_closure_of_another_module_changes_nothing(world, events):
 
 def test_audience_options_follow_the_roles(world):
     def options(role):
-        return audience_options(world.users[role]).choices()
+        with translation.override("en"):
+            return [(value, str(label)) for value, label in audience_options(world.users[role]).choices()]
 
     school, sister = world.school, world.sister_school
     assert options("guardian") == []

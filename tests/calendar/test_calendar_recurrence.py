@@ -4,6 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from schoolpoort.calendar.recurrence import (
     RecurrenceError,
@@ -110,7 +111,7 @@ def test_rules_we_cannot_use_are_refused_with_a_message(typed):
 
 
 def test_the_first_day_must_be_one_of_the_rules_days():
-    with pytest.raises(RecurrenceError, match="not a day on which this rule repeats"):
+    with translation.override("en"), pytest.raises(RecurrenceError, match="not a day on which this rule repeats"):
         check_rule("FREQ=WEEKLY;BYDAY=TU", D(2026, 9, 2), T(8, 30), [])  # a Wednesday
     check_rule("FREQ=WEEKLY;BYDAY=TU", D(2026, 9, 1), T(8, 30), [])
 

@@ -163,10 +163,16 @@ def test_a_push_message_shows_a_notification_that_links_to_its_page(phone, live_
     assert other["data"] == {"url": f"{live_server.url}/"}
 
 
+def in_english(context, live_server):
+    """These tests read the texts of the English interface (the Dutch ones are the default)."""
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    return context
+
+
 def iphone_context(browser, live_server, **extra):
     context = browser.new_context(user_agent=IPHONE, device_scale_factor=2, **PHONE, **extra)
     context.set_default_timeout(10_000)
-    return context
+    return in_english(context, live_server)
 
 
 def test_an_iphone_gets_the_home_screen_steps_until_it_closes_them(browser, live_server, db):
@@ -228,6 +234,7 @@ def test_the_install_hint_stays_away_in_the_installed_app(browser, live_server, 
 
 def open_push_panel(page, live_server, *, push_urls=True):
     """The login page with notify's push panel in it, and notify's endpoints played by the test."""
+    in_english(page.context, live_server)
     page_url = f"{live_server.url}/test/meldingen/"
     posted = []
 
