@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "schoolpoort.news",
     "schoolpoort.calendar",
     "schoolpoort.conferences",
+    "schoolpoort.messaging",
+    "schoolpoort.absences",
     "schoolpoort.web",
 ]
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("nieuws/", include("schoolpoort.news.urls")),
     path("kalender/", include("schoolpoort.calendar.urls")),
     path("gesprekken/", include("schoolpoort.conferences.urls")),
+    path("berichten/", include("schoolpoort.messaging.urls")),
+    path("absenties/", include("schoolpoort.absences.urls")),
     path("beheer/django/", admin.site.urls),
 ]
 
