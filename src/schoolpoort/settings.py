@@ -246,6 +246,28 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# How files reach the browser after the access check (core.files.send_file): "" streams through
+# Django; "x-accel" (nginx) or "x-sendfile" (Apache, lighttpd) lets the web server send them.
+MEDIA_SENDFILE = env_str("MEDIA_SENDFILE", "")
+if MEDIA_SENDFILE not in ("", "x-accel", "x-sendfile"):
+    raise ImproperlyConfigured("MEDIA_SENDFILE must be empty, x-accel or x-sendfile")
+MEDIA_ACCEL_PREFIX = env_str("MEDIA_ACCEL_PREFIX", "/protected-media/")
+# S3-compatible object storage for uploads when a bucket is named (django-storages); the bucket
+# stays private: every file still goes through send_file after the access check.
+if S3_BUCKET := env_str("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # --- E-mail: SMTP when EMAIL_HOST is set, files under var/mail/ otherwise ---
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Schoolpoort <noreply@schoolpoort.example>")

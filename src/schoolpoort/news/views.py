@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from schoolpoort.core.access import get_visible_or_404, roles_of
+from schoolpoort.core.files import send_file
 from schoolpoort.core.models import Enrollment, Group, Guardianship
 
 from . import actions
@@ -136,16 +137,9 @@ def attachment(request, post_id: int, attachment_id: int):
     item = next((a for a in post.attachments.all() if a.pk == attachment_id), None)
     if item is None:
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=not item.is_image, filename=item.original_name, content_type=item.content_type
+    return send_file(
+        request, item.file, filename=item.original_name, inline=item.is_image, content_type=item.content_type
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @dataclass
