@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "schoolpoort.conferences",
     "schoolpoort.messaging",
     "schoolpoort.absences",
+    "schoolpoort.albums",
+    "schoolpoort.documents",
     "schoolpoort.web",
 ]
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("gesprekken/", include("schoolpoort.conferences.urls")),
     path("berichten/", include("schoolpoort.messaging.urls")),
     path("absenties/", include("schoolpoort.absences.urls")),
+    path("fotoalbums/", include("schoolpoort.albums.urls")),
+    path("documenten/", include("schoolpoort.documents.urls")),
     path("beheer/django/", admin.site.urls),
 ]
 
