@@ -65,6 +65,86 @@ CALENDAR_ROUTES = [
 ]
 
 
+# Conference routes: (route, method, {role: status}) about a round for group 3 of school A1 made by
+# its teacher, with the teacher's time window, the guardian's booking for the child (and a brother
+# in the same group still to book); the list and the new-round form take no round.
+CONFERENCE_STAFF = {"teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+CONFERENCE_ROUTES = [
+    ("conferences:list", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("conferences:create", "get", {**CONFERENCE_STAFF, "board_admin_other_board": 200}),
+    ("conferences:detail", "get", {"guardian": 200, **CONFERENCE_STAFF}),
+    ("conferences:book", "post", {"guardian": 302}),
+    ("conferences:change", "post", {"guardian": 302}),
+    ("conferences:cancel", "post", {"guardian": 302}),
+    ("conferences:preferences", "get", {"guardian": 200}),
+    ("conferences:edit", "get", CONFERENCE_STAFF),
+    ("conferences:add_session", "get", CONFERENCE_STAFF),
+    ("conferences:delete_session", "post", dict.fromkeys(CONFERENCE_STAFF, 302)),
+    ("conferences:schedule", "get", CONFERENCE_STAFF),
+    ("conferences:toggle_block", "post", dict.fromkeys(CONFERENCE_STAFF, 302)),
+    ("conferences:day_list", "get", CONFERENCE_STAFF),
+    ("conferences:day_csv", "get", CONFERENCE_STAFF),
+    ("conferences:pupils", "get", CONFERENCE_STAFF),
+    ("conferences:mark", "post", dict.fromkeys(CONFERENCE_STAFF, 302)),
+    ("conferences:place", "get", CONFERENCE_STAFF),
+]
+
+# Absence routes: (route, method, {role: status}) about an open sickness of the child in group 3 of
+# school A1 reported by its guardian, and the guardian's holiday-leave request for the child (with
+# the employer's statement); the school routes take school A1, the group routes group 3.
+ABSENCE_READERS = {"guardian": 200, "teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+ABSENCE_STAFF = {"teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+ABSENCE_OFFICE = {"administration": 200, "director": 200, "board_admin": 200}
+ABSENCE_ROUTES = [
+    ("absences:index", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("absences:report", "get", {"guardian": 200}),
+    ("absences:detail", "get", ABSENCE_READERS),
+    ("absences:better", "post", dict.fromkeys(ABSENCE_READERS, 302)),
+    ("absences:confirm", "post", dict.fromkeys(ABSENCE_STAFF, 302)),
+    ("absences:student", "get", ABSENCE_READERS),
+    ("absences:group_today", "get", ABSENCE_STAFF),
+    ("absences:mark", "post", dict.fromkeys(ABSENCE_STAFF, 302)),
+    ("absences:school_today", "get", ABSENCE_OFFICE),
+    ("absences:register", "get", ABSENCE_STAFF),
+    ("absences:export", "get", ABSENCE_OFFICE),
+    ("absences:settings", "get", {"director": 200, "board_admin": 200}),
+    ("absences:leave_list", "get", ABSENCE_OFFICE),
+    ("absences:leave_create", "get", {"guardian": 200}),
+    ("absences:leave_detail", "get", {"guardian": 200, **ABSENCE_OFFICE}),
+    ("absences:leave_attachment", "get", {"guardian": 200, **ABSENCE_OFFICE}),
+    ("absences:leave_withdraw", "post", {"guardian": 302}),
+    ("absences:leave_decide", "get", {"director": 200, "board_admin": 200}),
+]
+
+
+# Messaging routes: (route, method, {role: status}) about a conversation between the guardian of the
+# child in group 3 of school A1 and its teacher, with one attachment, reported by the guardian; the
+# inbox, its poll, the search, the form and the consent page take nothing, the school routes take
+# school A1. Nobody else reads the conversation (the director only where the school allows it: off).
+MESSAGING_PARTICIPANTS = {"guardian": 200, "teacher": 200}
+MESSAGING_OFFICE = {"administration": 200, "director": 200, "board_admin": 200}
+MESSAGING_ROUTES = [
+    ("messaging:inbox", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("messaging:inbox_poll", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("messaging:compose", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("messaging:search", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("messaging:contact_settings", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("messaging:conversation", "get", MESSAGING_PARTICIPANTS),
+    ("messaging:poll", "get", MESSAGING_PARTICIPANTS),
+    ("messaging:attachment", "get", MESSAGING_PARTICIPANTS),
+    ("messaging:mute", "post", dict.fromkeys(MESSAGING_PARTICIPANTS, 302)),
+    ("messaging:report", "get", {"guardian": 200}),
+    ("messaging:close", "post", {"teacher": 302, "administration": 302, "director": 302, "board_admin": 302}),
+    ("messaging:export_conversation", "get", {}),  # the office and the director take no part in it
+    ("messaging:school_settings", "get", {"director": 200, "board_admin": 200}),
+    ("messaging:school_conversations", "get", {"director": 200, "board_admin": 200}),
+    ("messaging:reports", "get", MESSAGING_OFFICE),
+    ("messaging:report_handled", "post", dict.fromkeys(MESSAGING_OFFICE, 302)),
+    ("messaging:export_school", "get", MESSAGING_OFFICE),
+    ("messaging:availability", "get", {"teacher": 200, "administration": 200, "director": 200}),
+]
+
+
 def route_names(resolver=None, namespace=""):
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
@@ -79,7 +159,9 @@ def route_names(resolver=None, namespace=""):
 
 def test_every_route_is_in_the_table():
     known = PUBLIC | SIGNED_IN | OWN_ROWS
-    known |= {name for name, _method, _expected in SCHOOL_ROUTES + NEWS_ROUTES + CALENDAR_ROUTES}
+    known |= {name for name, _method, _expected in SCHOOL_ROUTES + NEWS_ROUTES + CALENDAR_ROUTES + CONFERENCE_ROUTES}
+    known |= {name for name, _method, _expected in ABSENCE_ROUTES}
+    known |= {name for name, _method, _expected in MESSAGING_ROUTES}
     assert sorted(set(route_names()) - known) == []
 
 
@@ -205,3 +287,185 @@ def test_the_calendar_feed_opens_with_the_users_own_token_and_no_session(client,
 
     token = issue_feed_token(world.users[role])
     assert client.get(reverse("calendar:feed", kwargs={"token": token})).status_code == 200
+
+
+@pytest.fixture
+def conference(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from schoolpoort.conferences.booking import Pick, book
+    from schoolpoort.conferences.models import Round, Session
+    from schoolpoort.conferences.slots import create_slots
+    from tests.factories import GuardianshipFactory, enrolled_student
+
+    now = timezone.now()
+    round = Round.objects.create(school=world.school, title="Gesprekken", created_by=world.users["teacher"],
+                                 booking_opens_at=now - datetime.timedelta(days=1),
+                                 booking_closes_at=now + datetime.timedelta(days=2),
+                                 planning_at=now + datetime.timedelta(days=1), notified_at=now)
+    round.groups.set([world.group3])
+    session = Session.objects.create(round=round, teacher=world.users["teacher"], group=world.group3,
+                                     date=timezone.localdate() + datetime.timedelta(days=4),
+                                     starts_at=datetime.time(19), ends_at=datetime.time(20))
+    slots = create_slots(session)
+    brother = enrolled_student(world.group3)
+    GuardianshipFactory(student=brother, user=world.users["guardian"])
+    appointment = book(round, world.users["guardian"], [Pick(world.child.pk, slots[0].pk)])
+    return round, session, slots[1], appointment.made_bookings[0]
+
+
+def conference_request(name, world, conference):
+    """(url, data) of a conference route."""
+    round, session, free_slot, booking = conference
+    args = {
+        "conferences:list": [], "conferences:create": [],
+        "conferences:change": [round.pk, booking.pk], "conferences:cancel": [round.pk, booking.pk],
+        "conferences:delete_session": [round.pk, session.pk], "conferences:toggle_block": [round.pk, free_slot.pk],
+        "conferences:day_list": [round.pk, session.date.isoformat()],
+        "conferences:day_csv": [round.pk, session.date.isoformat()],
+        "conferences:place": [round.pk, world.child.pk],
+    }.get(name, [round.pk])
+    data = {"kind": "exempt", "student": world.child.pk} if name == "conferences:mark" else {}
+    return reverse(name, args=args), data
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, method, allowed", CONFERENCE_ROUTES)
+def test_conference_routes(client, world, conference, role, name, method, allowed):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    url, data = conference_request(name, world, conference)
+    response = getattr(client, method)(url, data)
+    expected = LOGIN if role == "anonymous" else allowed.get(role, 404)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_a_conference_route_of_a_round_that_does_not_exist_is_404(client, world, conference, role):
+    client.force_login(world.users[role])
+    round, session, free_slot, booking = conference
+    for name, method, _allowed in CONFERENCE_ROUTES:
+        if name in ("conferences:list", "conferences:create"):
+            continue
+        url, data = conference_request(name, world, conference)
+        url = url.replace(f"/gesprekken/{round.pk}/", "/gesprekken/999999/", 1)
+        assert getattr(client, method)(url, data).status_code == 404, name
+
+
+@pytest.fixture
+def absence_objects(world):
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from schoolpoort.absences.actions import report_absence
+    from schoolpoort.absences.models import LeaveRequest
+
+    absence = report_absence(world.users["guardian"], world.child, reason="sick", starts_on=timezone.localdate())
+    first = timezone.localdate() + datetime.timedelta(weeks=10)
+    leave = LeaveRequest(student=world.child, school=world.school, requested_by=world.users["guardian"],
+                         kind="holiday", starts_on=first, ends_on=first, reason="Werk", statement_name="v.pdf",
+                         statement_type="application/pdf")
+    leave.statement.save("v.pdf", ContentFile(b"%PDF-1.4"))
+    return absence, leave
+
+
+def absence_url(name, world, absence, leave, missing=False):
+    """The url of an absence route; with ``missing``, of an object that does not exist."""
+    def pk(obj):
+        return 999999 if missing else obj.pk
+
+    args = {
+        "absences:detail": [pk(absence)], "absences:better": [pk(absence)], "absences:confirm": [pk(absence)],
+        "absences:student": [pk(world.child)], "absences:group_today": [pk(world.group3)],
+        "absences:mark": [pk(world.group3), world.child.pk],
+    }
+    if name in args:
+        return reverse(name, args=args[name])
+    if name.startswith("absences:leave_") and name not in ("absences:leave_list", "absences:leave_create"):
+        return reverse(name, args=[pk(leave)])
+    if name in ("absences:index", "absences:report", "absences:leave_create"):
+        return reverse(name)
+    return reverse(name, args=[pk(world.school)])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, method, allowed", ABSENCE_ROUTES)
+def test_absence_routes(client, world, absence_objects, role, name, method, allowed):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = getattr(client, method)(absence_url(name, world, *absence_objects))
+    expected = LOGIN if role == "anonymous" else allowed.get(role, 404)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_an_absence_route_of_an_object_that_does_not_exist_is_404(client, world, absence_objects, role):
+    client.force_login(world.users[role])
+    for name, method, _allowed in ABSENCE_ROUTES:
+        if name in ("absences:index", "absences:report", "absences:leave_create"):
+            continue
+        url = absence_url(name, world, *absence_objects, missing=True)
+        assert getattr(client, method)(url).status_code == 404, name
+
+
+@pytest.fixture
+def messaging_objects(world):
+    from django.core.files.base import ContentFile
+
+    from schoolpoort.messaging import actions
+    from schoolpoort.messaging.models import MessageAttachment
+    from schoolpoort.messaging.recipients import recipient_options
+    from schoolpoort.messaging.uploads import prepare_upload
+
+    users = world.users
+    recipient = recipient_options(users["guardian"]).get(f"teacher:{users['teacher'].pk}:{world.child.pk}")
+    pdf = prepare_upload(ContentFile(b"%PDF-1.4", name="brief.pdf"))
+    (conversation,) = actions.start_conversations(users["guardian"], recipient, subject="Noor", body="Ziek",
+                                                  uploads=[pdf])
+    report = actions.report(conversation, users["guardian"], "Onaardig")
+    return conversation, MessageAttachment.objects.get(message__conversation=conversation), report
+
+
+MESSAGING_WITHOUT_ARGS = ("messaging:inbox", "messaging:inbox_poll", "messaging:compose", "messaging:search",
+                          "messaging:contact_settings")
+
+
+def messaging_url(name, world, conversation, attachment, report, missing=False):
+    """The url of a messaging route; with ``missing``, of an object that does not exist."""
+    def pk(obj):
+        return 999999 if missing else obj.pk
+
+    if name in MESSAGING_WITHOUT_ARGS:
+        return reverse(name)
+    if name == "messaging:attachment":
+        return reverse(name, args=[pk(conversation), attachment.pk])
+    if name == "messaging:report_handled":
+        return reverse(name, args=[pk(report)])
+    if name.startswith("messaging:school_") or name in ("messaging:reports", "messaging:export_school",
+                                                         "messaging:availability"):
+        return reverse(name, args=[pk(world.school)])
+    return reverse(name, args=[pk(conversation)])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, method, allowed", MESSAGING_ROUTES)
+def test_messaging_routes(client, world, messaging_objects, role, name, method, allowed):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = getattr(client, method)(messaging_url(name, world, *messaging_objects))
+    expected = LOGIN if role == "anonymous" else allowed.get(role, 404)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_a_messaging_route_of_an_object_that_does_not_exist_is_404(client, world, messaging_objects, role):
+    client.force_login(world.users[role])
+    for name, method, _allowed in MESSAGING_ROUTES:
+        if name in MESSAGING_WITHOUT_ARGS:
+            continue
+        url = messaging_url(name, world, *messaging_objects, missing=True)
+        assert getattr(client, method)(url).status_code == 404, name

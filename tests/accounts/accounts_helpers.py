@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD
 
-CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"|"X-CSRFToken": "[^"]*"')
 
 
 def normalized(response, *variable: str) -> bytes:

@@ -1,4 +1,4 @@
-"""The Dutch school vacations as the government publishes them (data/schoolvakanties.json),
+"""The Dutch school vacations as the government publishes them (core/data/schoolvakanties.json),
 loaded into a school's calendar for the school's region. Loading twice adds nothing: each
 vacation remembers where it came from, and one the school changed or cancelled stays as it is."""
 
@@ -17,7 +17,7 @@ from schoolpoort.core.models import AuditEntry, SchoolYear
 
 from .models import Event
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "schoolvakanties.json"
+DATA_FILE = Path(__file__).resolve().parent.parent / "core" / "data" / "schoolvakanties.json"  # shared with absences
 
 
 @dataclass(frozen=True)

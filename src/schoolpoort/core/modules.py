@@ -45,8 +45,8 @@ MODULES: dict[str, ModuleInfo] = {
         ModuleInfo(Module.ALBUMS, _("Photos of the school and the class."), "icon-albums"),
         ModuleInfo(Module.DOCUMENTS, _("The school guide, letters and protocols."), "icon-documents"),
         ModuleInfo(Module.SIGNUPS, _("Volunteer sign-ups and polls."), "icon-signups"),
-        ModuleInfo(Module.ABSENCES, _("Report your child sick or absent."), "icon-absences"),
-        ModuleInfo(Module.MESSAGES, _("Messages between parents and school."), "icon-messages"),
+        ModuleInfo(Module.ABSENCES, _("Report your child sick or absent."), "icon-absences", "absences:index"),
+        ModuleInfo(Module.MESSAGES, _("Messages between parents and school."), "icon-messages", "messaging:inbox"),
         ModuleInfo(Module.CLASSLIST, _("Class lists with what families chose to share."), "icon-classlist"),
         ModuleInfo(Module.RECORDS, _("Your child's details, reports and test results."), "icon-records"),
     ]

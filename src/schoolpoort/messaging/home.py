@@ -1,0 +1,15 @@
+"""The "messages" block on the home page (see web/blocks.py): the number of unread conversations."""
+
+from schoolpoort.web.blocks import HomeBlock
+
+from .access import MODULE
+from .counts import unread_conversations
+
+
+def home_block(request, overview) -> HomeBlock | None:
+    usable = any(state.info.code == MODULE for school in overview.modules for state in school.usable)
+    if not usable:
+        return None
+    return HomeBlock(
+        template="messaging/_home_block.html", context={"unread": unread_conversations(request.user)}, order=20
+    )
