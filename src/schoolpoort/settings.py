@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "schoolpoort.absences",
     "schoolpoort.albums",
     "schoolpoort.documents",
+    "schoolpoort.signups",
+    "schoolpoort.classlist",
+    "schoolpoort.staff",
+    "schoolpoort.timetable",
     "schoolpoort.web",
 ]
 

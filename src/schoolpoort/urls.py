@@ -13,6 +13,10 @@ urlpatterns = [
     path("absenties/", include("schoolpoort.absences.urls")),
     path("fotoalbums/", include("schoolpoort.albums.urls")),
     path("documenten/", include("schoolpoort.documents.urls")),
+    path("intekenen/", include("schoolpoort.signups.urls")),
+    path("groepen/", include("schoolpoort.classlist.urls")),
+    path("medewerkers/", include("schoolpoort.staff.urls")),
+    path("rooster/", include("schoolpoort.timetable.urls")),
     path("beheer/django/", admin.site.urls),
 ]
 
