@@ -41,7 +41,9 @@ MODULES: dict[str, ModuleInfo] = {
     for info in [
         ModuleInfo(Module.NEWS, _("News and urgent messages from school and class."), "icon-news", "news:feed"),
         ModuleInfo(Module.CALENDAR, _("School calendar, also in your own agenda."), "icon-calendar", "calendar:list"),
-        ModuleInfo(Module.CONFERENCES, _("Book a time for a conversation with the teacher."), "icon-conferences"),
+        ModuleInfo(
+            Module.CONFERENCES, _("Book a time for a conversation with the teacher."), "icon-conferences", "conferences:list"
+        ),
         ModuleInfo(Module.ALBUMS, _("Photos of the school and the class."), "icon-albums"),
         ModuleInfo(Module.DOCUMENTS, _("The school guide, letters and protocols."), "icon-documents"),
         ModuleInfo(Module.SIGNUPS, _("Volunteer sign-ups and polls."), "icon-signups"),

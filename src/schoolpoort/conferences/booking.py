@@ -1,0 +1,318 @@
+"""Booking, changing and cancelling conference times: the domain the pages, the planner and a later
+JSON API share.
+
+No double booking, ever. Every write takes the row locks of the slots it touches, in the order of
+their ids (two families after the same two slots never wait on each other in a circle), checks
+under those locks that the slots are still free, and writes; the database's unique constraints
+(one active booking per slot, one conversation per child and party) are the last line. A family
+that loses the race gets ``SlotTaken`` with a clear message and the times that are still free.
+A booking of several children is all or nothing: one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
+
+from . import notifications
+from .families import children_in_round
+from .models import FAMILY, Appointment, Booking, Round, Slot
+
+FREE_TIMES_IN_MESSAGE = 6
+
+
+class BookingError(Exception):
+    """A booking that cannot be made; ``message`` says why, ``free_slots`` what is still free."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, free_slots=()):
+        super().__init__(message)
+        self.message = message
+        self.free_slots = list(free_slots)
+
+
+class SlotTaken(BookingError):
+    code = "taken"
+
+
+class AlreadyBooked(BookingError):
+    code = "already_booked"
+
+
+class BookingClosed(BookingError):
+    code = "closed"
+
+
+class NotBookable(BookingError):
+    code = "not_bookable"
+
+
+@dataclass(frozen=True)
+class Pick:
+    student_id: int
+    slot_id: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One child's booking to make: in which slot, for which party, in which of its groups."""
+
+    student_id: int
+    slot_id: int
+    party: int
+    group_ids: frozenset[int]
+
+
+def parse_picks(values) -> list[Pick]:
+    """Form values "student:slot" (several per value, comma-separated) as picks; bad ones dropped."""
+    picks = []
+    for value in values:
+        for part in str(value).split(","):
+            student, _sep, slot = part.partition(":")
+            if student.strip().isdigit() and slot.strip().isdigit():
+                picks.append(Pick(int(student), int(slot)))
+    return picks
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def active_booking_exists():
+    return Exists(Booking.objects.filter(slot=OuterRef("pk"), cancelled_at__isnull=True))
+
+
+def slots_with_state(round: Round, group_ids, *, now: datetime.datetime | None = None):
+    """The round's coming slots of these groups, each with ``taken`` (one query)."""
+    now = now or timezone.now()
+    return (
+        Slot.objects.filter(round=round, group_id__in=list(group_ids), starts_at__gt=now)
+        .annotate(taken=active_booking_exists())
+        .select_related("teacher", "session")
+        .order_by("starts_at", "teacher__last_name", "pk")
+    )
+
+
+def free_slots(round: Round, group_ids, *, now: datetime.datetime | None = None) -> list[Slot]:
+    """What a family can still book for these groups: coming, not blocked, not taken."""
+    return [slot for slot in slots_with_state(round, group_ids, now=now) if not slot.taken and not slot.blocked]
+
+
+def _taken_message(slots: list[Slot], free: list[Slot]) -> str:
+    times = ", ".join(time_format(timezone.localtime(slot.starts_at), "H:i") for slot in slots)
+    message = _("Sorry, %(times)s was just taken by another family.") % {"times": times}
+    if free:
+        shown = ", ".join(
+            date_format(timezone.localtime(slot.starts_at), "D j M H:i") for slot in free[:FREE_TIMES_IN_MESSAGE]
+        )
+        message += " " + _("Still free: %(times)s.") % {"times": shown}
+    else:
+        message += " " + _("There are no free times left; please contact the teacher.")
+    return message
+
+
+def _slot_taken(round: Round, entries: list[Entry], slot_ids, now) -> SlotTaken:
+    group_ids = set().union(*(entry.group_ids for entry in entries))
+    free = free_slots(round, group_ids, now=now)
+    lost = list(Slot.objects.filter(pk__in=list(slot_ids)).order_by("starts_at"))
+    return SlotTaken(_taken_message(lost, free), free)
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+
+def _lock_slots(round: Round, slot_ids) -> dict[int, Slot]:
+    locked = Slot.objects.select_for_update().filter(round=round, pk__in=sorted(set(slot_ids))).order_by("pk")
+    return {slot.pk: slot for slot in locked}
+
+
+def _check_children(round: Round, entries: list[Entry]) -> None:
+    """One conversation per child: per family, or per guardian where they book each their own
+    (then a booking of the family as a whole counts for them too)."""
+    existing: dict[int, set[int]] = {}
+    for student_id, party in Booking.objects.active().filter(
+        round=round, student_id__in=[e.student_id for e in entries]
+    ).values_list("student_id", "party"):
+        existing.setdefault(student_id, set()).add(party)
+    for entry in entries:
+        parties = existing.get(entry.student_id, set())
+        if (entry.party == FAMILY and parties) or (entry.party != FAMILY and parties & {FAMILY, entry.party}):
+            raise AlreadyBooked(_("There already is a conference for this child in this round."))
+
+
+def reserve(
+    round: Round,
+    entries: list[Entry],
+    *,
+    booked_by,
+    source: str = Appointment.Source.GUARDIAN,
+    event: str = "conferences.booked",
+    now: datetime.datetime | None = None,
+) -> Appointment:
+    """Book ``entries`` as one appointment, all or nothing. The caller has decided that
+    ``booked_by`` may book for these children; this checks the slots and the children."""
+    now = now or timezone.now()
+    slot_ids = [entry.slot_id for entry in entries]
+    if not entries:
+        raise NotBookable(_("Choose a time first."))
+    if len(set(slot_ids)) != len(slot_ids) or len({e.student_id for e in entries}) != len(entries):
+        raise NotBookable(_("Choose one time for each child."))
+    try:
+        with transaction.atomic():
+            slots = _lock_slots(round, slot_ids)
+            for entry in entries:
+                slot = slots.get(entry.slot_id)
+                if slot is None or slot.group_id not in entry.group_ids:
+                    raise NotBookable(_("That time is not one of this child's teacher."))
+                if slot.blocked or slot.starts_at <= now:
+                    raise _Taken
+            if Booking.objects.active().filter(slot_id__in=slot_ids).exists():
+                raise _Taken
+            _check_children(round, entries)
+            parties = {entry.party for entry in entries}
+            appointment = Appointment.objects.create(
+                round=round, party=parties.pop() if len(parties) == 1 else FAMILY, source=source, booked_by=booked_by
+            )
+            bookings = Booking.objects.bulk_create(
+                Booking(
+                    appointment=appointment, round=round, slot=slots[entry.slot_id], student_id=entry.student_id,
+                    party=entry.party, booked_by=booked_by,
+                )
+                for entry in entries
+            )
+            for booking in bookings:
+                booking.round = round
+            notifications.appointment_made(appointment, bookings, event=event)
+            appointment.made_bookings = bookings
+            return appointment
+    except _Taken:
+        raise _slot_taken(round, entries, slot_ids, now) from None
+    except IntegrityError:
+        # Another transaction won between our check and our write (or took the child's turn).
+        if Booking.objects.active().filter(slot_id__in=slot_ids).exists():
+            raise _slot_taken(round, entries, slot_ids, now) from None
+        raise AlreadyBooked(_("There already is a conference for this child in this round.")) from None
+
+
+class _Taken(Exception):
+    pass
+
+
+def _require_open(round: Round, now) -> None:
+    if round.opens_later(now):
+        raise BookingClosed(_("Booking has not opened yet."))
+    if round.has_closed(now):
+        raise BookingClosed(_("Booking has closed. Please contact the teacher to change your conference."))
+
+
+def book(round: Round, user, picks: list[Pick], *, now: datetime.datetime | None = None) -> Appointment:
+    """A guardian books one time per child (one child, or a back-to-back suggestion for several)."""
+    now = now or timezone.now()
+    _require_open(round, now)
+    children = {child.student.pk: child for child in children_in_round(round, user)}
+    entries = []
+    for pick in picks:
+        child = children.get(pick.student_id)
+        if child is None:
+            raise NotBookable(_("That child is not in this round."))
+        if child.exempt:
+            raise NotBookable(_("No conference is needed for %(name)s.") % {"name": child.student.first_name})
+        if child.booking is not None:
+            raise AlreadyBooked(_("There already is a conference for %(name)s.") % {"name": child.student.first_name})
+        entries.append(Entry(child.student.pk, pick.slot_id, child.party, frozenset(child.group_ids)))
+    booked = [child.booking.slot for child in children.values() if child.booking is not None]
+    _refuse_overlaps(round, [entry.slot_id for entry in entries], booked)
+    return reserve(round, entries, booked_by=user, now=now)
+
+
+def overlaps(a, b) -> bool:
+    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def _refuse_overlaps(round: Round, slot_ids: list[int], booked: list[Slot]) -> None:
+    """A guardian cannot be in two conversations at once: the new times may not overlap each other
+    nor the family's other conversations in the round."""
+    new = list(Slot.objects.filter(round=round, pk__in=slot_ids))
+    for n, slot in enumerate(new):
+        clash = next((other for other in [*new[:n], *booked] if overlaps(slot, other)), None)
+        if clash is not None:
+            raise NotBookable(
+                _("That time overlaps your other conversation at %(time)s.")
+                % {"time": time_format(timezone.localtime(clash.starts_at), "H:i")}
+            )
+
+
+def guardian_booking(round: Round, user, booking_id: int):
+    """The active booking ``user`` may change as a guardian, with its child; None otherwise."""
+    for child in children_in_round(round, user):
+        if child.booking is not None and child.booking.pk == booking_id:
+            return child
+    return None
+
+
+def change(round: Round, user, booking_id: int, slot_id: int, *, now: datetime.datetime | None = None) -> Booking:
+    """Move a booking to another free time of the child's teachers, until booking closes."""
+    now = now or timezone.now()
+    _require_open(round, now)
+    children = children_in_round(round, user)
+    child = next((c for c in children if c.booking is not None and c.booking.pk == booking_id), None)
+    if child is None:
+        raise NotBookable(_("That conference is not yours to change."))
+    booking = child.booking
+    entry = Entry(child.student.pk, slot_id, booking.party, frozenset(child.group_ids))
+    if slot_id == booking.slot_id:
+        return booking
+    _refuse_overlaps(round, [slot_id], [c.booking.slot for c in children if c.booking and c is not child])
+    try:
+        with transaction.atomic():
+            slots = _lock_slots(round, [booking.slot_id, slot_id])
+            locked = Booking.objects.select_for_update().get(pk=booking.pk)
+            if locked.cancelled_at is not None or locked.slot_id != booking.slot_id:
+                raise BookingError(_("This conference was changed meanwhile; please look again."))
+            slot = slots.get(slot_id)
+            if slot is None or slot.group_id not in entry.group_ids:
+                raise NotBookable(_("That time is not one of this child's teacher."))
+            if slot.blocked or slot.starts_at <= now or Booking.objects.active().filter(slot=slot).exists():
+                raise _Taken
+            locked.slot = slot
+            locked.sequence += 1
+            locked.save(update_fields=["slot", "sequence", "updated_at"])
+            locked.round = round
+            notifications.booking_changed(locked)
+            return locked
+    except _Taken:
+        raise _slot_taken(round, [entry], [slot_id], now) from None
+    except IntegrityError:
+        raise _slot_taken(round, [entry], [slot_id], now) from None
+
+
+def cancel(round: Round, user, booking_id: int, *, now: datetime.datetime | None = None) -> Booking:
+    """Cancel a booking, until booking closes; the slot is free again at once."""
+    now = now or timezone.now()
+    _require_open(round, now)
+    child = guardian_booking(round, user, booking_id)
+    if child is None:
+        raise NotBookable(_("That conference is not yours to cancel."))
+    return cancel_booking(round, child.booking.pk, now=now)
+
+
+@transaction.atomic
+def cancel_booking(round: Round, booking_id: int, *, now: datetime.datetime | None = None) -> Booking:
+    """Cancel without asking who (the caller decided): for guardians above and for the school."""
+    now = now or timezone.now()
+    booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking_id, round=round)
+    if booking.cancelled_at is not None:
+        return booking
+    booking.cancelled_at = now
+    booking.sequence += 1
+    booking.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+    if not Booking.objects.active().filter(appointment_id=booking.appointment_id).exists():
+        Appointment.objects.filter(pk=booking.appointment_id).update(cancelled_at=now)
+    booking.round = round
+    notifications.booking_cancelled(booking)
+    return booking

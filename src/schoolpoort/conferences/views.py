@@ -1,0 +1,259 @@
+"""The conference pages for everyone: the list of rounds, and a round's page, where a guardian
+books, changes or cancels a time per child (or takes a back-to-back suggestion for several
+children, or gives preferred times for the planner) and staff see how the round is doing. Every
+round is fetched through ``Round.objects.visible_to``; the actions are in ``booking.py``."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from schoolpoort.core.access import get_visible_or_404, modules_for_schools
+from schoolpoort.core.models import School
+
+from . import booking as domain
+from .access import MODULE, manages_round, plannable_groups, staff_of_round
+from .families import Child, children_in_round
+from .forms import PreferenceForm, preference_blocks
+from .models import Preference, Round, Session
+from .overview import staff_overview
+from .suggestions import MAX_GAP, best
+
+
+def _usable_or_404(user) -> list[School]:
+    schools = School.objects.visible_to(user).select_related("board").order_by("name")
+    usable = [
+        state.school
+        for state in modules_for_schools(user, schools)
+        if any(module.info.code == MODULE for module in state.usable)
+    ]
+    if not usable:
+        raise Http404
+    return usable
+
+
+def round_or_404(user, pk: int) -> Round:
+    return get_visible_or_404(
+        Round.objects.select_related("school", "created_by").prefetch_related("groups"), user, pk=pk
+    )
+
+
+@login_required
+def round_list(request):
+    user = request.user
+    schools = _usable_or_404(user)
+    rounds = list(
+        Round.objects.visible_to(user)
+        .filter(school__in=schools)
+        .select_related("school")
+        .prefetch_related("groups")
+        .order_by("-booking_closes_at", "-pk")
+    )
+    now = timezone.now()
+    return render(request, "conferences/list.html", {
+        "rounds": rounds,
+        "now": now,
+        "current": [r for r in rounds if not r.has_closed(now)],
+        "past": [r for r in rounds if r.has_closed(now)],
+        "can_create": plannable_groups(user).exists(),
+    })
+
+
+# --- The booking page ------------------------------------------------------------------------------
+
+
+@dataclass
+class TeacherSlots:
+    teacher: object
+    location: str
+    slots: list = field(default_factory=list)
+
+
+@dataclass
+class PickerDay:
+    date: datetime.date
+    teachers: list[TeacherSlots]
+
+
+def picker_days(slots) -> list[PickerDay]:
+    days: dict[datetime.date, dict[tuple, TeacherSlots]] = {}
+    for slot in slots:
+        day = days.setdefault(timezone.localtime(slot.starts_at).date(), {})
+        location = slot.session.location
+        key = (slot.teacher_id, location)
+        if key not in day:
+            day[key] = TeacherSlots(slot.teacher, location)
+        day[key].slots.append(slot)
+    return [PickerDay(date, list(teachers.values())) for date, teachers in sorted(days.items())]
+
+
+def _next_to(slot, others) -> bool:
+    return any(
+        datetime.timedelta(0) <= slot.starts_at - other.ends_at <= MAX_GAP
+        or datetime.timedelta(0) <= other.starts_at - slot.ends_at <= MAX_GAP
+        for other in others
+    )
+
+
+def _prepare_children(round: Round, children: list[Child], now, changing: int | None) -> list:
+    """Each child's picker (days, teachers, slots with taken/free) and the slots right next to a
+    brother's or sister's conversation. Returns the free slots, for the suggestions."""
+    bookable = [child for child in children if not child.exempt]
+    group_ids = set().union(*(child.group_ids for child in bookable)) if bookable else set()
+    slots = list(domain.slots_with_state(round, group_ids, now=now)) if group_ids else []
+    booked_slots = {child.student.pk: child.booking.slot for child in bookable if child.booking}
+    for child in bookable:
+        mine = [slot for slot in slots if slot.group_id in child.group_ids]
+        child.days = picker_days(mine)
+        child.free_slots = [slot for slot in mine if not slot.taken and not slot.blocked]
+        siblings = [slot for sid, slot in booked_slots.items() if sid != child.student.pk]
+        child.clashes = {slot.pk for slot in child.free_slots if any(domain.overlaps(slot, s) for s in siblings)}
+        child.free_slots = [slot for slot in child.free_slots if slot.pk not in child.clashes]
+        child.next_to_sibling = {slot.pk for slot in child.free_slots if _next_to(slot, siblings)}
+        child.changing = child.booking is not None and child.booking.pk == changing
+    booked = list(booked_slots.values())
+    return [
+        slot for slot in slots
+        if not slot.taken and not slot.blocked and not any(domain.overlaps(slot, other) for other in booked)
+    ]
+
+
+def _mark_read(user, round: Round) -> None:
+    from schoolpoort.notify.models import Notification
+
+    Notification.objects.filter(
+        recipient=user, key__startswith=round.notification_key, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+@login_required
+def detail(request, pk: int):
+    user = request.user
+    round = round_or_404(user, pk)
+    now = timezone.now()
+    children = children_in_round(round, user)
+    context = {"round": round, "now": now, "is_open": round.is_open(now), "children": children}
+    if children:
+        try:
+            changing = int(request.GET.get("wijzig", ""))
+        except ValueError:
+            changing = None
+        free = _prepare_children(round, children, now, changing)
+        unbooked = [child for child in children if child.can_book]
+        if len(unbooked) > 1 and context["is_open"]:
+            context["suggestions"] = best(unbooked, free)
+            context["suggestion_children"] = unbooked
+        if round.takes_preferences(now) and unbooked:
+            context["preference"] = Preference.objects.filter(round=round, user=user).first()
+            context["takes_preferences"] = True
+    if staff_of_round(user, round):
+        context["staff"] = staff_overview(round, user)
+        context["manages"] = manages_round(user, round)
+    elif not children:
+        raise Http404  # a guardian whose children are no longer in the round's groups
+    _mark_read(user, round)
+    return render(request, "conferences/round.html", context)
+
+
+def _error(request, error: domain.BookingError) -> None:
+    messages.error(request, error.message)
+
+
+def _back(round: Round, anchor: str = ""):
+    return redirect(reverse("conferences:detail", args=[round.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _guardian_round_or_404(request, pk: int) -> Round:
+    round = round_or_404(request.user, pk)
+    if not children_in_round(round, request.user):
+        raise Http404
+    return round
+
+
+@login_required
+@require_POST
+def book(request, pk: int):
+    round = _guardian_round_or_404(request, pk)
+    picks = domain.parse_picks(request.POST.getlist("pick"))
+    try:
+        appointment = domain.book(round, request.user, picks)
+    except domain.BookingError as error:
+        _error(request, error)
+        return _back(round)
+    if len(appointment.made_bookings) > 1:
+        messages.success(request, _("Your conferences are booked, one after the other. You will get a confirmation."))
+    else:
+        messages.success(request, _("Your conference is booked. You will get a confirmation."))
+    return _back(round)
+
+
+@login_required
+@require_POST
+def change(request, pk: int, booking_id: int):
+    round = _guardian_round_or_404(request, pk)
+    if domain.guardian_booking(round, request.user, booking_id) is None:
+        raise Http404
+    try:
+        slot_id = int(request.POST.get("slot", ""))
+    except ValueError:
+        messages.error(request, _("Choose a new time first."))
+        return redirect(reverse("conferences:detail", args=[round.pk]) + f"?wijzig={booking_id}")
+    try:
+        domain.change(round, request.user, booking_id, slot_id)
+    except domain.BookingError as error:
+        _error(request, error)
+        return redirect(reverse("conferences:detail", args=[round.pk]) + f"?wijzig={booking_id}")
+    messages.success(request, _("Your conference has been moved. You will get a confirmation."))
+    return _back(round)
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int, booking_id: int):
+    round = _guardian_round_or_404(request, pk)
+    if domain.guardian_booking(round, request.user, booking_id) is None:
+        raise Http404
+    try:
+        domain.cancel(round, request.user, booking_id)
+    except domain.BookingError as error:
+        _error(request, error)
+        return _back(round)
+    messages.success(request, _("Your conference has been cancelled; the time is free for others again."))
+    return _back(round)
+
+
+@login_required
+def preferences(request, pk: int):
+    """Instead of booking: the times that suit the family; the planner places them later."""
+    user = request.user
+    round = round_or_404(user, pk)
+    children = [child for child in children_in_round(round, user) if child.can_book]
+    if not children or not round.takes_preferences():
+        raise Http404
+    group_ids = set().union(*(child.group_ids for child in children))
+    sessions = Session.objects.filter(round=round, group_id__in=group_ids)
+    preference = Preference.objects.filter(round=round, user=user).first()
+    initial = {"windows": ["|".join(window) for window in preference.windows]} if preference else {}
+    data = request.POST if request.method == "POST" else None  # ticking nothing withdraws the preference
+    form = PreferenceForm(data, blocks=preference_blocks(sessions), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        windows = form.cleaned_windows()
+        if windows:
+            Preference.objects.update_or_create(round=round, user=user, defaults={"windows": windows})
+            messages.success(request, _("Thank you. The planner will place your conference within these times."))
+        else:
+            Preference.objects.filter(round=round, user=user).delete()
+            messages.info(request, _("You gave no times; you can still book a time yourself."))
+        return _back(round)
+    return render(request, "conferences/preferences.html", {
+        "round": round, "form": form, "children": children, "preference": preference,
+    })
