@@ -20,6 +20,8 @@ from django.utils.http import content_disposition_header
 
 # Served files never run as a page of ours, whatever their type.
 SANDBOX = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+# Safari shows a blank page for a sandboxed PDF; a PDF gets the same policy without the sandbox.
+PDF_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'"
 
 
 def send_file(
@@ -70,7 +72,7 @@ def send_file(
         response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     response["Cache-Control"] = f"private, max-age={max_age}"
-    response["Content-Security-Policy"] = SANDBOX
+    response["Content-Security-Policy"] = PDF_POLICY if content_type == "application/pdf" else SANDBOX
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

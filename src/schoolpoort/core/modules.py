@@ -44,8 +44,8 @@ MODULES: dict[str, ModuleInfo] = {
         ModuleInfo(
             Module.CONFERENCES, _("Book a time for a conversation with the teacher."), "icon-conferences", "conferences:list"
         ),
-        ModuleInfo(Module.ALBUMS, _("Photos of the school and the class."), "icon-albums"),
-        ModuleInfo(Module.DOCUMENTS, _("The school guide, letters and protocols."), "icon-documents"),
+        ModuleInfo(Module.ALBUMS, _("Photos of the school and the class."), "icon-albums", "albums:list"),
+        ModuleInfo(Module.DOCUMENTS, _("The school guide, letters and protocols."), "icon-documents", "documents:list"),
         ModuleInfo(Module.SIGNUPS, _("Volunteer sign-ups and polls."), "icon-signups"),
         ModuleInfo(Module.ABSENCES, _("Report your child sick or absent."), "icon-absences", "absences:index"),
         ModuleInfo(Module.MESSAGES, _("Messages between parents and school."), "icon-messages", "messaging:inbox"),

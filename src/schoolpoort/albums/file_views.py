@@ -1,0 +1,75 @@
+"""The files of an album. No file has a public URL: each view fetches the photo through
+``Photo.objects.visible_to`` (one query: the audience, the module and the image consent rule)
+and answers 404 otherwise, also for an id of another album; then ``core.files.send_file``
+delivers it.
+
+- thumbnail and web version: re-encoded JPEGs without metadata (processing.py), inline;
+- original: only for a video, served as uploaded (not re-encoded, so nothing is stripped from
+  it); the original of an image is never served, since it may carry EXIF and GPS data;
+- download: the web version of an image, the original of a video, as an attachment;
+- zip: every photo of the album the user may see, streamed (downloads.py)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+from schoolpoort.core.access import get_visible_or_404
+from schoolpoort.core.files import send_file
+
+from .downloads import album_zip_response
+from .models import Album, Photo
+from .views import visible_photos
+
+IMAGE_MAX_AGE = 3600
+
+
+def _photo_or_404(request, album_id: int, photo_id: int) -> Photo:
+    return get_visible_or_404(Photo.objects.all(), request.user, pk=photo_id, album_id=album_id)
+
+
+@login_required
+def thumb(request, album_id: int, photo_id: int):
+    photo = _photo_or_404(request, album_id, photo_id)
+    if photo.is_video or not photo.thumb:
+        raise Http404
+    return send_file(request, photo.thumb, filename=f"thumb-{photo.pk}.jpg", inline=True,
+                     content_type="image/jpeg", max_age=IMAGE_MAX_AGE)
+
+
+@login_required
+def web(request, album_id: int, photo_id: int):
+    photo = _photo_or_404(request, album_id, photo_id)
+    if photo.is_video or not photo.web:
+        raise Http404
+    return send_file(request, photo.web, filename=photo.download_name, inline=True, content_type="image/jpeg",
+                     max_age=IMAGE_MAX_AGE)
+
+
+@login_required
+def original(request, album_id: int, photo_id: int):
+    """A video as uploaded, inline, with byte ranges (phones need them to play it)."""
+    photo = _photo_or_404(request, album_id, photo_id)
+    if not photo.is_video:
+        raise Http404
+    return send_file(request, photo.original, filename=photo.download_name, inline=True,
+                     content_type=photo.content_type)
+
+
+@login_required
+def download(request, album_id: int, photo_id: int):
+    photo = _photo_or_404(request, album_id, photo_id)
+    served = photo.served_file()
+    if not served:
+        raise Http404
+    content_type = photo.content_type if photo.is_video else "image/jpeg"
+    return send_file(request, served, filename=photo.download_name, content_type=content_type)
+
+
+@login_required
+def album_zip(request, album_id: int):
+    album = get_visible_or_404(Album.objects.all(), request.user, pk=album_id)
+    photos = [photo for photo in visible_photos(request.user, album) if photo.served_file()]
+    if not photos:
+        raise Http404
+    return album_zip_response(album, photos)

@@ -1,0 +1,150 @@
+"""The served versions of a photo, made in a background task (``tasks.process_photo``).
+
+From the private original: read when it was taken (EXIF DateTimeOriginal) before anything is
+stripped, check its size from the header before decoding, turn it upright (EXIF orientation),
+convert it to sRGB, and save two JPEGs from the pixels alone: a web version (at most 1600 px)
+and a thumbnail (at most 400 px). Nothing of the original's metadata is passed on: no EXIF, no
+GPS position, no XMP, no ICC profile, no comments. Videos are not processed (served as uploaded)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+import warnings
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image, ImageCms, ImageOps
+
+from .models import THUMB_SIZE, WEB_SIZE, Photo
+from .uploads import open_checked
+
+logger = logging.getLogger(__name__)
+
+EXIF_IFD = 0x8769
+DATETIME_ORIGINAL = 0x9003
+DATETIME = 0x0132
+JPEG_OPTIONS = {"quality": 85, "optimize": True, "progressive": True}
+_SRGB = None
+
+
+def _srgb_profile():
+    global _SRGB
+    if _SRGB is None:
+        _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    return _SRGB
+
+
+def taken_at(image: Image.Image) -> datetime.datetime | None:
+    """When the photo was taken, from its EXIF, as an aware datetime (local time assumed)."""
+    try:
+        exif = image.getexif()
+        value = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)
+    except Exception:  # noqa: BLE001 - broken EXIF is common and never fatal
+        return None
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.datetime.strptime(value.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    return timezone.make_aware(moment) if 1990 <= moment.year <= 2100 else None
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """RGB pixels in sRGB (converted with the photo's own colour profile, which is then dropped),
+    with transparency flattened onto white."""
+    icc = image.info.get("icc_profile")
+    if image.mode.startswith("I;16") or image.mode in ("I", "F"):  # 16-bit greyscale: scale to 8 bits
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        image = Image.new("RGB", rgba.size, "white")
+        image.paste(rgba, mask=rgba.getchannel("A"))
+    if icc and image.mode in ("RGB", "CMYK", "L"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            image = ImageCms.profileToProfile(image, source, _srgb_profile(), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass  # an unusable profile: the pixels as they are
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _clean_jpeg(image: Image.Image, size: int) -> tuple[bytes, int, int]:
+    version = image.copy()
+    version.thumbnail((size, size), Image.Resampling.LANCZOS)
+    version.info = {}  # nothing of the original goes along: no EXIF, GPS, XMP, ICC or comment
+    buffer = io.BytesIO()
+    version.save(buffer, "JPEG", **JPEG_OPTIONS)
+    return buffer.getvalue(), version.width, version.height
+
+
+def render_versions(fp, name: str = "foto") -> dict:
+    """The web version and thumbnail of the image in ``fp``: {"web", "thumb", "width", "height",
+    "taken_at"}. Raises ValidationError (too many pixels, not an image) or OSError (broken file)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        source = open_checked(fp, name)  # the header only: the size is checked before decoding
+        try:
+            when = taken_at(source)
+            source.load()
+            upright = ImageOps.exif_transpose(source)
+            pixels = _to_srgb(upright)
+        finally:
+            source.close()
+    web, width, height = _clean_jpeg(pixels, WEB_SIZE)
+    thumb, _w, _h = _clean_jpeg(pixels, THUMB_SIZE)
+    return {"web": web, "thumb": thumb, "width": width, "height": height, "taken_at": when}
+
+
+def make_versions(photo: Photo) -> Photo:
+    """Render and store the served versions of an image and mark it ready (or failed, with the
+    reason for staff). When the photo was deleted meanwhile, the new files go too."""
+    try:
+        with photo.original.open("rb") as fp:
+            result = render_versions(fp, photo.original_name)
+    except ValidationError as error:
+        return _update(photo, status=Photo.Status.FAILED, error=" ".join(error.messages)[:300])
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        logger.info("albums: photo %s could not be processed: %s", photo.pk, error)
+        return _update(photo, status=Photo.Status.FAILED, error="")
+    old = [(f.storage, f.name) for f in (photo.web, photo.thumb) if f]
+    photo.web.save("web.jpg", ContentFile(result["web"]), save=False)
+    photo.thumb.save("thumb.jpg", ContentFile(result["thumb"]), save=False)
+    _update(
+        photo,
+        web=photo.web.name,
+        thumb=photo.thumb.name,
+        width=result["width"],
+        height=result["height"],
+        taken_at=result["taken_at"],
+        status=Photo.Status.READY,
+        error="",
+    )
+    if photo.status != Photo.Status.READY:  # gone meanwhile
+        old += [(photo.web.storage, photo.web.name), (photo.thumb.storage, photo.thumb.name)]
+    for storage, name in old:
+        storage.delete(name)
+    return photo
+
+
+def _update(photo: Photo, **fields) -> Photo:
+    """Write ``fields`` to the photo's row (if it still exists) and to ``photo``."""
+    if Photo.objects.filter(pk=photo.pk).update(**fields):
+        for field, value in fields.items():
+            setattr(photo, field, value)
+    else:
+        photo.status = "gone"
+    return photo
+
+
+def process_photo(photo_id: int) -> str:
+    """The task's work: make the versions of a photo that is still waiting for them."""
+    photo = Photo.objects.filter(pk=photo_id, kind=Photo.Kind.IMAGE).first()
+    if photo is None:
+        return "gone"
+    if photo.status != Photo.Status.PROCESSING:
+        return photo.status
+    return make_versions(photo).status
