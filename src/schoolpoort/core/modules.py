@@ -46,7 +46,7 @@ MODULES: dict[str, ModuleInfo] = {
         ),
         ModuleInfo(Module.ALBUMS, _("Photos of the school and the class."), "icon-albums", "albums:list"),
         ModuleInfo(Module.DOCUMENTS, _("The school guide, letters and protocols."), "icon-documents", "documents:list"),
-        ModuleInfo(Module.SIGNUPS, _("Volunteer sign-ups and polls."), "icon-signups"),
+        ModuleInfo(Module.SIGNUPS, _("Volunteer sign-ups and polls."), "icon-signups", "signups:index"),
         ModuleInfo(Module.ABSENCES, _("Report your child sick or absent."), "icon-absences", "absences:index"),
         ModuleInfo(Module.MESSAGES, _("Messages between parents and school."), "icon-messages", "messaging:inbox"),
         ModuleInfo(Module.CLASSLIST, _("Class lists with what families chose to share."), "icon-classlist"),

@@ -1,0 +1,278 @@
+"""The sign-up pages parents use: the list of forms and square posts, one form with the answer of
+each child or of the family, signing up, changing and withdrawing. Every form is fetched through
+``Form.objects.visible_to`` (a form the user may not see is a 404)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from schoolpoort.core.access import get_visible_or_404, guardian_student_ids
+from schoolpoort.core.models import Guardianship, Student
+from schoolpoort.notify.api import mark_read
+from schoolpoort.notify.models import Notification
+
+from . import signing
+from .access import guardian_form_q, manages
+from .audience import children_of, family_response
+from .forms import CapacityForm, ResponseForm
+from .models import Answer, Form, Question, Response, SquarePost
+from .results import questions_of
+from .scope import targets_for, usable_schools
+
+CLOSED_SHOWN = 10
+SQUARE_SHOWN = 20
+
+
+def form_or_404(request, form_id: int) -> Form:
+    queryset = Form.objects.select_related("school", "created_by").prefetch_related("groups")
+    return get_visible_or_404(queryset, request.user, pk=form_id)
+
+
+@login_required
+def index(request):
+    user = request.user
+    schools = usable_schools(user)
+    if not schools:
+        raise Http404
+    now = timezone.now()
+    family_users = Guardianship.objects.filter(
+        student_id__in=guardian_student_ids(user), user__isnull=False
+    ).values("user_id")
+    mine = Response.objects.filter(form=OuterRef("pk")).filter(
+        Q(student_id__in=guardian_student_ids(user)) | Q(family_user_id__in=family_users)
+    )
+    forms = (
+        Form.objects.visible_to(user)
+        .select_related("school")
+        .prefetch_related("groups")
+        .annotate(
+            answered=Exists(mine),
+            for_me=ExpressionWrapper(guardian_form_q(user), output_field=BooleanField()),
+        )
+    )
+    open_forms = list(forms.filter(published_at__isnull=False, deadline__gt=now).order_by("deadline", "pk"))
+    closed_forms = list(forms.filter(published_at__isnull=False, deadline__lte=now).order_by("-deadline", "-pk")[
+        :CLOSED_SHOWN
+    ])
+    drafts = list(forms.filter(published_at__isnull=True).order_by("deadline", "pk"))
+    shown = Q(reactions__removed_at__isnull=True)
+    posts = list(
+        SquarePost.objects.visible_to(user)
+        .select_related("school", "author")
+        .prefetch_related("groups")
+        .annotate(
+            reaction_count=Count("reactions", filter=shown & Q(reactions__option__isnull=True)),
+            vote_count=Count("reactions", filter=shown & Q(reactions__option__isnull=False)),
+        )
+        .order_by("-created_at", "-pk")[:SQUARE_SHOWN]
+    )
+    return render(
+        request,
+        "signups/index.html",
+        {
+            "open_forms": open_forms,
+            "closed_forms": closed_forms,
+            "drafts": drafts,
+            "posts": posts,
+            "can_create": bool(targets_for(user, schools)),
+            "several_schools": len({form.school_id for form in [*open_forms, *closed_forms, *drafts]}) > 1,
+        },
+    )
+
+
+@dataclass
+class Section:
+    """One answer on the form page: for one child (per-child forms) or for the family."""
+
+    key: str  # "child12" or "family": the prefix of its fields and the id of its place on the page
+    student: Student | None
+    response: Response | None
+    form: ResponseForm | None  # None when the form is closed
+    error: str = ""
+    questions: tuple = ()
+
+    @property
+    def answers(self) -> list[tuple[Question, list[str]]]:
+        """The saved answer per question, for reading."""
+        if self.response is None:
+            return []
+        by_question: dict[int, list[str]] = {}
+        for answer in self.response.answers.all():
+            by_question.setdefault(answer.question_id, []).append(
+                answer.option.label if answer.option_id else answer.text
+            )
+        return [(q, by_question[q.pk]) for q in self.questions if q.pk in by_question]
+
+
+def _responses(form: Form, user, children: list[Student]) -> dict[str, Response]:
+    """The answers the user sees, by section key; two queries."""
+    answers = Prefetch("answers", queryset=Answer.objects.select_related("option").order_by("pk"))
+    if form.per_child:
+        found = Response.objects.filter(form=form, student__in=children).select_related("responded_by")
+        return {f"child{r.student_id}": r for r in found.prefetch_related(answers)}
+    response = family_response(user, form)
+    if response is None:
+        return {}
+    response = Response.objects.select_related("responded_by", "family_user").prefetch_related(answers).get(
+        pk=response.pk
+    )
+    return {"family": response}
+
+
+def _response_form(questions, response: Response | None, key: str, data=None) -> ResponseForm:
+    chosen, texts = set(), {}
+    if response is not None:
+        for answer in response.answers.all():
+            if answer.option_id:
+                chosen.add(answer.option_id)
+            else:
+                texts[answer.question_id] = answer.text
+    return ResponseForm(data, questions=questions, chosen=chosen, texts=texts, prefix=key)
+
+
+def _sections(form: Form, user, questions, children, bound: dict | None = None) -> list[Section]:
+    """The page's answers; ``bound`` replaces one section's form (after a failed save)."""
+    if not children:
+        return []
+    responses = _responses(form, user, children)
+    keys = [(f"child{child.pk}", child) for child in children] if form.per_child else [("family", None)]
+    is_open = form.is_open()
+    sections = []
+    for key, child in keys:
+        response = responses.get(key)
+        section = Section(key, child, response, _response_form(questions, response, key) if is_open else None)
+        if bound and bound["key"] == key:
+            section.error = bound["error"]
+            if is_open:
+                section.form = bound["form"]
+        section.questions = tuple(questions)
+        sections.append(section)
+    return sections
+
+
+def _page(request, form: Form, *, bound=None, status=200):
+    user = request.user
+    questions = questions_of(form)
+    children = children_of(user, form) if form.published else []
+    is_manager = manages(user, form)
+    has_responses = is_manager and form.responses.exists()
+    if has_responses:
+        for question in questions:
+            for option in question.options.all():
+                if option.capacity is not None:
+                    option.capacity_form = CapacityForm(initial={"capacity": option.capacity}, prefix=f"o{option.pk}")
+    return render(
+        request,
+        "signups/form.html",
+        {
+            "form": form,
+            "questions": questions,
+            "sections": _sections(form, user, questions, children, bound),
+            "is_open": form.is_open(),
+            "is_manager": is_manager,
+            "has_responses": has_responses,
+        },
+        status=status,
+    )
+
+
+def mark_read_reminders(user, key: str) -> None:
+    """Reminders have keys of their own ("<key>:reminder:<time>")."""
+    Notification.objects.filter(recipient=user, key__startswith=f"{key}:", read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@login_required
+def detail(request, form_id: int):
+    form = form_or_404(request, form_id)
+    if form.published:
+        mark_read(request.user, form.notification_key)
+        mark_read_reminders(request.user, form.notification_key)
+    return _page(request, form)
+
+
+def _section_of(request, form: Form) -> tuple[str, Student | None]:
+    """The child (per-child forms) or family the posted answer is for; 404 when it is not the user's."""
+    children = children_of(request.user, form) if form.published else []
+    if not children:
+        raise Http404
+    if not form.per_child:
+        return "family", None
+    try:
+        student_id = int(request.POST.get("student", ""))
+    except ValueError:
+        raise Http404 from None
+    child = next((child for child in children if child.pk == student_id), None)
+    if child is None:
+        raise Http404
+    return f"child{child.pk}", child
+
+
+def _expected(request) -> int | None:
+    value = request.POST.get("response", "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+@require_POST
+def respond(request, form_id: int):
+    form = form_or_404(request, form_id)
+    key, child = _section_of(request, form)
+    user = request.user
+    response = _responses(form, user, [child] if child else children_of(user, form)).get(key)
+    questions = questions_of(form)
+    bound = _response_form(questions, response, key, request.POST)
+    error = ""
+    if not form.is_open():
+        error = _("The deadline has passed: answers can no longer be changed.")
+    elif bound.is_valid():
+        try:
+            signing.submit(form, user, bound.choices(), student=child, expected_response_id=_expected(request))
+        except signing.AnsweredMeanwhile as refused:
+            messages.warning(request, refused.message)
+            return redirect(f"{form.get_absolute_url()}#{key}")
+        except signing.SignupError as refused:
+            error = refused.message
+            # Places have changed: show them as they are now, with what the parent chose.
+            bound = _response_form(questions_of(form), response, key, request.POST)
+            bound.is_valid()
+        else:
+            messages.success(
+                request,
+                _("Thank you, your answer has been saved. You can change it until the deadline.")
+                if response is None
+                else _("Your answer has been changed."),
+            )
+            return redirect(f"{form.get_absolute_url()}#{key}")
+    else:
+        error = _("Your answer has not been saved yet. Please correct what is marked below.")
+    return _page(request, form, bound={"key": key, "form": bound, "error": error}, status=200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def withdraw(request, form_id: int):
+    form = form_or_404(request, form_id)
+    key, child = _section_of(request, form)
+    user = request.user
+    response = _responses(form, user, [child] if child else children_of(user, form)).get(key)
+    if response is None or response.pk != _expected(request):
+        messages.warning(request, _("This answer has changed meanwhile. Please look again."))
+        return redirect(f"{form.get_absolute_url()}#{key}")
+    try:
+        signing.withdraw(response, user)
+    except signing.SignupError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Your answer has been withdrawn."))
+    return redirect(f"{form.get_absolute_url()}#{key}")
