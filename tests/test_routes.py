@@ -162,6 +162,10 @@ def test_every_route_is_in_the_table():
     known |= {name for name, _method, _expected in SCHOOL_ROUTES + NEWS_ROUTES + CALENDAR_ROUTES + CONFERENCE_ROUTES}
     known |= {name for name, _method, _expected in ABSENCE_ROUTES}
     known |= {name for name, _method, _expected in MESSAGING_ROUTES}
+    known |= {name for name, _method, _expected in ALBUM_ROUTES}
+    known |= {name for name, _method, _expected in DOCUMENT_ROUTES}
+    known |= {name for name, _method, _expected in CLASSLIST_ROUTES + STAFF_ROUTES + TIMETABLE_ROUTES}
+    known |= {name for name, _method, _expected in SIGNUP_ROUTES}
     assert sorted(set(route_names()) - known) == []
 
 
@@ -469,3 +473,388 @@ def test_a_messaging_route_of_an_object_that_does_not_exist_is_404(client, world
             continue
         url = messaging_url(name, world, *messaging_objects, missing=True)
         assert getattr(client, method)(url).status_code == 404, name
+
+
+# Album routes: (route, method, {role: status}) about a published album for group 3 of school A1 made
+# by its teacher, with a photo and a video; the list, the new-album form and the consent pages take
+# no album, the consent table of a group takes group 3.
+ALBUM_READERS = {"guardian": 200, "teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+ALBUM_MANAGERS = {"teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+ALBUM_STAFF = {"teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+ALBUM_ROUTES = [
+    ("albums:list", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("albums:create", "get", {**ALBUM_MANAGERS, "board_admin_other_board": 200}),
+    ("albums:consent", "get", {"guardian": 200}),
+    ("albums:consent_groups", "get", {**ALBUM_STAFF, "board_admin_other_board": 200}),
+    ("albums:consent_group", "get", ALBUM_STAFF),
+    ("albums:detail", "get", ALBUM_READERS),
+    ("albums:edit", "get", ALBUM_MANAGERS),
+    ("albums:publish", "post", dict.fromkeys(ALBUM_MANAGERS, 302)),
+    ("albums:delete", "get", ALBUM_MANAGERS),
+    ("albums:upload", "get", ALBUM_MANAGERS),
+    ("albums:zip", "get", ALBUM_READERS),
+    ("albums:photo", "get", ALBUM_READERS),
+    ("albums:tags", "get", ALBUM_MANAGERS),
+    ("albums:delete_photo", "post", dict.fromkeys(ALBUM_MANAGERS, 302)),
+    ("albums:thumb", "get", ALBUM_READERS),
+    ("albums:web", "get", ALBUM_READERS),
+    ("albums:original", "get", ALBUM_READERS),
+    ("albums:download", "get", ALBUM_READERS),
+]
+
+
+@pytest.fixture
+def album(world):
+    from tests.albums.helpers import add_photo, make_album, mp4
+
+    album = make_album(world.users["teacher"], groups=[world.group3])
+    return album, add_photo(album, world.users["teacher"]), add_photo(album, world.users["teacher"], mp4(), "film.mp4")
+
+
+def album_url(name, world, album, photo, video, album_id=None):
+    album_id = album_id or album.pk
+    if name in ("albums:list", "albums:create", "albums:consent", "albums:consent_groups"):
+        return reverse(name)
+    if name == "albums:consent_group":
+        return reverse(name, args=[world.group3.pk])
+    if name in ("albums:detail", "albums:edit", "albums:publish", "albums:delete", "albums:upload", "albums:zip"):
+        return reverse(name, args=[album_id])
+    return reverse(name, args=[album_id, (video if name == "albums:original" else photo).pk])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, method, allowed", ALBUM_ROUTES)
+def test_album_routes(client, world, album, role, name, method, allowed):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = getattr(client, method)(album_url(name, world, *album))
+    expected = LOGIN if role == "anonymous" else allowed.get(role, 404)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_an_album_route_of_an_album_that_does_not_exist_is_404(client, world, album, role):
+    client.force_login(world.users[role])
+    for name, method, _allowed in ALBUM_ROUTES:
+        if name.startswith("albums:consent") or name in ("albums:list", "albums:create"):
+            continue
+        assert getattr(client, method)(album_url(name, world, *album, album_id=999999)).status_code == 404, name
+    assert client.get(reverse("albums:consent_group", args=[999999])).status_code == 404
+
+
+# Document routes: (route, method, {role: status}) about a shelf for group 3 of school A1 made by its
+# teacher, with an empty folder and one document (a PDF); the bookshelf takes nothing, the new-shelf
+# form takes school A1.
+DOCUMENT_READERS = {"guardian": 200, "teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+DOCUMENT_EDITORS = {"teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+DOCUMENT_ROUTES = [
+    ("documents:list", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("documents:shelf", "get", DOCUMENT_READERS),
+    ("documents:folder", "get", DOCUMENT_READERS),
+    ("documents:detail", "get", DOCUMENT_READERS),
+    ("documents:file", "get", DOCUMENT_READERS),
+    ("documents:version", "get", DOCUMENT_READERS),
+    ("documents:shelf_create", "get", DOCUMENT_EDITORS),
+    ("documents:shelf_edit", "get", DOCUMENT_EDITORS),
+    ("documents:shelf_delete", "get", DOCUMENT_EDITORS),
+    ("documents:folder_create", "get", DOCUMENT_EDITORS),
+    ("documents:folder_edit", "get", DOCUMENT_EDITORS),
+    ("documents:folder_delete", "post", dict.fromkeys(DOCUMENT_EDITORS, 302)),
+    ("documents:upload", "get", DOCUMENT_EDITORS),
+    ("documents:replace", "get", DOCUMENT_EDITORS),
+    ("documents:edit", "get", DOCUMENT_EDITORS),
+    ("documents:delete", "get", DOCUMENT_EDITORS),
+]
+
+
+@pytest.fixture
+def document_shelf(world):
+    from django.core.files.base import ContentFile
+
+    from schoolpoort.documents import actions
+    from schoolpoort.documents.models import Folder, Shelf
+    from schoolpoort.documents.uploads import prepare_upload
+
+    shelf = actions.save_shelf(Shelf(school=world.school, title="Groep 3", audience="groups"), world.users["teacher"],
+                               groups=[world.group3])
+    folder = Folder.objects.create(shelf=shelf, title="Werkbladen")
+    document = actions.add_document(shelf, prepare_upload(ContentFile(b"%PDF-1.4\n%test\n", name="rooster.pdf")),
+                                    world.users["teacher"], title="Rooster", notify=False)
+    return shelf, folder, document
+
+
+def document_url(name, world, shelf, folder, document, missing=None):
+    """The url of a document route; ``missing`` replaces the id of the route's own object."""
+    shelf_id, folder_id, document_id = shelf.pk, folder.pk, document.pk
+    version_id = document.current_version_id
+    if missing is not None:
+        if name in ("documents:folder", "documents:folder_edit", "documents:folder_delete"):
+            folder_id = missing
+        elif name == "documents:version":
+            version_id = missing
+        elif name.startswith("documents:shelf") or name in ("documents:folder_create", "documents:upload"):
+            shelf_id = missing
+        else:
+            document_id = missing
+    args = {
+        "documents:list": [],
+        "documents:shelf_create": [missing or world.school.pk],
+        "documents:shelf": [shelf_id], "documents:shelf_edit": [shelf_id], "documents:shelf_delete": [shelf_id],
+        "documents:folder_create": [shelf_id], "documents:upload": [shelf_id],
+        "documents:folder": [shelf_id, folder_id], "documents:folder_edit": [shelf_id, folder_id],
+        "documents:folder_delete": [shelf_id, folder_id],
+        "documents:version": [document_id, version_id],
+    }.get(name, [document_id])
+    return reverse(name, args=args)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, method, allowed", DOCUMENT_ROUTES)
+def test_document_routes(client, world, document_shelf, role, name, method, allowed):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = getattr(client, method)(document_url(name, world, *document_shelf))
+    expected = LOGIN if role == "anonymous" else allowed.get(role, 404)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_a_document_route_of_something_that_does_not_exist_is_404(client, world, document_shelf, role):
+    client.force_login(world.users[role])
+    for name, method, _allowed in DOCUMENT_ROUTES:
+        if name == "documents:list":
+            continue
+        url = document_url(name, world, *document_shelf, missing=999999)
+        assert getattr(client, method)(url).status_code == 404, name
+
+
+# Class list routes: (route, method, {role: status}) about group 3 of school A1 (the class list module
+# on); the index and the privacy page take nothing, the settings take school A1.
+CLASSLIST_STAFF = {"teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+CLASSLIST_ROUTES = [
+    ("classlist:index", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("classlist:privacy", "get", {"guardian": 200}),
+    ("classlist:group", "get", {"guardian": 200, **CLASSLIST_STAFF}),
+    ("classlist:print", "get", CLASSLIST_STAFF),
+    ("classlist:settings", "get", {"director": 200, "board_admin": 200}),
+]
+CLASSLIST_WITHOUT_ARGS = ("classlist:index", "classlist:privacy")
+
+
+def classlist_url(name, world, missing=False):
+    if name in CLASSLIST_WITHOUT_ARGS:
+        return reverse(name)
+    target = world.school if name == "classlist:settings" else world.group3
+    return reverse(name, args=[999999 if missing else target.pk])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, method, allowed", CLASSLIST_ROUTES)
+def test_classlist_routes(client, world, role, name, method, allowed):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = getattr(client, method)(classlist_url(name, world))
+    expected = LOGIN if role == "anonymous" else allowed.get(role, 404)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_a_classlist_route_of_an_object_that_does_not_exist_is_404(client, world, role):
+    client.force_login(world.users[role])
+    for name, method, _allowed in CLASSLIST_ROUTES:
+        if name not in CLASSLIST_WITHOUT_ARGS:
+            assert getattr(client, method)(classlist_url(name, world, missing=True)).status_code == 404, name
+
+
+# Staff directory routes: (route, method, {role: status}) about school A1 and the photo of the
+# teacher of group 3, who shows it; the index takes nothing. No module switch: school information.
+STAFF_READERS = {"guardian": 200, "teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+STAFF_ROUTES = [
+    ("staff:index", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("staff:directory", "get", STAFF_READERS),
+    ("staff:photo", "get", STAFF_READERS),
+    ("staff:edit", "get", {"teacher": 200, "administration": 200, "director": 200}),
+]
+
+
+@pytest.fixture
+def staff_profile(world):
+    from PIL import Image
+
+    from schoolpoort.staff.models import StaffProfile
+    from schoolpoort.staff.photos import encode
+
+    profile = StaffProfile(user=world.users["teacher"], school=world.school, show_photo=True)
+    photo = encode(Image.new("RGB", (600, 600), "#d9822b"))
+    profile.photo.save(photo.name, photo, save=False)
+    profile.save()
+    return profile
+
+
+def staff_url(name, world, profile, missing=False):
+    if name == "staff:index":
+        return reverse(name)
+    target = profile if name == "staff:photo" else world.school
+    return reverse(name, args=[999999 if missing else target.pk])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, method, allowed", STAFF_ROUTES)
+def test_staff_routes(client, world, staff_profile, role, name, method, allowed):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = getattr(client, method)(staff_url(name, world, staff_profile))
+    expected = LOGIN if role == "anonymous" else allowed.get(role, 404)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_a_staff_route_of_an_object_that_does_not_exist_is_404(client, world, staff_profile, role):
+    client.force_login(world.users[role])
+    for name, method, _allowed in STAFF_ROUTES:
+        if name != "staff:index":
+            assert getattr(client, method)(staff_url(name, world, staff_profile, missing=True)).status_code == 404, name
+
+
+# Timetable routes: (route, method, {role: status}) about group 3 of school A1 and its gym on Tuesday;
+# the index takes nothing. No module switch: the timetable is visible wherever the group is.
+TIMETABLE_EDITORS = {"teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+TIMETABLE_ROUTES = [
+    ("timetable:index", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("timetable:group", "get", {"guardian": 200, **TIMETABLE_EDITORS}),
+    ("timetable:create", "get", TIMETABLE_EDITORS),
+    ("timetable:edit", "get", TIMETABLE_EDITORS),
+    ("timetable:delete", "post", dict.fromkeys(TIMETABLE_EDITORS, 302)),
+]
+
+
+@pytest.fixture
+def timetable_entry(world):
+    import datetime
+
+    from schoolpoort.timetable.models import TimetableEntry
+
+    return TimetableEntry.objects.create(group=world.group3, weekday=1, starts_at=datetime.time(10, 30),
+                                         activity="gym", reminder="gymspullen mee")
+
+
+def timetable_url(name, world, entry, missing=False):
+    if name == "timetable:index":
+        return reverse(name)
+    target = entry if name in ("timetable:edit", "timetable:delete") else world.group3
+    return reverse(name, args=[999999 if missing else target.pk])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, method, allowed", TIMETABLE_ROUTES)
+def test_timetable_routes(client, world, timetable_entry, role, name, method, allowed):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = getattr(client, method)(timetable_url(name, world, timetable_entry))
+    expected = LOGIN if role == "anonymous" else allowed.get(role, 404)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_a_timetable_route_of_an_object_that_does_not_exist_is_404(client, world, timetable_entry, role):
+    client.force_login(world.users[role])
+    for name, method, _allowed in TIMETABLE_ROUTES:
+        if name != "timetable:index":
+            url = timetable_url(name, world, timetable_entry, missing=True)
+            assert getattr(client, method)(url).status_code == 404, name
+
+
+# Sign-up routes: (route, method, {role: status}) about a published form for group 3 of school A1
+# made by its teacher (a volunteer slot of four places), which the guardian has answered, and a
+# school square poll for group 3 by the same teacher with the guardian's reaction; the list and the
+# two "new" forms take nothing. The questions are locked once answered: those routes redirect.
+SIGNUP_READERS = {"guardian": 200, "teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+SIGNUP_MANAGERS = {"teacher": 200, "administration": 200, "director": 200, "board_admin": 200}
+SIGNUP_ROUTES = [
+    ("signups:index", "get", dict.fromkeys(ROLES[1:], 200)),
+    ("signups:create", "get", {**SIGNUP_MANAGERS, "board_admin_other_board": 200}),
+    ("signups:square_create", "get", {**SIGNUP_MANAGERS, "board_admin_other_board": 200}),
+    ("signups:form", "get", SIGNUP_READERS),
+    ("signups:respond", "post", {"guardian": 302}),
+    ("signups:withdraw", "post", {"guardian": 302}),
+    ("signups:edit", "get", SIGNUP_MANAGERS),
+    ("signups:add_question", "get", dict.fromkeys(SIGNUP_MANAGERS, 302)),
+    ("signups:edit_question", "get", dict.fromkeys(SIGNUP_MANAGERS, 302)),
+    ("signups:delete_question", "post", dict.fromkeys(SIGNUP_MANAGERS, 302)),
+    ("signups:capacity", "post", dict.fromkeys(SIGNUP_MANAGERS, 302)),
+    ("signups:publish", "post", dict.fromkeys(SIGNUP_MANAGERS, 302)),
+    ("signups:delete", "get", SIGNUP_MANAGERS),
+    ("signups:results", "get", SIGNUP_MANAGERS),
+    ("signups:export", "get", SIGNUP_MANAGERS),
+    ("signups:remind", "post", dict.fromkeys(SIGNUP_MANAGERS, 302)),
+    ("signups:square_post", "get", SIGNUP_READERS),
+    ("signups:vote", "post", {"guardian": 302}),
+    ("signups:remove_reaction", "post", dict.fromkeys(SIGNUP_READERS, 302)),  # the guardian's own reaction
+    ("signups:toggle_reactions", "post", dict.fromkeys(SIGNUP_MANAGERS, 302)),
+    ("signups:square_delete", "get", SIGNUP_MANAGERS),
+]
+SIGNUP_WITHOUT_ARGS = ("signups:index", "signups:create", "signups:square_create")
+
+
+@pytest.fixture
+def signup_objects(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from schoolpoort.signups import actions, signing
+    from schoolpoort.signups.models import Form, Option, Question, SquarePollOption, SquarePost
+
+    form = Form.objects.create(school=world.school, audience="groups", title="Rijden", per="family",
+                               deadline=timezone.now() + datetime.timedelta(days=3),
+                               created_by=world.users["teacher"], published_at=timezone.now())
+    form.groups.set([world.group3])
+    question = Question.objects.create(form=form, kind="slots", text="Wanneer?", position=1)
+    option = Option.objects.create(question=question, label="Heen", capacity=4)
+    response = signing.submit(form, world.users["guardian"], signing.Choices(frozenset([option.pk])))
+    post = SquarePost.objects.create(school=world.school, audience="groups", kind="poll", title="Welk boek?",
+                                     author=world.users["teacher"])
+    post.groups.set([world.group3])
+    poll_option = SquarePollOption.objects.create(post=post, label="Dikkie Dik")
+    reaction = actions.react(post, world.users["guardian"], "Ik help")
+    return form, question, option, response, post, poll_option, reaction
+
+
+def signup_request(name, world, form, question, option, response, post, poll_option, reaction, missing=False):
+    """(url, data) of a sign-up route; with ``missing``, of a form or post that does not exist."""
+    form_id = 999999 if missing else form.pk
+    post_id = 999999 if missing else post.pk
+    if name in SIGNUP_WITHOUT_ARGS:
+        return reverse(name), {}
+    if name.startswith("signups:square_post") or name in ("signups:vote", "signups:toggle_reactions",
+                                                          "signups:square_delete"):
+        return reverse(name, args=[post_id]), {"option": poll_option.pk}
+    if name == "signups:remove_reaction":
+        return reverse(name, args=[post_id, reaction.pk]), {}
+    if name in ("signups:edit_question", "signups:delete_question"):
+        return reverse(name, args=[form_id, question.pk]), {}
+    if name == "signups:capacity":
+        return reverse(name, args=[form_id, option.pk]), {f"o{option.pk}-capacity": "5"}
+    data = {f"family-q{question.pk}": [option.pk], "response": response.pk}
+    return reverse(name, args=[form_id]), data
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, method, allowed", SIGNUP_ROUTES)
+def test_signup_routes(client, world, signup_objects, role, name, method, allowed):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    url, data = signup_request(name, world, *signup_objects)
+    response = getattr(client, method)(url, data)
+    expected = LOGIN if role == "anonymous" else allowed.get(role, 404)
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_a_signup_route_of_a_form_or_post_that_does_not_exist_is_404(client, world, signup_objects, role):
+    client.force_login(world.users[role])
+    for name, method, _allowed in SIGNUP_ROUTES:
+        if name in SIGNUP_WITHOUT_ARGS:
+            continue
+        url, data = signup_request(name, world, *signup_objects, missing=True)
+        assert getattr(client, method)(url, data).status_code == 404, name

@@ -9,15 +9,7 @@ from playwright.sync_api import expect
 
 from schoolpoort.accounts.models import User
 from schoolpoort.conferences.models import Appointment, Booking, Round
-from tests.e2e.test_foundation_flows import assert_fits_the_phone, log_in
-
-
-def signed_in_phone(browser, live_server, email):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL")
-    page = context.new_page()
-    log_in(page, live_server.url, email)
-    expect(page).to_have_url(f"{live_server.url}/")
-    return page
+from tests.e2e.test_foundation_flows import assert_fits_the_phone, log_in, signed_in_phone
 
 
 def local_time(moment) -> str:

@@ -17,6 +17,15 @@ def log_in(page, base_url, email, password=PASSWORD):
     page.click(SUBMIT)
 
 
+def signed_in_phone(browser, live_server, email):
+    """A fresh 360 px phone with its own cookies, logged in as ``email``, on the home page."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL")
+    page = context.new_page()
+    log_in(page, live_server.url, email)
+    expect(page).to_have_url(f"{live_server.url}/")
+    return page
+
+
 def assert_fits_the_phone(page):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page is {width} px wide on a 360 px phone"

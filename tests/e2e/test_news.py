@@ -4,7 +4,7 @@ unread mark and the count on the bell; the parents of another group do not."""
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.e2e.test_foundation_flows import assert_fits_the_phone, log_in
+from tests.e2e.test_foundation_flows import assert_fits_the_phone, signed_in_phone
 
 TITLE = "Gymles donderdag in de grote zaal"
 
@@ -12,13 +12,6 @@ TITLE = "Gymles donderdag in de grote zaal"
 def run_worker():
     call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
-
-def signed_in_phone(browser, live_server, email):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL")
-    page = context.new_page()
-    log_in(page, live_server.url, email)
-    expect(page).to_have_url(f"{live_server.url}/")
-    return page
 
 
 def unread_count(page) -> int:

@@ -5,17 +5,10 @@ withdraws again, which frees the place. Checked by structure and ids (the Dutch 
 from playwright.sync_api import expect
 
 from schoolpoort.signups.models import Form, Option, Response
-from tests.e2e.test_foundation_flows import assert_fits_the_phone, log_in
+from tests.e2e.test_foundation_flows import assert_fits_the_phone, signed_in_phone
 
 TITLE = "Rijden naar de kinderboerderij"
 
-
-def signed_in_phone(browser, live_server, email):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL")
-    page = context.new_page()
-    log_in(page, live_server.url, email)
-    expect(page).to_have_url(f"{live_server.url}/")
-    return page
 
 
 def test_a_parent_signs_up_for_a_volunteer_slot_and_withdraws(demo, browser, live_server):

@@ -42,14 +42,19 @@ MODULES: dict[str, ModuleInfo] = {
         ModuleInfo(Module.NEWS, _("News and urgent messages from school and class."), "icon-news", "news:feed"),
         ModuleInfo(Module.CALENDAR, _("School calendar, also in your own agenda."), "icon-calendar", "calendar:list"),
         ModuleInfo(
-            Module.CONFERENCES, _("Book a time for a conversation with the teacher."), "icon-conferences", "conferences:list"
+            Module.CONFERENCES,
+            _("Book a time for a conversation with the teacher."),
+            "icon-conferences",
+            "conferences:list",
         ),
         ModuleInfo(Module.ALBUMS, _("Photos of the school and the class."), "icon-albums", "albums:list"),
         ModuleInfo(Module.DOCUMENTS, _("The school guide, letters and protocols."), "icon-documents", "documents:list"),
         ModuleInfo(Module.SIGNUPS, _("Volunteer sign-ups and polls."), "icon-signups", "signups:index"),
         ModuleInfo(Module.ABSENCES, _("Report your child sick or absent."), "icon-absences", "absences:index"),
         ModuleInfo(Module.MESSAGES, _("Messages between parents and school."), "icon-messages", "messaging:inbox"),
-        ModuleInfo(Module.CLASSLIST, _("Class lists with what families chose to share."), "icon-classlist"),
+        ModuleInfo(
+            Module.CLASSLIST, _("Class lists with what families chose to share."), "icon-classlist", "classlist:index"
+        ),
         ModuleInfo(Module.RECORDS, _("Your child's details, reports and test results."), "icon-records"),
     ]
 }

@@ -16,7 +16,8 @@
   }
 
   // --- Offline copy: the service worker served the last saved page ---
-  if (navigator.onLine === false && !config.isOfflinePage) {
+  const offlineCopy = document.documentElement.hasAttribute("data-offline-copy") || navigator.onLine === false;
+  if (offlineCopy && !config.isOfflinePage) {
     const main = document.getElementById("main");
     if (main) {
       const notice = document.createElement("p");

@@ -72,6 +72,13 @@ async function staticFirst(request) {
   return response;
 }
 
+// The page says it is a kept copy by this mark: navigator.onLine is not reliable for it (a captive
+// portal, a server that is down, or a browser that answers true while offline is emulated).
+async function markedAsCopy(response) {
+  const html = (await response.text()).replace("<html", '<html data-offline-copy=""');
+  return new Response(html, {status: response.status, statusText: response.statusText, headers: response.headers});
+}
+
 async function pageVisit(request, url) {
   const keep = CONFIG.offlineReadable.includes(url.pathname);
   const key = pageKey(url);
@@ -82,7 +89,8 @@ async function pageVisit(request, url) {
     // Offline (or the server is unreachable): the kept copy, else the offline page.
     const cache = await caches.open(PAGES_CACHE);
     const copy = keep && await cache.match(key, {ignoreVary: true});
-    return copy || (await caches.match(CONFIG.offlineUrl, {ignoreVary: true})) || Response.error();
+    if (copy) return markedAsCopy(copy);
+    return (await caches.match(CONFIG.offlineUrl, {ignoreVary: true})) || Response.error();
   }
   if (keep) {
     const cache = await caches.open(PAGES_CACHE);
