@@ -10,4 +10,6 @@ def home_block(request, overview) -> HomeBlock | None:
     if not overview.children and not any(staff.groups for staff in overview.staff_schools):
         return None
     reminders = reminders_for(request.user)
-    return HomeBlock(template="timetable/_home_block.html", context={"reminders": reminders}, order=3 if reminders else 80)
+    return HomeBlock(
+        template="timetable/_home_block.html", context={"reminders": reminders}, order=3 if reminders else 80
+    )
