@@ -5,6 +5,7 @@ gets its access decided here."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.routes import module_route_names
 from tests.world import build_world
 
 ROLES = ["anonymous", "guardian", "teacher", "administration", "director", "board_admin", "board_admin_other_board"]
@@ -166,6 +167,7 @@ def test_every_route_is_in_the_table():
     known |= {name for name, _method, _expected in DOCUMENT_ROUTES}
     known |= {name for name, _method, _expected in CLASSLIST_ROUTES + STAFF_ROUTES + TIMETABLE_ROUTES}
     known |= {name for name, _method, _expected in SIGNUP_ROUTES}
+    known |= module_route_names()
     assert sorted(set(route_names()) - known) == []
 
 

@@ -90,6 +90,10 @@ INSTALLED_APPS = [
     "schoolpoort.classlist",
     "schoolpoort.staff",
     "schoolpoort.timetable",
+    "schoolpoort.imports",
+    "schoolpoort.onboarding",
+    "schoolpoort.records",
+    "schoolpoort.results",
     "schoolpoort.web",
 ]
 

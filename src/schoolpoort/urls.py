@@ -17,6 +17,10 @@ urlpatterns = [
     path("groepen/", include("schoolpoort.classlist.urls")),
     path("medewerkers/", include("schoolpoort.staff.urls")),
     path("rooster/", include("schoolpoort.timetable.urls")),
+    path("import/", include("schoolpoort.imports.urls")),
+    path("aanmelding/", include("schoolpoort.onboarding.urls")),
+    path("leerling/", include("schoolpoort.records.urls")),
+    path("resultaten/", include("schoolpoort.results.urls")),
     path("beheer/django/", admin.site.urls),
 ]
 
