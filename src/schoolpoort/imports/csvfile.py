@@ -55,8 +55,15 @@ __all__ = ["CsvTable", "RowError", "normalise_header", "read_csv", "decode"]
 class RowError:
     line: int  # the line number in the file as a user sees it (the header is line 1)
     message: str
+    source: str = ""  # the file, where an import reads several (OneRoster's users.csv, ...)
 
     def __str__(self) -> str:
+        if self.source:
+            return _("%(file)s line %(line)s: %(message)s") % {
+                "file": self.source,
+                "line": self.line,
+                "message": self.message,
+            }
         return _("line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 

@@ -1,0 +1,63 @@
+"""One import of a file from the administration system: previewed (dry run), then applied or not.
+The file is kept privately (Django storage, never a public URL) so that confirming re-reads
+exactly what was previewed, and so that the history shows what came in."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from schoolpoort.core import access
+from schoolpoort.core.models import Board, School
+
+
+def _upload_to(run: "ImportRun", filename: str) -> str:
+    # A random name: the original name is kept in ``filename`` and never decides a path.
+    return f"imports/{uuid.uuid4().hex}"
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not access._is_signed_in(user):
+            return self.none()
+        return self.filter(
+            Q(school_id__in=access.managed_school_ids(user)) | Q(board__memberships__user=user, school__isnull=True)
+        )
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed")
+        APPLIED = "applied", _("applied")
+        FAILED = "failed", _("failed")
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("school")
+    )
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("board")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    format = models.CharField(_("format"), max_length=20)
+    filename = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(upload_to=_upload_to, max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREVIEWED)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)  # counts per kind of change
+    digest = models.CharField(max_length=64, blank=True)  # of the plan last shown: was it still the same?
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["school", "-created_at"]), models.Index(fields=["board", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
