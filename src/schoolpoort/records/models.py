@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from schoolpoort.core.models import School
+from schoolpoort.core.models import School, Student
+
+from .crypto import EncryptedTextField
 
 
 class Part(models.TextChoices):
@@ -111,3 +114,221 @@ class ClosedPeriod(models.Model):
 
     def closes(self, part: str) -> bool:
         return part in (self.parts or [])
+
+
+# --- The parts ------------------------------------------------------------------------------------
+
+
+class StudentCard(models.Model):
+    """The pupil's personal data as the school administration holds it (never the BSN). Parents
+    read it and propose corrections; only the administration changes it."""
+
+    student = models.OneToOneField(Student, on_delete=models.CASCADE, related_name="records_card")
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone at home"), max_length=30, blank=True)
+    mobile = models.CharField(_("mobile phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail of the family"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("student card")
+        verbose_name_plural = _("student cards")
+
+    def __str__(self) -> str:
+        return str(self.student)
+
+
+class Contact(models.Model):
+    """A family member or emergency contact beside the guardians (grandparent, neighbour)."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="records_contacts")
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_emergency = models.BooleanField(_("call in an emergency"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MedicalInfo(models.Model):
+    """Medical details: every text encrypted at rest; staff opening them is audited."""
+
+    student = models.OneToOneField(Student, on_delete=models.CASCADE, related_name="records_medical")
+    allergies = EncryptedTextField(_("allergies"), blank=True)
+    medication = EncryptedTextField(_("medication"), blank=True)
+    diet = EncryptedTextField(_("diet"), blank=True)
+    doctor = EncryptedTextField(_("general practitioner"), blank=True)
+    dentist = EncryptedTextField(_("dentist"), blank=True)
+    notes = EncryptedTextField(_("other medical notes"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("medical details")
+        verbose_name_plural = _("medical details")
+
+    def __str__(self) -> str:
+        return str(self.student)
+
+
+class Invoice(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        PARTLY = "partly", _("partly paid")
+        PAID = "paid", _("paid")
+        CANCELLED = "cancelled", _("cancelled")
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="records_invoices")
+    description = models.CharField(_("description"), max_length=200)
+    amount = models.DecimalField(_("amount"), max_digits=8, decimal_places=2)
+    amount_paid = models.DecimalField(_("paid so far"), max_digits=8, decimal_places=2, default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-due_on", "-pk"]
+        indexes = [models.Index(fields=["student", "status"], name="records_invoice_student_st")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="records_invoice_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def outstanding(self):
+        if self.status in (self.Status.PAID, self.Status.CANCELLED):
+            return 0
+        return max(self.amount - self.amount_paid, 0)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.PARTLY)
+
+
+class SupportPlan(models.Model):
+    """A support plan (hulpplan, ontwikkelingsperspectief): texts encrypted; a guardian with
+    parental authority may sign it in the portal."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="records_plans")
+    title = EncryptedTextField(_("title"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    goals = EncryptedTextField(_("goals and approach"), blank=True)
+    evaluation = EncryptedTextField(_("evaluation"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("support plan")
+        verbose_name_plural = _("support plans")
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["student", "starts_on"], name="records_plan_student_start")]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.starts_on}"
+
+
+class NoteCategory(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="records_note_categories")
+    name = models.CharField(_("name"), max_length=100)
+    open_to_guardians = models.BooleanField(_("parents see these notes"), default=False)
+    guardians_react = models.BooleanField(_("parents may react"), default=False)
+
+    class Meta:
+        verbose_name = _("note category")
+        verbose_name_plural = _("note categories")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="records_note_category_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Note(models.Model):
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="records_notes")
+    category = models.ForeignKey(NoteCategory, on_delete=models.PROTECT, related_name="notes")
+    date = models.DateField(_("date"))
+    text = EncryptedTextField(_("text"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["student", "date"], name="records_note_student_date")]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.date}"
+
+
+class NoteReaction(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="reactions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = EncryptedTextField(_("reaction"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} {self.created_at:%Y-%m-%d}"
+
+
+class CorrectionRequest(models.Model):
+    """A guardian's proposal to change the card or the medical details. Nothing changes until the
+    administration applies it; the proposal itself is encrypted (it may hold medical details)."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        PROCESSED = "processed", _("processed")
+        REFUSED = "refused", _("refused")
+
+    class Subject(models.TextChoices):
+        CARD = "card", _("personal data")
+        MEDICAL = "medical", _("medical details")
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="records_corrections")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="records_corrections")
+    subject = models.CharField(_("about"), max_length=10, choices=Subject)
+    changes = EncryptedTextField(_("proposed changes"))  # JSON {field: [old, new]}
+    comment = EncryptedTextField(_("explanation"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    due_on = models.DateField(_("to be handled by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.RECEIVED)
+    reason = models.TextField(_("reason"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["school", "status", "due_on"], name="records_corr_queue"),
+            models.Index(fields=["student", "created_at"], name="records_corr_student"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.get_subject_display()} {self.created_at:%Y-%m-%d}"
