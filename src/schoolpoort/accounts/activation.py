@@ -10,8 +10,11 @@ from enum import Enum
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from schoolpoort.core.models import Guardianship
@@ -36,9 +39,7 @@ class ActivationError(Exception):
 
 def _fingerprint(user: User) -> str:
     last_login = user.last_login.isoformat() if user.last_login else ""
-    return salted_hmac(_FINGERPRINT_SALT, f"{user.password}:{last_login}", algorithm="sha256").hexdigest()[
-        :32
-    ]
+    return salted_hmac(_FINGERPRINT_SALT, f"{user.password}:{last_login}", algorithm="sha256").hexdigest()[:32]
 
 
 def make_activation_token(user: User) -> str:
@@ -63,8 +64,26 @@ def activation_url(user: User) -> str:
     return absolute_url(reverse("accounts:activate", args=[make_activation_token(user)]))
 
 
-def send_activation_email(user: User, student=None) -> None:
-    send_templated_email(
+def _send(template_prefix: str, user: User, context: dict, connection=None) -> None:
+    """``send_templated_email``, or the same message over an open SMTP ``connection`` (the mails of
+    a batch share one). A refused recipient raises ``smtplib.SMTPRecipientsRefused``."""
+    if connection is None:
+        send_templated_email(template_prefix, user, context)
+        return
+    context = {"site_url": settings.SITE_URL, "recipient": user, **context}
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = "".join(render_to_string(f"{template_prefix}_subject.txt", context).splitlines()).strip()
+        text = render_to_string(f"{template_prefix}_body.txt", context)
+        html = render_to_string(f"{template_prefix}_body.html", context)
+    message = EmailMultiAlternatives(
+        subject, text, to=[user.email], headers={"Auto-Submitted": "auto-generated"}, connection=connection
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def send_activation_email(user: User, student=None, connection=None) -> None:
+    _send(
         "accounts/email/activation",
         user,
         {
@@ -73,23 +92,27 @@ def send_activation_email(user: User, student=None) -> None:
             "activation_url": activation_url(user),
             "days": settings.ACTIVATION_LINK_DAYS,
         },
+        connection,
     )
 
 
-def send_child_added_email(user: User, student) -> None:
-    send_templated_email(
+def send_child_added_email(user: User, student, connection=None) -> None:
+    _send(
         "accounts/email/child_added",
         user,
         {"user": user, "student": student, "login_url": absolute_url(reverse("accounts:login"))},
+        connection,
     )
 
 
-def invite_guardian(guardianship: Guardianship) -> User:
+def invite_guardian(guardianship: Guardianship, connection=None) -> User:
     """Give the guardian slot an account for the e-mail address the school has, and tell them.
 
     A slot already linked keeps its account. A new account has no password yet: it gets an
     activation link (again, each time this is called, until a password is set). An account that
-    already has a password gets a short notice when the child is newly linked to it."""
+    already has a password gets a short notice when the child is newly linked to it. With an open
+    mail ``connection`` the mail goes over it (batches); a refusal raises SMTPRecipientsRefused
+    after the account exists, so that the slot shows as invited and the address as refused."""
     with transaction.atomic():
         slot = (
             Guardianship.objects.select_for_update(of=("self",))
@@ -105,9 +128,7 @@ def invite_guardian(guardianship: Guardianship) -> User:
                 raise ValueError("This guardian has no e-mail address")
             user = User.objects.filter(email__iexact=email).first()
             if user is None:
-                user = User.objects.create_user(
-                    email, None, first_name=slot.first_name, last_name=slot.last_name
-                )
+                user = User.objects.create_user(email, None, first_name=slot.first_name, last_name=slot.last_name)
             # A second slot of the same child for the same person stays free (unique per child).
             if not Guardianship.objects.filter(student_id=slot.student_id, user=user).exists():
                 slot.user = user
@@ -115,7 +136,7 @@ def invite_guardian(guardianship: Guardianship) -> User:
                 linked_now = True
     guardianship.user = slot.user
     if not user.has_usable_password():
-        send_activation_email(user, slot.student)
+        send_activation_email(user, slot.student, connection)
     elif linked_now:
-        send_child_added_email(user, slot.student)
+        send_child_added_email(user, slot.student, connection)
     return user
