@@ -1,0 +1,127 @@
+"""The results pages of one child, for guardians and staff: report cards, method tests and
+standardised tests, each a tab of the child's records (``records/base_child.html``). Every page
+reaches the child through ``student_for_part_or_404`` (relation, module, part, closed period,
+parental authority), then the rows through ``visible_to``. Never cached (``no_store``)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from schoolpoort.core.access import get_visible_or_404, managed_school_ids, roles_of, taught_group_ids
+from schoolpoort.core.files import send_file
+from schoolpoort.core.models import Enrollment, Group
+from schoolpoort.records.access import child_nav, is_staff_for, no_store, settings_for, student_for_part_or_404
+from schoolpoort.records.models import Part
+
+from . import summaries
+from .models import MethodTest, ReportCard, ReportCardLine, ReportPeriod, StandardisedTest
+
+
+def _child_context(request, student, part) -> dict:
+    context = child_nav(request.user, student, part)
+    context["can_edit"] = is_staff_for(request.user, student)
+    return context
+
+
+@login_required
+@require_GET
+@no_store
+def report_cards(request, student_id: int):
+    user, today = request.user, timezone.localdate()
+    student = student_for_part_or_404(user, student_id, Part.REPORT_CARDS)
+    context = _child_context(request, student, Part.REPORT_CARDS)
+    cards = list(
+        ReportCard.objects.visible_to(user, today)
+        .filter(student=student)
+        .select_related("period__school_year", "group")
+        .prefetch_related(Prefetch("lines", queryset=ReportCardLine.objects.order_by("position", "pk")))
+        .order_by("-period__school_year__starts_on", "-period__released_on", "-pk")
+    )
+    periods = []
+    if context["can_edit"]:
+        # Staff see every period of the pupil's school years, with or without a card, to fill them in.
+        years = Enrollment.objects.filter(student=student).values("group__school_year_id")
+        have = {card.period_id for card in cards}
+        periods = [
+            period
+            for period in ReportPeriod.objects.filter(school_id=student.school_id, school_year_id__in=years)
+            .select_related("school_year")
+            .order_by("-school_year__starts_on", "-released_on")
+            if period.pk not in have
+        ]
+    context.update(cards=cards, open_periods=periods, today=today)
+    return render(request, "results/report_cards.html", context)
+
+
+@login_required
+@require_GET
+def report_card_file(request, card_id: int):
+    user = request.user
+    card = get_visible_or_404(ReportCard.objects.select_related("student"), user, pk=card_id)
+    student_for_part_or_404(user, card.student_id, Part.REPORT_CARDS)
+    if not card.file:
+        raise Http404
+    return send_file(
+        request, card.file, filename=card.file_name or "rapport.pdf", content_type="application/pdf", max_age=0
+    )
+
+
+@login_required
+@require_GET
+@no_store
+def method_tests(request, student_id: int):
+    user = request.user
+    student = student_for_part_or_404(user, student_id, Part.METHOD_TESTS)
+    context = _child_context(request, student, Part.METHOD_TESTS)
+    tests = list(MethodTest.objects.visible_to(user).filter(student=student).order_by("taken_on", "pk"))
+    years = summaries.school_years_of(tests)
+    year = request.GET.get("jaar") or (years[0] if years else "")
+    if year not in years:
+        year = years[0] if years else ""
+    context.update(
+        subjects=summaries.method_subjects([t for t in tests if summaries.year_of(t.taken_on) == year]),
+        years=years,
+        year=year,
+    )
+    return render(request, "results/method_tests.html", context)
+
+
+@login_required
+@require_GET
+@no_store
+def standardised_tests(request, student_id: int):
+    user = request.user
+    student = student_for_part_or_404(user, student_id, Part.STANDARDISED_TESTS)
+    context = _child_context(request, student, Part.STANDARDISED_TESTS)
+    tests = list(StandardisedTest.objects.visible_to(user).filter(student=student).select_related("school_year"))
+    context.update(summaries.growth(student.school_id, tests))
+    return render(request, "results/standardised_tests.html", context)
+
+
+@login_required
+@require_GET
+@no_store
+def group_overview(request, group_id: int):
+    """The latest standardised score per test of every pupil of a group, for its teachers and the
+    school office: who needs a closer look. A fixed number of queries, however large the group."""
+    user = request.user
+    groups = Group.objects.visible_to(user).current().select_related("school", "school_year")
+    group = get_visible_or_404(groups, user, pk=group_id)
+    roles = roles_of(user)
+    if not roles.is_staff_at(group.school):
+        raise Http404
+    staff_groups = Group.objects.filter(pk=group.pk).filter(pk__in=taught_group_ids(user)) | Group.objects.filter(
+        pk=group.pk, school_id__in=managed_school_ids(user)
+    )
+    if not staff_groups.exists():
+        raise Http404
+    if not settings_for(group.school).is_on(Part.STANDARDISED_TESTS) or not summaries.records_enabled(group.school):
+        raise Http404
+    context = summaries.group_latest(group)
+    context["group"] = group
+    return render(request, "results/group_overview.html", context)
