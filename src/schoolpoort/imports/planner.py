@@ -273,9 +273,14 @@ def _plan_teachers(plan, school, data, year) -> None:
     Through = Group.teachers.through
     linked: dict[str, set[tuple[int, str]]] = {}
     if year:
-        for group_key, user_id, email in Through.objects.filter(
+        # A group is the file's group by its key, or by its name before it had one (as the
+        # group planner matches them).
+        by_name = {g.name.lower(): g.key for g in data.groups}
+        file_keys_set = {g.key for g in data.groups}
+        for sis_id, group_name, user_id, email in Through.objects.filter(
             group__school=school, group__school_year=year
-        ).values_list("group__sis_id", "user_id", "user__email"):
+        ).values_list("group__sis_id", "group__name", "user_id", "user__email"):
+            group_key = sis_id if sis_id in file_keys_set else by_name.get(group_name.lower(), sis_id)
             linked.setdefault(group_key, set()).add((user_id, email.lower()))
     file_keys = {g.key for g in data.groups}
     wanted: dict[str, set[str]] = {}

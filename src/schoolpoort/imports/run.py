@@ -32,11 +32,11 @@ class Result:
 
     @property
     def all_errors(self) -> list[RowError]:
-        return self.errors + [e for p in self.plans for e in p.errors]
+        return sorted(self.errors + [e for p in self.plans for e in p.errors], key=lambda e: (e.source, e.line))
 
     @property
     def all_warnings(self) -> list[RowError]:
-        return self.warnings + [w for p in self.plans for w in p.warnings]
+        return sorted(self.warnings + [w for p in self.plans for w in p.warnings], key=lambda e: (e.source, e.line))
 
     @property
     def counts(self) -> dict[str, int]:
@@ -63,8 +63,10 @@ def plan_dataset(dataset: Dataset, *, school: School | None = None, board=None, 
     """Plans for the schools in ``dataset``: only ``school`` (the page), or every school of the
     file that belongs to ``board`` / is in ``brins`` (the command)."""
     result = Result(format=dataset.format, errors=list(dataset.errors), warnings=list(dataset.warnings))
-    if dataset.errors:
+    if dataset.errors and not dataset.schools:
         return result
+    # With errors in the file the plans are still made: they find the rest of the bad rows (a
+    # pupil number that does not exist), so that one upload reports every problem.
     if school is not None:
         data = dataset.for_brin(school.brin)
         if data is None and len(dataset.schools) == 1 and not dataset.schools[0].brin:
