@@ -11,8 +11,15 @@ from schoolpoort.records import crypto
 from schoolpoort.records.models import MedicalInfo, Note, SupportPlan
 from tests.records.helpers import fill_records
 
-SECRETS = ["Pinda-allergie", "EpiPen", "Huisarts Kok", "Plan rekenen", "Tafels oefenen", "Interne observatie",
-           "Gesprekspunt"]
+SECRETS = [
+    "Pinda-allergie",
+    "EpiPen",
+    "Huisarts Kok",
+    "Plan rekenen",
+    "Tafels oefenen",
+    "Interne observatie",
+    "Gesprekspunt",
+]
 
 
 def raw_rows():
@@ -50,8 +57,15 @@ def test_rotation_re_encrypts_with_the_new_key_and_the_old_key_can_go(world, mon
     fill_records(world)
     new = Fernet.generate_key().decode()
     monkeypatch.setenv(crypto.ENV, f"{new},{old}")
-    assert SupportPlan.objects.get(title__isnull=False, goals__isnull=False, starts_on__isnull=False,
-                                   pk=SupportPlan.objects.order_by("-pk")[0].pk).goals == "Tafels oefenen"
+    assert (
+        SupportPlan.objects.get(
+            title__isnull=False,
+            goals__isnull=False,
+            starts_on__isnull=False,
+            pk=SupportPlan.objects.order_by("-pk")[0].pk,
+        ).goals
+        == "Tafels oefenen"
+    )
     call_command("rotate_records_key", stdout=open("/dev/null", "w"))
     monkeypatch.setenv(crypto.ENV, new)  # the old key is dropped
     assert MedicalInfo.objects.get(student=world.child).allergies == "Pinda-allergie"
