@@ -80,3 +80,32 @@ def add_results(student, today=None):
 @pytest.fixture
 def results(world):
     return add_results(world.child)
+
+
+def add_more_results(student):
+    """Many more rows of every kind, for the constant-query checks."""
+    year = SchoolYear.for_date(timezone.localdate())
+    for n in range(3, 9):
+        period = ReportPeriod.objects.create(
+            school=student.school, school_year=year, name=f"Extra {n}", released_on=year.starts_on
+        )
+        card = ReportCard.objects.create(student=student, period=period)
+        ReportCardLine.objects.create(report_card=card, subject="Taal", grade="7")
+        MethodTest.objects.create(
+            student=student,
+            subject=Subject.SPELLING,
+            method="Staal",
+            block=f"Blok {n}",
+            taken_on=year.starts_on + datetime.timedelta(days=n * 7),
+            score=Decimal(70),
+        )
+    for moment in ("M5", "E5", "M6"):
+        StandardisedTest.objects.create(
+            student=student,
+            test="CITO Spelling",
+            moment=moment,
+            school_year=year,
+            taken_on=year.starts_on + datetime.timedelta(days=20),
+            ability_score=Decimal(120),
+            level="I",
+        )
