@@ -15,8 +15,9 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, list | tuple):
+        if isinstance(data, list | tuple) and data:
             return [single(d, initial) for d in data]
+        data = None if isinstance(data, list | tuple) else data
         return [single(data, initial)] if data else single(data, initial)
 
 

@@ -46,7 +46,7 @@ def _run_or_404(user, school, run_id: int) -> ImportRun:
 @require_http_methods(["GET", "POST"])
 def index(request, school_id: int):
     school = administered_school_or_404(request.user, school_id)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         name, data = form.name_and_data()
         run, _result = preview(school=school, user=request.user, filename=name, data=data)
