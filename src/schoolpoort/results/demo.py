@@ -45,8 +45,11 @@ METHODS = {
     Subject.LANGUAGE: ("Staal Taal", 70),
     Subject.SPELLING: ("Staal Spelling", 80),
 }
-REPORT_SUBJECTS = ["Rekenen", "Taal", "Spelling", "Technisch lezen", "Begrijpend lezen", "Wereldoriëntatie"]
-KLEUTER_SUBJECTS = ["Taalontwikkeling", "Rekenontwikkeling", "Motoriek", "Samen spelen"]
+REPORT_SUBJECTS = ["Rekenen", "Taal", "Spelling", "Lezen", "Wereldoriëntatie"]
+KLEUTER_SUBJECTS = ["Taalontwikkeling", "Rekenontwikkeling", "Samen spelen"]
+# The kleuter tests are shown for the children up to groep 3 only (the chart of older children starts
+# at M3): fewer rows keep the demo build fast.
+KLEUTER_UNTIL_GRADE = 3
 KLEUTER_GRADES = ["G", "V", "RV", "O"]  # goed, voldoende, redelijk voldoende, onvoldoende
 # A minimal valid one-page PDF: enough to try the download.
 TINY_PDF = (
@@ -98,6 +101,8 @@ def load_demo(world: DemoWorld) -> None:
     results = []
     for student, grade, _group in pupils:
         for test, moments, start, growth, spread in TESTS:
+            if moments is KLEUTER_MOMENTS and grade > KLEUTER_UNTIL_GRADE:
+                continue
             talent = rng.gauss(0, spread * 0.9)
             for index, moment in enumerate(moments):
                 moment_grade = int(moment[1])
