@@ -344,6 +344,8 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-created_at"]
+        # "Who at school viewed my child's records" looks entries up by the object.
+        indexes = [models.Index(fields=["object_type", "object_id", "created_at"], name="audit_object")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

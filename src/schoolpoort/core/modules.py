@@ -55,6 +55,8 @@ MODULES: dict[str, ModuleInfo] = {
         ModuleInfo(
             Module.CLASSLIST, _("Class lists with what families chose to share."), "icon-classlist", "classlist:index"
         ),
-        ModuleInfo(Module.RECORDS, _("Your child's details, reports and test results."), "icon-records"),
+        ModuleInfo(
+            Module.RECORDS, _("Your child's details, reports and test results."), "icon-records", "records:index"
+        ),
     ]
 }
