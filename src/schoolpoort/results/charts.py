@@ -140,7 +140,8 @@ def growth_chart(
     chart_id = f"chart-{next(_ids)}"
     moments = sorted({p.moment for s in series for p in s.points} | set(bands), key=moment_order)
     scores = [float(p.score) for s in series for p in s.points if p.score is not None]
-    bounds = [float(bound) for pairs in bands.values() for _level, bound in pairs]
+    # The lowest band of a moment is open downwards: its lower bound does not stretch the scale.
+    bounds = [float(bound) for pairs in bands.values() for _level, bound in sorted(pairs, key=lambda p: p[1])[1:]]
     title = title or _("Growth in ability score")
     if not moments or not scores:
         return Chart(_frame(chart_id, title, _("No results yet."), []), title, _("No results yet."))
