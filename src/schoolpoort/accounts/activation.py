@@ -10,11 +10,8 @@ from enum import Enum
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from schoolpoort.core.models import Guardianship
@@ -65,21 +62,8 @@ def activation_url(user: User) -> str:
 
 
 def _send(template_prefix: str, user: User, context: dict, connection=None) -> None:
-    """``send_templated_email``, or the same message over an open SMTP ``connection`` (the mails of
-    a batch share one). A refused recipient raises ``smtplib.SMTPRecipientsRefused``."""
-    if connection is None:
-        send_templated_email(template_prefix, user, context)
-        return
-    context = {"site_url": settings.SITE_URL, "recipient": user, **context}
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject = "".join(render_to_string(f"{template_prefix}_subject.txt", context).splitlines()).strip()
-        text = render_to_string(f"{template_prefix}_body.txt", context)
-        html = render_to_string(f"{template_prefix}_body.html", context)
-    message = EmailMultiAlternatives(
-        subject, text, to=[user.email], headers={"Auto-Submitted": "auto-generated"}, connection=connection
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
+    """A refused recipient raises ``smtplib.SMTPRecipientsRefused`` (the batch records it)."""
+    send_templated_email(template_prefix, user, context, connection=connection)
 
 
 def send_activation_email(user: User, student=None, connection=None) -> None:

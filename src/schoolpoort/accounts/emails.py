@@ -18,10 +18,11 @@ def absolute_url(path: str) -> str:
 
 
 def send_templated_email(
-    template_prefix: str, to_user_or_address, context: dict, language: str | None = None
+    template_prefix: str, to_user_or_address, context: dict, language: str | None = None, connection=None
 ):
     """Render ``<template_prefix>_subject.txt``, ``_body.txt`` and ``_body.html`` in ``language``
-    (the user's own language when not given) and send them to one recipient."""
+    (the user's own language when not given) and send them to one recipient, over ``connection``
+    when given (the mails of a batch share one SMTP connection)."""
     if isinstance(to_user_or_address, str):
         address, user = to_user_or_address, None
     else:
@@ -34,7 +35,7 @@ def send_templated_email(
         text = render_to_string(f"{template_prefix}_body.txt", context)
         html = render_to_string(f"{template_prefix}_body.html", context)
     message = EmailMultiAlternatives(
-        subject, text, to=[address], headers={"Auto-Submitted": "auto-generated"}
+        subject, text, to=[address], headers={"Auto-Submitted": "auto-generated"}, connection=connection
     )
     message.attach_alternative(html, "text/html")
     message.send()
