@@ -6,7 +6,14 @@ from tests.world import build_world
 
 @pytest.fixture
 def world(db):
-    return build_world()
+    """The shared world, with every persona reading English: pages are rendered in the user's
+    language, and the texts are asserted on their (English) msgids."""
+    world = build_world()
+    for user in world.users.values():
+        if user.is_authenticated:
+            user.language = "en"
+            user.save(update_fields=["language"])
+    return world
 
 
 @pytest.fixture(autouse=True)

@@ -40,6 +40,7 @@ ROUTES = [
     ("records:correction_apply", "post", dict.fromkeys(OFFICE, 302)),
     ("records:correction_refuse", "post", OFFICE),  # without a reason: the form again
     ("records:settings", "get", OFFICE),
+    ("records:import", "get", OFFICE),
 ]
 
 
@@ -62,6 +63,7 @@ def args_for(name, world, rows, request):
         "records:correction_apply": [request.pk],
         "records:correction_refuse": [request.pk],
         "records:settings": [world.school.pk],
+        "records:import": [world.school.pk],
     }.get(name, [child])
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .corrections import FIELDS, MODELS
+from .csvimport import KINDS
 from .models import (
     ClosedPeriod,
     Contact,
@@ -143,9 +144,25 @@ class NoteForm(forms.ModelForm):
 
 
 class NoteCategoryForm(forms.ModelForm):
+    """The instance carries the school (not a field of the form), so the unique name per school is
+    checked here; the database constraint would otherwise only answer with an error page."""
+
     class Meta:
         model = NoteCategory
         fields = ["name", "open_to_guardians", "guardians_react"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        taken = NoteCategory.objects.filter(school_id=self.instance.school_id, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This school already has a category with this name."))
+        return name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("guardians_react") and not data.get("open_to_guardians"):
+            self.add_error("guardians_react", _("Parents can only react to notes they see."))
+        return data
 
 
 PART_CHOICES = [(part.value, part.label) for part in Part]
@@ -199,3 +216,18 @@ class ClosedPeriodForm(forms.ModelForm):
         if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The end date lies before the start date."))
         return data
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What is in the file"), choices=list(KINDS.items()), widget=forms.RadioSelect)
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Exported from the administration system; the columns are listed below."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is too large; at most 5 MB."))
+        return upload

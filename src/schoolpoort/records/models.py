@@ -194,14 +194,25 @@ class Invoice(models.Model):
     due_on = models.DateField(_("due date"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     reference = models.CharField(_("reference"), max_length=64, blank=True)
+    # The administration's own number of the invoice (the CSV import's key): re-importing a file
+    # updates the invoice instead of adding it again. Empty for invoices made in the portal.
+    external_key = models.CharField(_("invoice number of the administration"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         ordering = ["-due_on", "-pk"]
-        indexes = [models.Index(fields=["student", "status"], name="records_invoice_student_st")]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="records_invoice_amount_positive")]
+        indexes = [
+            models.Index(fields=["student", "status"], name="records_invoice_student_st"),
+            models.Index(fields=["external_key"], condition=~Q(external_key=""), name="records_invoice_ext_key"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="records_invoice_amount_positive"),
+            models.UniqueConstraint(
+                fields=["student", "external_key"], condition=~Q(external_key=""), name="records_invoice_unique_key"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,8 +20,8 @@ from schoolpoort.core.models import AuditEntry
 
 from . import corrections, parts
 from .access import child_nav, no_store, settings_for, student_for_part_or_404
-from .forms import CardForm, InvoiceForm, MedicalForm, NoteForm, PlanForm, RefuseForm, SettingsForm
-from .models import CorrectionRequest, Invoice, MedicalInfo, Part, StudentCard, SupportPlan
+from .forms import CardForm, ContactForm, InvoiceForm, MedicalForm, NoteForm, PlanForm, RefuseForm, SettingsForm
+from .models import Contact, CorrectionRequest, Invoice, MedicalInfo, Part, StudentCard, SupportPlan
 
 
 def _editable_student_or_404(user, student_id: int, part: str):
@@ -193,6 +194,44 @@ def invoice_edit(request, student_id: int, invoice_id: int | None = None):
         _audited_save(request, form, student, "records.invoice_saved")
         return redirect("records:invoices", student.pk)
     return _form_page(request, student, Part.INVOICES, form, _("Edit the invoice") if invoice.pk else _("New invoice"))
+
+
+def _contact_or_404(student, contact_id: int) -> Contact:
+    contact = Contact.objects.filter(student=student, pk=contact_id).first()
+    if contact is None:
+        raise Http404
+    return contact
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@no_store
+def contact_edit(request, student_id: int, contact_id: int | None = None):
+    """A family member or emergency contact of the pupil, kept by the office."""
+    student = _editable_student_or_404(request.user, student_id, Part.FAMILY)
+    if contact_id is None:
+        last = Contact.objects.filter(student=student).aggregate(last=Max("order"))["last"] or 0
+        contact = Contact(student=student, order=last + 1)
+    else:
+        contact = _contact_or_404(student, contact_id)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        _audited_save(request, form, student, "records.contact_saved")
+        return redirect("records:family", student.pk)
+    title = _("Edit the contact") if contact.pk else _("New contact")
+    return _form_page(request, student, Part.FAMILY, form, title, contact=contact if contact.pk else None)
+
+
+@login_required
+@require_POST
+@no_store
+def contact_delete(request, student_id: int, contact_id: int):
+    student = _editable_student_or_404(request.user, student_id, Part.FAMILY)
+    contact = _contact_or_404(student, contact_id)
+    AuditEntry.record(request.user, "records.contact_deleted", obj=student, school=student.school)
+    contact.delete()
+    messages.success(request, _("The contact has been removed."))
+    return redirect("records:family", student.pk)
 
 
 @login_required
