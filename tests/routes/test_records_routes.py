@@ -3,10 +3,13 @@ of school A1 with one of everything (tests/records/helpers.py) and a correction 
 guardian; the index and the queue take nothing, the settings school A1. Roles not listed: 404;
 anonymous: 302 to the login page."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from schoolpoort.records import corrections
+from schoolpoort.records.models import ClosedPeriod, Contact
 from tests.records.helpers import fill_records
 from tests.world import build_world
 
@@ -41,6 +44,15 @@ ROUTES = [
     ("records:correction_refuse", "post", OFFICE),  # without a reason: the form again
     ("records:settings", "get", OFFICE),
     ("records:import", "get", OFFICE),
+    ("records:note_categories", "get", OFFICE),
+    ("records:note_category_edit", "get", OFFICE),
+    ("records:note_category_delete", "post", dict.fromkeys(OFFICE, 302)),
+    ("records:closed_periods", "get", OFFICE),
+    ("records:closed_period_edit", "get", OFFICE),
+    ("records:closed_period_delete", "post", dict.fromkeys(OFFICE, 302)),
+    ("records:contact_create", "get", OFFICE),
+    ("records:contact_edit", "get", OFFICE),
+    ("records:contact_delete", "post", dict.fromkeys(OFFICE, 302)),
 ]
 
 
@@ -64,6 +76,14 @@ def args_for(name, world, rows, request):
         "records:correction_refuse": [request.pk],
         "records:settings": [world.school.pk],
         "records:import": [world.school.pk],
+        "records:note_categories": [world.school.pk],
+        "records:note_category_edit": [world.school.pk, rows["open_cat"].pk],
+        "records:note_category_delete": [world.school.pk, rows["open_cat"].pk],
+        "records:closed_periods": [world.school.pk],
+        "records:closed_period_edit": [world.school.pk, rows["period"].pk],
+        "records:closed_period_delete": [world.school.pk, rows["period"].pk],
+        "records:contact_edit": [child, rows["contact"].pk],
+        "records:contact_delete": [child, rows["contact"].pk],
     }.get(name, [child])
 
 
@@ -72,6 +92,10 @@ def args_for(name, world, rows, request):
 def test_records_routes(client, world, role, name, method, allowed):
     rows = fill_records(world)
     rows["invoice"] = world.child.records_invoices.first()
+    # A period in the future: it must not close any page of the table today.
+    later = datetime.date.today() + datetime.timedelta(days=30)
+    rows["period"] = ClosedPeriod.objects.create(school=world.school, starts_on=later, ends_on=later)
+    rows["contact"] = Contact.objects.create(student=world.child, name="Oma", is_emergency=True)
     request = corrections.propose(world.users["guardian"], world.child, "card", {"phone": "06 1"})
     if role != "anonymous":
         client.force_login(world.users[role])
