@@ -1,7 +1,8 @@
 """Correction requests: personal data and medical details are read-only for parents; they propose
 a change, the administration gets it in a queue (and a notification by e-mail through notify),
-handles it within five working days, and the record changes only when the administration applies
-it. The requester follows the status (received, processed, refused with a reason)."""
+handles it within five working days (weekends and the school's vacations skipped), and the record
+changes only when the administration applies it. The requester follows the status (received,
+processed, refused with a reason)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import datetime
 import json
 from collections import defaultdict
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,13 +41,44 @@ class AlreadyHandled(ValueError):
     pass
 
 
-def add_working_days(day: datetime.date, count: int) -> datetime.date:
-    """``count`` working days after ``day``, skipping Saturdays and Sundays."""
+def add_working_days(day: datetime.date, count: int, days_off=frozenset()) -> datetime.date:
+    """``count`` working days after ``day``, skipping Saturdays, Sundays and ``days_off``."""
     while count > 0:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in days_off:
             count -= 1
     return day
+
+
+# Far enough ahead for five working days after the longest vacation (summer: six weeks).
+VACATION_HORIZON = datetime.timedelta(days=120)
+
+
+def vacation_days(school, first: datetime.date, last: datetime.date) -> set[datetime.date]:
+    """The days from ``first`` to ``last`` in the school's vacations as its calendar has them (events
+    of the category "vacation" for the school or its board, not cancelled). One query; read through
+    the app registry, as modules do not import each other, and empty without the calendar app."""
+    if not apps.is_installed("schoolpoort.calendar"):
+        return set()
+    event = apps.get_model("calendar", "Event")
+    spans = (
+        event.objects.filter(category="vacation", cancelled=False, starts_on__lte=last, ends_on__gte=first)
+        .filter(Q(audience="school", school_id=school.pk) | Q(audience="board", board_id=school.board_id))
+        .values_list("starts_on", "ends_on")
+    )
+    days: set[datetime.date] = set()
+    for starts_on, ends_on in spans:
+        day = max(starts_on, first)
+        while day <= min(ends_on, last):
+            days.add(day)
+            day += datetime.timedelta(days=1)
+    return days
+
+
+def due_date(school, today: datetime.date) -> datetime.date:
+    """When the administration should have handled a request made today: five working days,
+    outside weekends and the school's vacations."""
+    return add_working_days(today, WORKING_DAYS, vacation_days(school, today, today + VACATION_HORIZON))
 
 
 def record_of(student, subject: str):
@@ -97,7 +130,7 @@ def propose(user, student, subject: str, values: dict, comment: str = "", today=
             changes=json.dumps(changes, ensure_ascii=False),
             comment=comment.strip(),
             requested_by=user,
-            due_on=add_working_days(today, WORKING_DAYS),
+            due_on=due_date(student.school, today),
         )
         AuditEntry.record(user, "records.correction_requested", obj=request, school=student.school)
         _tell(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from schoolpoort.core.demo import REGENBOOG, DemoWorld
 
-from .corrections import add_working_days
+from .corrections import due_date
 from .models import CorrectionRequest, Invoice, MedicalInfo, Note, NoteCategory, StudentCard, SupportPlan
 
 LETTERS = "ABCDEFGHJKLMNPRSTVWXZ"
@@ -98,5 +98,5 @@ def load_demo(world: DemoWorld) -> None:
             changes=json.dumps({"mobile": [card.mobile, "06 12345678"]}),
             comment="Nieuw mobiel nummer",
             requested_by=jansen,
-            due_on=add_working_days(today, 5),
+            due_on=due_date(school, today),
         )
