@@ -1,4 +1,5 @@
-"""Helpers of the album tests: images made with Pillow, uploads, albums with ready photos."""
+"""Helpers of the album tests: images made with Pillow, videos made with PyAV, uploads, albums with
+ready photos."""
 
 from __future__ import annotations
 
@@ -98,10 +99,89 @@ def png_header_only(width: int, height: int) -> bytes:
     )
 
 
-def mp4(payload_size: int = 4096) -> bytes:
-    """An MP4 as far as its signature goes: an ftyp box, then bytes."""
-    ftyp = b"ftypmp42" + b"\x00\x00\x00\x00" + b"mp42isom"
-    return struct.pack(">I", len(ftyp) + 4) + ftyp + bytes(range(256)) * (payload_size // 256)
+# What a phone writes into a video's container: where, with what and when it was shot.
+LOCATION = "+52.0907+005.1214/"
+PHONE_METADATA = {
+    "location": LOCATION,
+    "com.apple.quicktime.location.ISO6709": "+52.0907+005.1214+003.000/",
+    "make": "Schoolphone",
+    "model": "Model X Pro",
+    "com.apple.quicktime.make": "Schoolphone",
+    "com.apple.quicktime.model": "Model X Pro",
+    "com.apple.quicktime.software": "PhoneOS 17.5",
+    "creation_time": "2026-05-12T08:30:00.000000Z",
+    "com.apple.quicktime.creationdate": "2026-05-12T10:30:00+0200",
+    "title": "Breitestraat 12",
+}
+VIDEO_SECRETS = (b"52.0907", b"005.1214", b"Schoolphone", b"Model X Pro", b"PhoneOS", b"Breitestraat", b"2026-05-12")
+
+
+def video(
+    container: str = "mp4",
+    *,
+    frames: int = 10,
+    size: tuple[int, int] = (96, 64),
+    codec: str = "libx264",
+    rotate: int | None = None,
+    audio: bool = False,
+    noise: bool = False,
+    metadata: dict | None = None,
+) -> bytes:
+    """A real video made with PyAV: ``frames`` frames at 10 per second, red left half and blue right
+    half (or ``noise``: random pixels, which do not compress), with a phone's metadata in the
+    container (``use_metadata_tags``: Apple's keys in moov/meta, as an iPhone writes them, for MP4;
+    the classic ©xyz/©mak/©mod in moov/udta for MOV) and on the stream; ``rotate``: a display
+    matrix (degrees counterclockwise), as a phone held upright writes it."""
+    import os
+
+    import av
+
+    buffer = io.BytesIO()
+    options = {"movflags": "use_metadata_tags"} if container == "mp4" else {}
+    with av.open(buffer, "w", format=container, options=options) as output:
+        output.metadata.update(PHONE_METADATA if metadata is None else metadata)
+        stream = output.add_stream(codec, rate=10, options={"qp": "0"} if noise else {})
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        stream.metadata.update({"handler_name": "Core Media Video", "creation_time": PHONE_METADATA["creation_time"]})
+        if rotate is not None:
+            stream.set_display_rotation(rotate)
+        sound = None
+        if audio:
+            sound = output.add_stream("aac", rate=44100, layout="mono")
+            sound.metadata["handler_name"] = "Core Media Audio"
+        picture = Image.new("RGB", size, (0, 0, 255))
+        picture.paste(Image.new("RGB", (size[0] // 2, size[1]), (255, 0, 0)), (0, 0))
+        for number in range(frames):
+            if noise:
+                picture = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+            frame = av.VideoFrame.from_image(picture)
+            frame.pts = number
+            output.mux(stream.encode(frame))
+        output.mux(stream.encode())
+        if sound is not None:
+            for number in range(frames * 44100 // 10 // 1024 + 1):
+                chunk = av.AudioFrame(format="fltp", layout="mono", samples=1024)
+                chunk.planes[0].update(bytes(4 * 1024))
+                chunk.sample_rate, chunk.pts = 44100, number * 1024
+                output.mux(sound.encode(chunk))
+            output.mux(sound.encode())
+    return buffer.getvalue()
+
+
+_MP4 = {}
+
+
+def mp4(payload_size: int = 0) -> bytes:
+    """A real little MP4 from a phone (with its location, make and model), padded with a ``free``
+    box (which players skip) to at least ``payload_size`` bytes."""
+    if "data" not in _MP4:
+        _MP4["data"] = video("mp4")
+    data = _MP4["data"]
+    if payload_size > len(data) + 8:
+        padding = payload_size - len(data)
+        data += struct.pack(">I", padding) + b"free" + bytes(padding - 8)
+    return data
 
 
 def uploaded(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
@@ -125,9 +205,9 @@ def make_album(user, *, school=None, groups=(), published=True, title="Schoolrei
 
 
 def add_photo(album: Album, user, data: bytes | None = None, name: str = "foto.jpg", *, tags=(), ready=True) -> Photo:
-    """A photo stored through the upload action and (``ready``) processed right away."""
+    """A photo or video stored through the upload action and (``ready``) processed right away."""
     photo = actions.add_photo(album, prepare_upload(uploaded(name, data or jpeg())), user)
-    if ready and photo.kind == Photo.Kind.IMAGE:
+    if ready:
         process_photo(photo.pk)
         photo.refresh_from_db()
     for student in tags:
@@ -147,7 +227,7 @@ def body(response) -> bytes:
 
 
 def file_urls(photo: Photo) -> dict[str, str]:
-    names = ["thumb", "web", "download"] if photo.kind == Photo.Kind.IMAGE else ["original", "download"]
+    names = ["thumb", "web", "download"] if photo.kind == Photo.Kind.IMAGE else ["thumb", "original", "download"]
     return {name: reverse(f"albums:{name}", args=[photo.album_id, photo.pk]) for name in names}
 
 

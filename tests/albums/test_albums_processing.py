@@ -1,6 +1,6 @@
 """Uploaded photos are processed by the real task worker: every served version is re-encoded from
 the pixels, upright, with no EXIF, no GPS, no XMP, no ICC and no comment left; the original of an
-image is never served. HEIC is accepted; videos are stored and streamed as uploaded."""
+image is never served. HEIC is accepted. Videos: test_albums_video.py."""
 
 import io
 import zipfile
@@ -21,7 +21,6 @@ from tests.albums.helpers import (
     jpeg,
     jpeg_segments,
     make_album,
-    mp4,
     png,
     run_worker,
     upload_url,
@@ -133,26 +132,6 @@ def test_a_png_with_transparency_is_flattened_onto_white(client, world):
     client.force_login(world.users["guardian"])
     image = assert_clean(body(client.get(photo.web_url)))
     assert image.convert("RGB").getpixel((10, 10)) >= (250, 250, 250)
-
-
-def test_a_video_is_stored_and_streamed_as_uploaded_with_byte_ranges(client, world):
-    teacher = world.users["teacher"]
-    album = make_album(teacher, groups=[world.group3])
-    data = mp4(64 * 1024)
-    client.force_login(teacher)
-    client.post(upload_url(album), {"files": [uploaded("dans.mp4", data)]})
-    (video,) = Photo.objects.filter(album=album)
-    assert video.kind == Photo.Kind.VIDEO and video.status == Photo.Status.READY  # nothing to process
-
-    client.force_login(world.users["guardian"])
-    response = client.get(video.video_url)
-    assert response.status_code == 200 and response["Content-Type"] == "video/mp4"
-    assert response["Content-Disposition"].startswith("inline") and body(response) == data
-    ranged = client.get(video.video_url, HTTP_RANGE="bytes=100-199")
-    assert ranged.status_code == 206 and body(ranged) == data[100:200]
-    download = client.get(video.download_url)
-    assert download["Content-Disposition"] == 'attachment; filename="dans.mp4"' and body(download) == data
-    assert client.get(reverse("albums:thumb", args=[album.pk, video.pk])).status_code == 404
 
 
 def test_a_photo_that_cannot_be_decoded_is_marked_failed_for_staff_and_hidden_from_parents(client, world):

@@ -72,13 +72,14 @@ def publish_album(album: Album, actor) -> bool:
 
 
 def add_photo(album: Album, prepared: PreparedUpload, user) -> Photo:
-    """Store one accepted upload in the album; an image goes to the processing task. Each photo
-    in its own transaction: one failure loses nothing else of an upload."""
+    """Store one accepted upload in the album; it goes to the processing task (an image gets its
+    clean versions, a video is remuxed without metadata) and is shown to parents only after it.
+    Each photo in its own transaction: one failure loses nothing else of an upload."""
     with transaction.atomic():
         photo = Photo(
             album=album,
             kind=prepared.kind,
-            status=Photo.Status.READY if prepared.kind == Photo.Kind.VIDEO else Photo.Status.PROCESSING,
+            status=Photo.Status.PROCESSING,
             original_name=prepared.original_name,
             content_type=prepared.content_type,
             size=prepared.size,
@@ -90,8 +91,7 @@ def add_photo(album: Album, prepared: PreparedUpload, user) -> Photo:
         photo.original.save(f"upload{prepared.extension}", prepared.file, save=False)
         try:
             photo.save()
-            if photo.kind == Photo.Kind.IMAGE:
-                process_photo.enqueue(photo.pk)
+            process_photo.enqueue(photo.pk)
         except Exception:
             photo.original.storage.delete(photo.original.name)
             raise

@@ -3,10 +3,12 @@
 and answers 404 otherwise, also for an id of another album; then ``core.files.send_file``
 delivers it.
 
-- thumbnail and web version: re-encoded JPEGs without metadata (processing.py), inline;
-- original: only for a video, served as uploaded (not re-encoded, so nothing is stripped from
-  it); the original of an image is never served, since it may carry EXIF and GPS data;
-- download: the web version of an image, the original of a video, as an attachment;
+- thumbnail: a re-encoded JPEG without metadata (processing.py), inline; of a video, its poster frame;
+- web version: of an image, a re-encoded JPEG without metadata, inline;
+- video (URL name "original", for history): the video remuxed without any metadata (video.py),
+  inline with byte ranges. The uploaded original itself is never served, of an image nor of a
+  video: it may carry EXIF and GPS data, a video's location, device and recording date;
+- download: the web version of an image, the remuxed video, as an attachment;
 - zip: every photo of the album the user may see, streamed (downloads.py)."""
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def _photo_or_404(request, album_id: int, photo_id: int) -> Photo:
 @login_required
 def thumb(request, album_id: int, photo_id: int):
     photo = _photo_or_404(request, album_id, photo_id)
-    if photo.is_video or not photo.thumb:
+    if not photo.thumb:
         raise Http404
     return send_file(request, photo.thumb, filename=f"thumb-{photo.pk}.jpg", inline=True,
                      content_type="image/jpeg", max_age=IMAGE_MAX_AGE)
@@ -48,11 +50,12 @@ def web(request, album_id: int, photo_id: int):
 
 @login_required
 def original(request, album_id: int, photo_id: int):
-    """A video as uploaded, inline, with byte ranges (phones need them to play it)."""
+    """A video without its metadata (not the upload: see the module's docstring), inline, with byte
+    ranges (phones need them to play it). Not before it is remuxed: 404 while processing."""
     photo = _photo_or_404(request, album_id, photo_id)
-    if not photo.is_video:
+    if not photo.is_video or not photo.web:
         raise Http404
-    return send_file(request, photo.original, filename=photo.download_name, inline=True,
+    return send_file(request, photo.web, filename=photo.download_name, inline=True,
                      content_type=photo.content_type)
 
 

@@ -1,9 +1,10 @@
 """Photo albums (fotoalbums) with image consent (toestemming beeldgebruik).
 
 An album belongs to one school and is for the whole school or for some of its groups. Its photos
-and short videos are stored privately: for an image, the uploaded original is never served (it
-still carries its EXIF and GPS data); what is served are the web version and the thumbnail that
-``processing.py`` re-encodes without any metadata. A video is served as uploaded (no transcoding).
+and short videos are stored privately, and the uploaded original is never served (it carries
+EXIF and GPS data, or a video's location, device and date). For an image, what is served are the
+web version and the thumbnail that ``processing.py`` re-encodes without any metadata; for a video,
+a copy remuxed without any metadata (``video.py``: not transcoded) and a poster-frame thumbnail.
 
 Staff tag the children a photo shows. A child's guardians record per school year, per use,
 whether the school may use images of the child; no answer means no consent. Who may see which
@@ -24,6 +25,14 @@ from . import access
 
 WEB_SIZE = 1600
 THUMB_SIZE = 400
+
+# Why a video could not be processed (Photo.error holds the code): shown in the reader's language.
+VIDEO_ERRORS = {
+    "video_unreadable": _("The file could not be read as a video. Export it again from the phone or camera as MP4 "
+                          "or MOV and upload it once more."),
+    "video_no_picture": _("The file holds no pictures, only sound or data."),
+    "video_too_large": _("The video's picture has too many pixels to be processed."),
+}
 
 
 class AlbumQuerySet(models.QuerySet):
@@ -113,15 +122,16 @@ class Photo(models.Model):
     album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.IMAGE)
     status = models.CharField(max_length=12, choices=Status, default=Status.PROCESSING)
-    # The upload as it came. For an image it is never served: it may carry EXIF and GPS data.
+    # The upload as it came. Never served: it may carry EXIF and GPS data, or a video's location.
     original = models.FileField(upload_to=original_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
-    # What is served for an image, re-encoded as JPEG without metadata (processing.py).
+    # What is served, without metadata (processing.py): for an image the web version (a JPEG),
+    # for a video the remuxed video; the thumbnail is a JPEG (a video's poster frame).
     web = models.FileField(upload_to=version_path, max_length=200, blank=True)
     thumb = models.FileField(upload_to=version_path, max_length=200, blank=True)
-    width = models.PositiveIntegerField(null=True, blank=True)  # of the web version
+    width = models.PositiveIntegerField(null=True, blank=True)  # of the web version, as shown
     height = models.PositiveIntegerField(null=True, blank=True)
     taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
@@ -157,6 +167,7 @@ class Photo(models.Model):
 
     @property
     def video_url(self) -> str:
+        """The served (remuxed) video; the URL name is historical: the original is never served."""
         return self.url("original")
 
     @property
@@ -172,6 +183,11 @@ class Photo(models.Model):
         return self.status == self.Status.READY
 
     @property
+    def error_text(self) -> str:
+        """Why processing failed, in the language of the reader (a video's error is stored as a code)."""
+        return str(VIDEO_ERRORS.get(self.error, self.error))
+
+    @property
     def thumb_size(self) -> tuple[int, int]:
         """Width and height of the thumbnail, for the img attributes (no layout shift)."""
         if not self.width or not self.height:
@@ -184,13 +200,13 @@ class Photo(models.Model):
         """The file name of a download: the original's stem, with the served version's extension."""
         stem = PurePath(self.original_name).stem or "foto"
         if self.is_video:
-            return f"{stem}{PurePath(self.original.name).suffix}"
+            return f"{stem}{PurePath(self.web.name or self.original.name).suffix}"
         return f"{stem}.jpg"
 
     def served_file(self):
         """The file a download of this photo delivers: the clean web version of an image, the
-        original of a video (served as uploaded; videos are not re-encoded)."""
-        return self.original if self.is_video else self.web
+        remuxed copy of a video (empty until it is made; never the original)."""
+        return self.web
 
 
 class PhotoTag(models.Model):

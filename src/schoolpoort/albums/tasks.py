@@ -5,7 +5,8 @@ from django_tasks import task
 
 @task(queue_name="bulk")
 def process_photo(photo_id: int) -> str:
-    """Make the web version and the thumbnail of an uploaded image (see processing.py)."""
+    """Make the served versions of an upload (see processing.py): the web version and thumbnail of
+    an image, the metadata-free remux and poster thumbnail of a video."""
     from .processing import process_photo as process
 
     return process(photo_id)

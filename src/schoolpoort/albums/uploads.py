@@ -5,7 +5,8 @@
   decoded; Pillow's own decompression bomb check (``Image.DecompressionBombError``, and the warning
   above ``Image.MAX_IMAGE_PIXELS``) refuses the same files while it reads that header.
 - Videos: MP4 and MOV (an ISO base media file: an ``ftyp`` box with a video brand) and WebM (an
-  EBML header with the webm doc type), at most 200 MB. Stored and served as uploaded.
+  EBML header with the webm doc type), at most 200 MB. Stored as uploaded; what is served is a
+  copy without metadata (video.py). Whether FFmpeg can read it is found out by the processing task.
 
 Each refusal is a ValidationError whose message names the file and says why; one refused file
 never stops the others of the same upload."""

@@ -64,7 +64,8 @@ def album_list(request):
     scope = scope_or_404(user)
     photos = Photo.objects.visible_to(user).filter(album=OuterRef("pk"))
     counts = photos.order_by().values("album").annotate(n=Count("pk")).values("n")
-    covers = photos.filter(status=Photo.Status.READY, kind=Photo.Kind.IMAGE).in_album_order().values("pk")[:1]
+    # The first photo or video with a thumbnail (a video's is its poster frame).
+    covers = photos.filter(status=Photo.Status.READY).exclude(thumb="").in_album_order().values("pk")[:1]
     albums = (
         Album.objects.visible_to(user)
         .filter(school_id__in=scope.school_ids)
