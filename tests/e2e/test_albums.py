@@ -123,3 +123,48 @@ def test_a_teacher_uploads_and_tags_then_a_parent_browses_swipes_and_downloads(d
     image = Image.open(io.BytesIO(data))
     assert image.format == "JPEG" and image.size == (1200, 800) and len(image.getexif()) == 0
     assert b"Exif" not in data
+
+
+def test_a_parent_plays_a_phone_video_without_its_location_and_sees_its_poster(demo, browser, live_server, tmp_path):
+    from tests.albums.helpers import VIDEO_SECRETS, video
+
+    album = Album.objects.get(title=ALBUM)
+    clip = tmp_path / "IMG_7100.MP4"
+    clip.write_bytes(video("mp4", frames=20))
+    assert b"52.0907" in clip.read_bytes()
+
+    teacher = english_phone(browser, live_server, "leerkracht.groep3@regenboog.example")
+    teacher.goto(f"{live_server.url}{reverse('albums:upload', args=[album.pk])}")
+    teacher.set_input_files("input[name=files]", [clip])
+    teacher.click("#upload-button")
+    expect(teacher.locator("#upload-summary")).to_have_text("1 of 1 files added.")
+    item = Photo.objects.get(album=album, original_name="IMG_7100.MP4")
+    teacher.goto(f"{live_server.url}{item.get_absolute_url()}")
+    expect(teacher.locator("#processing-status")).to_have_text("This video is being processed…")
+
+    run_worker()  # the remux without metadata and the poster frame
+    item.refresh_from_db()
+    assert item.status == "ready"
+
+    parent = english_phone(browser, live_server, "jansen@ouders.example")
+    parent.goto(f"{live_server.url}{album.get_absolute_url()}")
+    tile = parent.locator(f'[data-photo="{item.pk}"]')
+    expect(tile.locator("img")).to_be_visible()  # the poster frame, not a placeholder
+    expect(tile.locator(".album-tile__badge")).to_have_count(1)
+    assert_fits_the_phone(parent)
+    tile.locator("a").click()
+    player = parent.locator("video.viewer__media")
+    expect(player).to_have_attribute("poster", item.thumb_url)
+    assert_fits_the_phone(parent)
+    playable = parent.evaluate("document.createElement('video').canPlayType('video/mp4; codecs=\"avc1.64000a\"')")
+    if playable:  # Chromium builds without H.264 cannot play it, whatever the container
+        # The remuxed file plays: its index comes first (faststart), so the metadata loads at once.
+        parent.wait_for_function("document.querySelector('video.viewer__media').readyState >= 1")
+        width, duration = player.evaluate("element => [element.videoWidth, element.duration]")
+        assert width == 96 and abs(duration - 2.0) < 0.2
+
+    with parent.expect_download() as download_info:
+        parent.locator("#download").click()
+    data = open(download_info.value.path(), "rb").read()
+    assert download_info.value.suggested_filename == "IMG_7100.mp4"
+    assert data[4:8] == b"ftyp" and not any(secret in data for secret in VIDEO_SECRETS)
