@@ -354,3 +354,30 @@ def test_a_video_deleted_while_it_was_remuxed_leaves_no_files(world, monkeypatch
     storage = item.original.storage
     assert made["web"] and made["thumb"]
     assert not storage.exists(made["web"]) and not storage.exists(made["thumb"])
+
+
+def test_the_command_can_leave_the_remux_to_the_worker(world):
+    teacher = world.users["teacher"]
+    album = make_album(teacher, groups=[world.group3])
+    waiting = add_photo(album, teacher, video("mov"), "oud.mov", ready=False)
+    out = io.StringIO()
+    call_command("process_videos", "--enqueue", stdout=out)
+    assert "Enqueued 1 video(s)." in out.getvalue()
+    run_worker()
+    waiting.refresh_from_db()
+    assert waiting.status == Photo.Status.READY and waiting.web.name.endswith(".mov")
+
+
+def test_a_video_whose_poster_cannot_be_decoded_is_still_served_with_a_placeholder(client, world, monkeypatch):
+    monkeypatch.setattr(video_module, "poster", lambda path: None)
+    teacher = world.users["teacher"]
+    album = make_album(teacher, groups=[world.group3])
+    item = add_photo(album, teacher, video("mp4"), "dans.mp4")
+    assert item.status == Photo.Status.READY and item.web and not item.thumb
+    assert (item.width, item.height) == (96, 64)
+    client.force_login(world.users["guardian"])
+    assert client.get(item.thumb_url).status_code == 404
+    assert client.get(item.video_url).status_code == 200
+    page = client.get(album.get_absolute_url()).content.decode()
+    assert "album-tile__play" in page and "album-tile__badge" not in page
+    assert "poster=" not in client.get(item.get_absolute_url()).content.decode()
