@@ -34,7 +34,10 @@ def s3_endpoint():
     client = boto3.client(
         "s3", endpoint_url=endpoint, region_name="eu-west-1", aws_access_key_id="test", aws_secret_access_key="test"
     )
-    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    try:
+        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    except client.exceptions.BucketAlreadyOwnedByYou:
+        pass  # moto keeps buckets per process: the module's fixture was set up before in this worker
     yield endpoint
     server.stop()
 
