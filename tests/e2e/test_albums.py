@@ -45,7 +45,9 @@ def camera_photos(folder) -> list:
 
 
 def swipe(page, direction: str):
-    """A quick horizontal touch stroke over the photo (left: to the next one)."""
+    """A quick horizontal touch stroke over the photo (left: to the next one), once the viewer's
+    script listens (under load the new page can be shown before its script has run)."""
+    page.wait_for_selector("#viewer[data-gestures=ready]", state="attached")
     page.evaluate(
         """(direction) => {
             const viewer = document.getElementById("viewer");

@@ -34,4 +34,5 @@
     if (Math.abs(dx) < 50 || Math.abs(dx) < Math.abs(dy) * 1.5 || Date.now() - startTime > 800) return;
     go(dx < 0 ? "next" : "prev");
   }, { passive: true });
+  viewer.dataset.gestures = "ready"; // for tests: a swipe before this would be lost
 })();
