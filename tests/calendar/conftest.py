@@ -21,3 +21,13 @@ def events(world):
         "other_school": make_event(school=world.other_school, title="Other school trip"),
         "other_board": make_event(board=world.other_school.board, title="Other board meeting"),
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_feed_cache():
+    """The agenda feed caches built bodies in the default cache; each test starts without them."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+    caches["default"].clear()

@@ -16,25 +16,30 @@ import importlib.util
 import logging
 import secrets
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Timezone, vDuration, vRecur
-from icalendar import Event as VEvent
+from icalendar import Timezone, vRecur
 
-from . import recurrence
+from . import ics, recurrence
 from .models import Event
 
 logger = logging.getLogger(__name__)
 
 REFRESH = datetime.timedelta(hours=1)
-PAST_DAYS = 365  # events that ended longer ago are left out of the feed
+REFRESH_ICAL = "PT1H"  # REFRESH as an RFC 5545 duration
+WINDOW_PAST_DAYS = 92  # about three months back ...
+WINDOW_AHEAD_DAYS = 366  # ... to twelve months ahead (see feed_window)
+PAST_DAYS = WINDOW_PAST_DAYS  # read by other apps' providers (conferences/calendar_feed.py)
+CACHE_ALIAS = "default"
 PRODID = "-//Schoolpoort//Schoolpoort calendar//EN"
 
 # Europe/Amsterdam as most agenda programs write it: two yearly rules. (icalendar's own
@@ -145,133 +150,365 @@ def webcal_url(token: str) -> str:
     return "webcal://" + url.split("://", 1)[1]
 
 
-# --- Building the calendar ----------------------------------------------------------------------
+# --- The window ----------------------------------------------------------------------------------
+#
+# The feed holds what is useful in an agenda on a phone: from about three months back to twelve
+# months ahead. An event is in it when one of its days falls in the window; a repeating event is
+# written whole (its RRULE and EXDATEs unchanged, so it stays one valid VEVENT) when at least one
+# occurrence falls in the window. Items of other apps follow the same window.
 
 
-def _utc(moment: datetime.datetime) -> datetime.datetime:
-    return moment.astimezone(datetime.UTC)
+def feed_window(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=WINDOW_PAST_DAYS), today + datetime.timedelta(days=WINDOW_AHEAD_DAYS)
+
+
+def feed_events(user, window: tuple[datetime.date, datetime.date] | None = None):
+    """The events that may have a day in the window (repeating ones are checked by ``_occurs``)."""
+    first, last = window or feed_window()
+    return Event.objects.visible_to(user).between(first, last)
+
+
+def _occurs(event, first: datetime.date, last: datetime.date) -> bool:
+    """Whether a repeating event that began before the window has an occurrence in it."""
+    if not event.rrule or event.starts_on >= first:
+        return True
+    return bool(recurrence.occurrences(event, first, last))
+
+
+def _item_in_window(item: FeedItem, first: datetime.date, last: datetime.date) -> bool:
+    start, end = item.start, item.end
+    if isinstance(start, datetime.datetime):
+        start, end = timezone.localtime(start).date(), timezone.localtime(end).date()
+    return start <= last and end >= first
+
+
+# --- The version of a feed ------------------------------------------------------------------------
+#
+# One query tells whether a feed changed: the id, last change and sequence of every event in it,
+# with the names its "For:" line shows (board, school, groups; a group can be renamed without the
+# event changing). With the items of other apps (one query each), the user, the language, the
+# token and FEED_FORMAT, that is every input of the body: the hash of it is the ETag and the
+# cache key, so a cached body can never be another user's or an older one.
+
+FEED_FORMAT = 2  # raise whenever what the feed writes changes, so cached bodies are not reused
+VERSION_FIELDS = (
+    "pk",
+    "updated_at",
+    "sequence",
+    "audience",
+    "board__name",
+    "school__name",
+    "groups__name",
+    "groups__grades",
+    "rrule",
+    "starts_on",
+    "ends_on",
+    "all_day",
+    "start_time",
+    "end_time",
+    "exdates",
+)
+
+
+@dataclass(frozen=True)
+class _Row:
+    pk: int
+    updated_at: datetime.datetime
+    sequence: int
+    audience: str
+    board_name: str | None
+    school_name: str | None
+    group_name: str | None
+    group_grades: str | None
+    rrule: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    all_day: bool
+    start_time: datetime.time | None
+    end_time: datetime.time | None
+    exdates: list
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    key: str  # 64 hex characters
+    window: tuple[datetime.date, datetime.date]
+    events: dict[int, tuple[datetime.datetime, int]]  # pk -> (updated_at, sequence)
+    labels: dict[int, str]  # pk -> who the event is for
+    items: tuple[FeedItem, ...]
+
+
+def feed_version(user, token=None) -> FeedVersion:
+    """What ``user``'s feed consists of now, without building it. ``token`` (a FeedToken) puts the
+    link's state in the key."""
+    window = feed_window()
+    events: dict[int, tuple[datetime.datetime, int]] = {}
+    labels: dict[int, str] = {}
+    groups: dict[int, list[tuple[str, str]]] = {}
+    left_out: set[int] = set()
+    # One row per event and group (a LEFT JOIN): the names of an event's groups come along.
+    for values in feed_events(user, window).order_by().values_list(*VERSION_FIELDS):
+        row = _Row(*values)
+        if row.pk in left_out:
+            continue
+        if row.pk not in events:
+            if not _occurs(row, *window):
+                left_out.add(row.pk)
+                continue
+            events[row.pk] = (row.updated_at, row.sequence)
+            labels[row.pk] = {Event.Audience.BOARD: row.board_name, Event.Audience.SCHOOL: row.school_name}.get(
+                row.audience
+            ) or ""
+        if row.audience == Event.Audience.GROUPS and row.group_name is not None:
+            groups.setdefault(row.pk, []).append((row.group_grades, row.group_name))
+    for pk, names in groups.items():
+        labels[pk] = ", ".join(name for _grades, name in sorted(names))  # as Event.audience_label
+    items = tuple(item for item in provided_items(user) if _item_in_window(item, *window))
+    state = (
+        FEED_FORMAT,
+        user.pk,
+        user.language,
+        translation.get_language(),
+        settings.SITE_URL,
+        settings.TIME_ZONE,
+        (token.pk, token.token_hash) if token is not None else None,
+        sorted((pk, stamp.isoformat(), sequence, labels[pk]) for pk, (stamp, sequence) in events.items()),
+        items,
+    )
+    key = hashlib.sha256(repr(state).encode()).hexdigest()
+    return FeedVersion(key=key, window=window, events=events, labels=labels, items=items)
+
+
+# --- Writing the calendar -------------------------------------------------------------------------
 
 
 def absolute_url(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def _new_calendar(name: str, uid: str) -> Calendar:
-    cal = Calendar.new(
-        name=name,
-        description=_("School calendar from Schoolpoort"),
-        prodid=PRODID,
-        refresh_interval=REFRESH,
-        uid=uid,
-    )
-    cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # required by RFC 7986
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-published-ttl", vDuration(REFRESH))
-    cal.add("x-wr-timezone", settings.TIME_ZONE)
-    return cal
-
-
-def _finish(cal: Calendar) -> bytes:
-    if settings.TIME_ZONE == "Europe/Amsterdam" and "Europe/Amsterdam" in cal.get_used_tzids():
-        cal.subcomponents.insert(0, Timezone.from_ical(AMSTERDAM_VTIMEZONE))
-    cal.add_missing_timezones()  # any other zone a provider's item uses
-    return cal.to_ical()
-
-
-def _description(event) -> str:
-    lines = [event.description.strip()] if event.description.strip() else []
-    lines.append(_("For: %(audience)s") % {"audience": event.audience_label})
-    return "\n\n".join(lines)
-
-
-def event_vevent(event) -> VEvent:
-    """The VEVENT of one event; repeating events keep their rule and exceptions."""
-    zone = recurrence.local_zone()
-    if event.all_day:
-        start, end = event.starts_on, event.ends_on + datetime.timedelta(days=1)
+@cache
+def _vtimezone(tzid: str) -> str:
+    """The VTIMEZONE block of a zone, written once per process."""
+    if tzid == "Europe/Amsterdam":
+        component = Timezone.from_ical(AMSTERDAM_VTIMEZONE)
     else:
-        start = datetime.datetime.combine(event.starts_on, event.start_time, tzinfo=zone)
-        end = datetime.datetime.combine(event.ends_on, event.end_time, tzinfo=zone)
-    vevent = VEvent.new(
-        uid=str(event.uid),
-        summary=(_("Cancelled: %(title)s") % {"title": event.title}) if event.cancelled else event.title,
-        start=start,
-        end=end,
-        stamp=_utc(event.updated_at),
-        created=_utc(event.created_at),
-        last_modified=_utc(event.updated_at),
-        sequence=event.sequence,
-        description=_description(event),
-        location=event.location or None,
-        url=absolute_url(reverse("calendar:detail", args=[event.pk])),
-        categories=[str(event.get_category_display())],
-    )
-    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
-    vevent.add("transp", "TRANSPARENT" if event.all_day else "OPAQUE")
-    if event.rrule:
+        component = Timezone.from_tzid(tzid)
+    return component.to_ical().decode()
+
+
+class _Calendar:
+    """A VCALENDAR being written: the header now, the VTIMEZONE only if an event needs it."""
+
+    def __init__(self, name: str, uid: str):
+        self.head, self.body = ics.Writer(), ics.Writer()
+        self.zone_name = settings.TIME_ZONE
+        self.uses_zone = False
+        description = ics.text(_("School calendar from Schoolpoort"))
+        head = self.head
+        head.add("BEGIN", "VCALENDAR")
+        head.add("VERSION", "2.0")
+        head.add("PRODID", ics.text(PRODID))
+        head.add("CALSCALE", "GREGORIAN")
+        head.add("DESCRIPTION", description)
+        head.add("X-WR-CALDESC", description)
+        head.add("NAME", ics.text(name))
+        head.add("X-WR-CALNAME", ics.text(name))
+        head.add("REFRESH-INTERVAL;VALUE=DURATION", REFRESH_ICAL)  # RFC 7986 wants VALUE=DURATION
+        head.add("UID", ics.text(uid))
+        head.add("X-PUBLISHED-TTL", REFRESH_ICAL)
+        head.add("X-WR-TIMEZONE", ics.text(self.zone_name))
+
+    def moment(self, name: str, value) -> None:
+        if self.body.moment(name, value, self.zone_name):
+            self.uses_zone = True
+
+    def to_bytes(self) -> bytes:
+        if self.uses_zone:
+            self.head.extend(_vtimezone(self.zone_name))
+        self.head.lines.extend(self.body.lines)
+        self.head.add("END", "VCALENDAR")
+        return self.head.to_bytes()
+
+
+class _EventWriter:
+    """Writes events; what is the same for every event of a feed is looked up once."""
+
+    def __init__(self, cal: _Calendar):
+        self.cal = cal
+        self.zone = recurrence.local_zone()
+        self.categories = {value: ics.text(str(label)) for value, label in Event.Category.choices}
+        self.cancelled = _("Cancelled: %(title)s")
+        self.audience = _("For: %(audience)s")
+        marker = 987654321987654321  # a detail URL with a stand-in id, reversed once
+        self.url = absolute_url(reverse("calendar:detail", args=[marker])).replace(str(marker), "{}")
+
+    def event(self, event, label: str) -> None:
+        out, zone = self.cal.body, self.zone
+        if event.all_day:
+            start, end = event.starts_on, event.ends_on + datetime.timedelta(days=1)
+        else:
+            start = datetime.datetime.combine(event.starts_on, event.start_time, tzinfo=zone)
+            end = datetime.datetime.combine(event.ends_on, event.end_time, tzinfo=zone)
+        updated = ics.utc(event.updated_at)
+        out.add("BEGIN", "VEVENT")
+        summary = self.cancelled % {"title": event.title} if event.cancelled else event.title
+        out.add("SUMMARY", ics.text(summary))
+        self.cal.moment("DTSTART", start)
+        self.cal.moment("DTEND", end)
+        out.add("DTSTAMP", updated)
+        out.add("UID", str(event.uid))
+        out.add("SEQUENCE", str(event.sequence))
+        if event.rrule:
+            self._rule(event)
+        out.add("CATEGORIES", self.categories.get(event.category, ics.text(event.category)))
+        out.add("CREATED", ics.utc(event.created_at))
+        description = event.description.strip()
+        lines = [description] if description else []
+        lines.append(self.audience % {"audience": label})
+        out.add("DESCRIPTION", ics.text("\n\n".join(lines)))
+        out.add("LAST-MODIFIED", updated)
+        if event.location:
+            out.add("LOCATION", ics.text(event.location))
+        out.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
+        out.add("TRANSP", "TRANSPARENT" if event.all_day else "OPAQUE")
+        out.add("URL", self.url.format(event.pk))
+        out.add("END", "VEVENT")
+
+    def _rule(self, event) -> None:
+        """RRULE with UNTIL as RFC 5545 wants it (a DATE for all-day events, else UTC), and EXDATE."""
+        out, zone = self.cal.body, self.zone
         recur = vRecur.from_ical(event.rrule)
         if "UNTIL" in recur:
             until = recurrence.rule_parts(event.rrule)["UNTIL"]
-            recur["UNTIL"] = [until if event.all_day else _utc(
-                datetime.datetime.combine(until, datetime.time(23, 59, 59), tzinfo=zone))]
-        vevent.add("rrule", recur)
+            recur["UNTIL"] = [
+                until
+                if event.all_day
+                else datetime.datetime.combine(until, datetime.time(23, 59, 59), tzinfo=zone).astimezone(datetime.UTC)
+            ]
+        out.add("RRULE", recur.to_ical().decode())
         days = recurrence.exdate_days(event)
-        if days:
-            vevent.add("exdate", days if event.all_day else [
-                datetime.datetime.combine(day, event.start_time, tzinfo=zone) for day in days])
-    return vevent
+        if not days:
+            return
+        if event.all_day:
+            out.add("EXDATE;VALUE=DATE", ",".join(ics.date(day) for day in days))
+        else:
+            self.cal.uses_zone = True
+            out.add(
+                f"EXDATE;TZID={self.cal.zone_name}",
+                ",".join(ics.local(datetime.datetime.combine(day, event.start_time)) for day in days),
+            )
 
-
-def item_vevent(item: FeedItem) -> VEvent:
-    if item.all_day:
-        start, end = _as_date(item.start), _as_date(item.end) + datetime.timedelta(days=1)
-        stamp = item.stamp or datetime.datetime.combine(start, datetime.time.min, tzinfo=datetime.UTC)
-    else:
-        start, end = item.start, item.end
-        stamp = item.stamp or start
-    vevent = VEvent.new(
-        uid=item.uid,
-        summary=(_("Cancelled: %(title)s") % {"title": item.summary}) if item.cancelled else item.summary,
-        start=start,
-        end=end,
-        stamp=_utc(stamp),
-        sequence=item.sequence,
-        description=item.description or None,
-        location=item.location or None,
-        url=item.url or None,
-    )
-    vevent.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
-    return vevent
+    def item(self, item: FeedItem) -> None:
+        out = self.cal.body
+        if item.all_day:
+            start, end = _as_date(item.start), _as_date(item.end) + datetime.timedelta(days=1)
+            stamp = item.stamp or datetime.datetime.combine(start, datetime.time.min, tzinfo=datetime.UTC)
+        else:
+            start, end = item.start, item.end
+            stamp = item.stamp or start
+        out.add("BEGIN", "VEVENT")
+        out.add("SUMMARY", ics.text(self.cancelled % {"title": item.summary} if item.cancelled else item.summary))
+        self.cal.moment("DTSTART", start)
+        self.cal.moment("DTEND", end)
+        out.add("DTSTAMP", ics.utc(stamp))
+        out.add("UID", ics.text(item.uid))
+        out.add("SEQUENCE", str(item.sequence))
+        if item.description:
+            out.add("DESCRIPTION", ics.text(item.description))
+        if item.location:
+            out.add("LOCATION", ics.text(item.location))
+        out.add("STATUS", "CANCELLED" if item.cancelled else "CONFIRMED")
+        if item.url:
+            out.add("URL", item.url)
+        out.add("END", "VEVENT")
 
 
 def _as_date(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def feed_events(user):
-    """The events of a user's feed: everything visible, but not what ended a year ago."""
-    since = timezone.localdate() - datetime.timedelta(days=PAST_DAYS)
-    return (
-        Event.objects.visible_to(user)
-        .between(since, datetime.date.max)
-        .select_related("school", "board")
-        .prefetch_related("groups")
-        .order_by("starts_on", "pk")
+def _feed_uid(user) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/feed/{user.pk}"))
+
+
+def build_calendar(user, version: FeedVersion) -> tuple[bytes, bool]:
+    """The body of ``user``'s feed as ``version`` describes it. Returns the body and whether it
+    is exactly that version (an event may change between the two queries; such a body is served
+    but not cached under the version's key)."""
+    first, last = version.window
+    fields = (
+        "uid",
+        "title",
+        "description",
+        "location",
+        "category",
+        "all_day",
+        "starts_on",
+        "ends_on",
+        "start_time",
+        "end_time",
+        "rrule",
+        "exdates",
+        "cancelled",
+        "sequence",
+        "created_at",
+        "updated_at",
     )
+    events = [
+        event
+        for event in feed_events(user, version.window).only(*fields).order_by("starts_on", "pk")
+        if _occurs(event, first, last)
+    ]
+    exact = {event.pk: (event.updated_at, event.sequence) for event in events} == version.events
+    cal = _Calendar("Schoolpoort", _feed_uid(user))
+    writer = _EventWriter(cal)
+    for event in events:
+        writer.event(event, version.labels.get(event.pk, ""))
+    for item in version.items:
+        writer.item(item)
+    return cal.to_bytes(), exact
 
 
 def user_calendar(user) -> bytes:
-    """The whole feed of ``user``: their events and the items of other apps."""
-    cal = _new_calendar("Schoolpoort", str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/feed/{user.pk}")))
-    for event in feed_events(user):
-        cal.add_component(event_vevent(event))
-    for item in provided_items(user):
-        cal.add_component(item_vevent(item))
-    return _finish(cal)
+    """The whole feed of ``user``: their events in the window and the items of other apps."""
+    return build_calendar(user, feed_version(user))[0]
 
 
 def event_calendar(event) -> bytes:
-    """One event as a calendar file to download and open."""
-    cal = _new_calendar(event.title, str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/event/{event.uid}")))
-    cal.add_component(event_vevent(event))
-    return _finish(cal)
+    """One event as a calendar file to download and open (whatever its dates)."""
+    cal = _Calendar(event.title, str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/event/{event.uid}")))
+    _EventWriter(cal).event(event, event.audience_label)
+    return cal.to_bytes()
+
+
+# --- Serving it -----------------------------------------------------------------------------------
+#
+# The body is cached under its version key, compressed (an .ics shrinks about tenfold), so a
+# poll of an unchanged feed costs the version queries and a cache read. Nothing but the key
+# decides what is served: a stopped link never reaches the cache (the token is looked up first).
+
+CACHE_TIMEOUT = 24 * 60 * 60  # a day: an idle family's body leaves the cache; the window moves daily anyway
+
+
+def _cache_key(version: FeedVersion) -> str:
+    return f"calendar:feed:{version.key}"
+
+
+def cached_calendar(user, version: FeedVersion) -> bytes:
+    """The body of ``version`` from the cache, or built and stored there."""
+    key = _cache_key(version)
+    try:
+        stored = caches[CACHE_ALIAS].get(key)
+    except Exception:  # a cache that is down must not take the feed with it
+        logger.exception("calendar feed cache unavailable")
+        stored = None
+    if stored is not None:
+        return zlib.decompress(stored)
+    body, exact = build_calendar(user, version)
+    if exact:
+        try:
+            caches[CACHE_ALIAS].set(key, zlib.compress(body, 6), CACHE_TIMEOUT)
+        except Exception:
+            logger.exception("calendar feed cache unavailable")
+    return body

@@ -1,7 +1,7 @@
 """The calendar in the parent's own agenda: the page that makes the secret link, and the feed
 that agenda programs fetch with it (authenticated by the token alone, no session)."""
 
-import hashlib
+import datetime
 
 import segno
 from django.contrib.auth.decorators import login_required
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from schoolpoort.core.models import School
 
 from .actions import issue_feed_token, revoke_feed_token
-from .feed import feed_url, hash_token, user_calendar, webcal_url
+from .feed import cached_calendar, feed_url, feed_version, hash_token, webcal_url
 from .models import FeedToken
 from .visibility import usable_school_ids
 
@@ -50,8 +50,13 @@ def subscribe(request):
 
 @require_safe
 def feed(request, token: str):
-    """The user's events as text/calendar. ETag and Last-Modified let agenda programs ask "has
-    anything changed?" and get a 304 without a body."""
+    """The user's events as text/calendar, for agenda programs that poll it every so often.
+
+    The token is looked up on every request (a stopped link is a 404 at once, never a cached
+    body). Then one query and the providers' queries give the feed's version (feed.feed_version):
+    its hash is the strong ETag, so "If-None-Match" is answered 304 without building anything,
+    and the key under which the built body is cached, so an unchanged feed is not built again.
+    Last-Modified is when this link's version last changed."""
     feed_token = (
         FeedToken.objects.select_related("user").filter(token_hash=hash_token(token), user__is_active=True).first()
     )
@@ -59,19 +64,25 @@ def feed(request, token: str):
         raise Http404
     user = feed_token.user
     with translation.override(user.language):
-        body = user_calendar(user)
-    content_hash = hashlib.sha256(body).hexdigest()
-    if content_hash != feed_token.content_hash:
-        feed_token.content_hash, feed_token.content_changed_at = content_hash, timezone.now()
-        FeedToken.objects.filter(pk=feed_token.pk).update(
-            content_hash=content_hash, content_changed_at=feed_token.content_changed_at
-        )
-    etag = f'"{content_hash}"'
-    last_modified = int(feed_token.content_changed_at.timestamp())
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"
-    response["Content-Disposition"] = 'inline; filename="schoolpoort.ics"'
-    response["X-Robots-Tag"] = "noindex"
-    return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+        version = feed_version(user, feed_token)
+        if version.key != feed_token.content_hash or feed_token.content_changed_at is None:
+            changed_at = timezone.now()
+            if feed_token.content_changed_at is not None:  # Last-Modified has whole seconds: always move it on
+                changed_at = max(changed_at, feed_token.content_changed_at + datetime.timedelta(seconds=1))
+            feed_token.content_hash, feed_token.content_changed_at = version.key, changed_at
+            FeedToken.objects.filter(pk=feed_token.pk).update(
+                content_hash=version.key, content_changed_at=feed_token.content_changed_at
+            )
+        etag = f'"{version.key}"'
+        last_modified = int(feed_token.content_changed_at.timestamp())
+        response = HttpResponse(content_type="text/calendar; charset=utf-8")
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        response["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"
+        response["Content-Disposition"] = 'inline; filename="schoolpoort.ics"'
+        response["X-Robots-Tag"] = "noindex"
+        conditional = get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+        if conditional is not response:  # 304 Not Modified: nothing is built or read
+            return conditional
+        response.content = cached_calendar(user, version)
+    return response
