@@ -131,6 +131,7 @@ class Copier:
 
     def __init__(self, cursor, model, columns: list[str], now: datetime.datetime):
         from django.db import connection
+        from django.db.models.fields import NOT_PROVIDED
 
         self.cursor, self.model, self.count = cursor, model, 0
         fields = {f.attname: f for f in model._meta.concrete_fields}
@@ -139,6 +140,8 @@ class Copier:
         for attname, f in fields.items():
             if attname in self.columns:
                 continue
+            if not f.has_default() and f.db_default is not NOT_PROVIDED:
+                continue  # the database's own default (db_default) fills it
             if f.has_default():
                 if f.default is uuid.uuid4:
                     self.uuid_slots.append(len(self.columns))
@@ -519,6 +522,11 @@ def generate(scale: float = 1.0, media_root: Path | None = None, out=sys.stdout)
                         at,
                     )
                     g.row(take(PostGroups, 1)[0], pk, group_ids[index])
+        if any(f.attname == "excerpt_text" for f in Post._meta.concrete_fields):
+            # What Post.save() stores beside body_html; every generated post has the same body.
+            from schoolpoort.news.rendering import plain_excerpt
+
+            cur.execute('UPDATE "news_post" SET "excerpt_text" = %s', [plain_excerpt(body_html)])
         lap("news posts", t0)
 
         # --- Messages: conversations of ten messages between a guardian and the teacher ------

@@ -35,7 +35,7 @@ def summary(runs: list[dict]) -> dict:
 
 def open_model(server_url: str, visits: list[dict], duration: float, runs: int, think: float = 1.0) -> dict:
     """P1: users that read for ``think`` seconds between pages."""
-    spec = {"host": server_url, "users": P1_USERS, "think": think, "warmup": 3, "duration": duration, "visits": visits}
+    spec = {"host": server_url, "users": P1_USERS, "think": think, "warmup": 2, "duration": duration, "visits": visits}
     return summary(_runs(spec, runs))
 
 

@@ -33,7 +33,10 @@ def write_report(r: dict, path: Path) -> None:  # noqa: C901, PLR0912, PLR0915
         "- server: gunicorn, 5 sync workers, DEBUG off, static files by whitenoise; PostgreSQL on the same "
         "machine; the load generator (locust FastHttpUser as a library) in its own process pinned to core 1",
         f"- board scale {r['scale']}; each figure is the median of {r['runs']} runs; whole run "
-        f"{r.get('total_s', 0) / 60:.1f} min",
+        f"{r.get('total_s', 0) / 60:.1f} min"
+        + (
+            " (" + ", ".join(f"{k} {v / 60:.1f}" for k, v in r["steps_s"].items()) + " min)" if r.get("steps_s") else ""
+        ),
         "",
     ]
     if "board" in r:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common, pages  # noqa: E402
+from bench import common, pages, rushes  # noqa: E402
 from bench.common import PYTHON, ROOT, Server, base_env, fmt, manage  # noqa: E402
 from bench.sessions import cookie_header  # noqa: E402
 
@@ -225,10 +225,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")))
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=20, help="measured seconds of each P1 run")
+    parser.add_argument("--seconds", type=float, default=8, help="measured seconds of each P1 run")
     parser.add_argument("--only", default="", help="comma-separated: d1,p3,pages,p4,p6,p7,p8,upload")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # progress lines as they come, also into a log file
     only = set(filter(None, args.only.split(",")))
 
     def wanted(name: str) -> bool:
@@ -237,7 +238,7 @@ def main() -> None:
     started = time.monotonic()
     results: dict = {"machine": machine(), "scale": args.scale, "runs": args.runs}
     if wanted("d1"):
-        demo_cold_start(results)
+        _, results.setdefault("steps_s", {})["d1"] = timed(demo_cold_start, results)
     with Postgres() as pg:
         results["machine"]["postgres"] = pg.version()
         var = tempfile.mkdtemp(prefix="schoolpoort-bench-var-")
@@ -264,11 +265,12 @@ def main() -> None:
                 print("P3 demo:", results["p3_demo"], "board:", results["p3_board"])
             # After P3: the agenda link issued here must stay the valid one.
             info = python_json(env, "bench/prepare.py", "board")
+            steps = results.setdefault("steps_s", {})  # where the run's minutes go
             if wanted("pages"):
-                page_benchmarks(results, env, info, args)
+                _, steps["pages"] = timed(page_benchmarks, results, env, info, args)
             for name in ("p4", "p6", "p7", "p8", "upload"):
                 if wanted(name) and (runner := EXTRA_STEPS.get(name)):
-                    runner(results, env, args)
+                    _, steps[name] = timed(runner, results, env, args)
         finally:
             shutil.rmtree(var, ignore_errors=True)
     results["total_s"] = time.monotonic() - started
@@ -331,7 +333,7 @@ def urgent_benchmarks(results: dict, env: dict, args) -> None:
     results["p4"] = {"runs": p4, "p5_runs": p5, "lines": lines}
 
 
-EXTRA_STEPS: dict = {"p4": urgent_benchmarks}
+EXTRA_STEPS: dict = {"p4": urgent_benchmarks, **rushes.STEPS}
 
 if __name__ == "__main__":
     main()
