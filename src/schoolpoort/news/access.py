@@ -76,3 +76,34 @@ def post_q(user, now=None) -> Q:
         return NOTHING
     now = now or timezone.now()
     return guardian_post_q(user, now) | staff_post_q(user, now)
+
+
+def reach_post_q(user, reach, open_school_ids, now=None) -> Q:
+    """``post_q`` with the user's ids as plain lists (``core.access.Reach``, read once per
+    request) and ``open_school_ids``, the schools among the user's where news is open today
+    (``NewsScope.open_school_ids``). Same posts, but PostgreSQL can walk the feed's index
+    (newest first) and stop after a page instead of testing subqueries on every post; the
+    equivalence is tested per role in tests/news/test_news_reach.py."""
+    if not _signed_in(user):
+        return NOTHING
+    published = Q(publish_at__lte=now or timezone.now())
+    open_child_schools = reach.child_school_ids & set(open_school_ids)
+    guardian = published & (
+        (Q(audience="groups", school_id__in=sorted(open_school_ids)) & _to_groups(reach.child_group_ids))
+        | Q(audience="school", school_id__in=sorted(open_child_schools))
+        | Q(audience="board", board_id__in=sorted(reach.boards_of(open_child_schools)))
+    )
+    staff_schools = sorted(reach.staff_school_ids)
+    staff = (
+        Q(author=user, school_id__in=staff_schools)
+        | Q(board_id__in=sorted(reach.member_board_ids))
+        | Q(school_id__in=sorted(reach.managed_school_ids))
+        | (published & Q(audience="school", school_id__in=staff_schools))
+        | (published & Q(audience="board", board_id__in=sorted(reach.boards_of(staff_schools))))
+        | (published & Q(audience="groups") & _to_groups(reach.taught_group_ids))
+    )
+    return guardian | staff
+
+
+def _to_groups(group_ids) -> Q:
+    return Q(pk__in=_posts_to_groups(sorted(group_ids))) if group_ids else NOTHING

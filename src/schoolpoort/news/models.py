@@ -4,7 +4,6 @@ through ``Post.objects.visible_to(user)``; who receives it in ``audience.py``.""
 
 from __future__ import annotations
 
-import html
 import uuid
 from pathlib import PurePath
 
@@ -13,12 +12,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import access
-from .rendering import render_markdown
+from .rendering import plain_excerpt, render_markdown
 
 
 class PostQuerySet(models.QuerySet):
@@ -52,6 +49,10 @@ class Post(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)  # Markdown, as typed
     body_html = models.TextField(editable=False, blank=True)  # rendered and sanitised on save
+    # The feed's plain-text excerpt, made on save so that a page of 20 posts does not strip and
+    # truncate 20 bodies. The database default lets bulk loads (bench/generate.py) leave it out;
+    # an empty excerpt of a non-empty body is then made when read (see ``excerpt``).
+    excerpt_text = models.TextField(editable=False, blank=True, db_default="")
     publish_at = models.DateTimeField(_("publish at"), default=timezone.now)
     pinned = models.BooleanField(_("pinned"), default=False, help_text=_("Stays at the top of the news."))
     urgent = models.BooleanField(
@@ -73,6 +74,8 @@ class Post(models.Model):
             models.Index(fields=["school", "publish_at"], name="news_post_school_published"),
             models.Index(fields=["board", "audience", "publish_at"], name="news_post_board_published"),
             models.Index(fields=["author", "publish_at"], name="news_post_author"),
+            # The feed's order: PostgreSQL reads it backwards from now and stops after a page.
+            models.Index(fields=["-pinned", "-publish_at", "-id"], name="news_post_feed_order"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -87,11 +90,12 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
+        self.excerpt_text = plain_excerpt(self.body_html)
         if self.school_id is not None:
             self.board_id = self.school.board_id
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
+            kwargs["update_fields"] = {*update_fields, "body_html", "excerpt_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -108,8 +112,9 @@ class Post(models.Model):
     @property
     def excerpt(self) -> str:
         """The first words of the body as plain text, for the feed."""
-        text = html.unescape(strip_tags(self.body_html))
-        return Truncator(" ".join(text.split())).words(30)
+        if self.excerpt_text or not self.body_html:
+            return self.excerpt_text
+        return plain_excerpt(self.body_html)
 
     @property
     def audience_label(self) -> str:

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .models import Post, PostRead
-from .scope import news_scope
+from schoolpoort.core.access import reach_of
+
+from .listing import feed_posts, mark
+from .models import Post
+from .scope import NewsScope, news_scope
 
 
-def latest_posts(user, limit: int = 3) -> list[Post] | None:
+def latest_posts(user, limit: int = 3, *, reach=None, scope: NewsScope | None = None) -> list[Post] | None:
     """The newest published posts of the user's feed (pinned ones first), marked new or not;
-    None when news is not usable for the user anywhere. A fixed number of queries."""
-    scope = news_scope(user)
+    None when news is not usable for the user anywhere. A fixed number of queries: one, when the
+    caller passes the request's ``reach`` and the ``scope`` (the home page has both at hand)."""
+    scope = news_scope(user) if scope is None else scope
     if not scope:
         return None
     now = timezone.now()
-    posts = list(
-        Post.objects.visible_to(user)
-        .filter(scope.q(), publish_at__lte=now)
-        .select_related("school", "board", "author")
-        .prefetch_related("groups", "attachments")
-        .annotate(is_read=Exists(PostRead.objects.filter(user=user, post=OuterRef("pk"))))
-        .feed_order()[:limit]
-    )
-    for post in posts:
-        post.is_new = not post.is_read and post.author_id != user.pk
-        post.is_scheduled = False
-    return posts
+    reach = reach_of(user) if reach is None else reach
+    posts = list(feed_posts(user, reach, scope, now).filter(publish_at__lte=now)[:limit])
+    return mark(posts, user, now)

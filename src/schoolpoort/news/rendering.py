@@ -1,7 +1,13 @@
 """Markdown in, safe HTML out: what a post's body may contain."""
 
+import html as html_lib
+
 import markdown
 import nh3
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+EXCERPT_WORDS = 30
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "u", "s", "ul", "ol", "li", "a",
@@ -30,3 +36,9 @@ def render_markdown(source: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def plain_excerpt(body_html: str) -> str:
+    """The first words of a rendered body as plain text, for the feed (stored on save)."""
+    text = html_lib.unescape(strip_tags(body_html or ""))
+    return Truncator(" ".join(text.split())).words(EXCERPT_WORDS)

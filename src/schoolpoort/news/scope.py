@@ -17,6 +17,9 @@ from .access import MODULE
 @dataclass(frozen=True)
 class NewsScope:
     schools: tuple[School, ...]
+    # Where news is open today (switched on, not closed), among the user's schools: what a
+    # guardian may read there, staff or not (see access.reach_post_q).
+    open_school_ids: frozenset[int] = frozenset()
 
     @property
     def school_ids(self) -> set[int]:
@@ -40,9 +43,13 @@ class NewsScope:
 
 def news_scope(user) -> NewsScope:
     schools = School.objects.visible_to(user).select_related("board").order_by("name")
-    usable = tuple(
-        state.school
-        for state in modules_for_schools(user, schools)
-        if any(module.info.code == MODULE for module in state.usable)
+    return scope_of(modules_for_schools(user, schools))
+
+
+def scope_of(states) -> NewsScope:
+    """The scope from module states already read (the home page's ``overview.modules``)."""
+    usable = tuple(state.school for state in states if any(module.info.code == MODULE for module in state.usable))
+    open_ids = frozenset(
+        state.school.pk for state in states for module in state.states if module.info.code == MODULE and module.is_open
     )
-    return NewsScope(usable)
+    return NewsScope(usable, open_ids)

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from schoolpoort.core.access import get_visible_or_404, roles_of
+from schoolpoort.core.access import get_visible_or_404, request_reach, roles_of
 from schoolpoort.core.files import send_file
 from schoolpoort.core.models import Enrollment, Group, Guardianship
 
@@ -25,7 +24,8 @@ from . import actions
 from .audience import families, read_stats
 from .authoring import authoring_options, can_edit
 from .forms import PostForm
-from .models import Post, PostAttachment, PostRead
+from .listing import feed_page, feed_posts, mark, page_number
+from .models import Post, PostAttachment
 from .scope import NewsScope, news_scope
 
 PER_PAGE = 20
@@ -79,14 +79,8 @@ def _child_q(slot: Guardianship) -> Q:
 def feed(request):
     user = request.user
     scope = _scope_or_404(user)
-    posts = (
-        Post.objects.visible_to(user)
-        .filter(scope.q())
-        .select_related("school", "board", "author")
-        .prefetch_related("groups", "attachments")
-        .annotate(is_read=Exists(PostRead.objects.filter(user=user, post=OuterRef("pk"))))
-        .feed_order()
-    )
+    now = timezone.now()
+    posts = feed_posts(user, request_reach(request), scope, now)
     children = _children(user)
     child = None
     if request.GET.get("kind"):
@@ -95,11 +89,10 @@ def feed(request):
         except (StopIteration, ValueError):
             raise Http404 from None
         posts = posts.filter(_child_q(child))
-    page = Paginator(posts, PER_PAGE).get_page(request.GET.get("pagina"))
-    now = timezone.now()
-    for post in page:
-        post.is_new = not post.is_read and post.author_id != user.pk and post.publish_at <= now
-        post.is_scheduled = post.publish_at > now
+    page = feed_page(posts, page_number(request.GET.get("pagina")), PER_PAGE)
+    if not page.object_list and page.has_previous:
+        raise Http404  # past the oldest post
+    mark(page, user, now)
     return render(
         request,
         "news/feed.html",

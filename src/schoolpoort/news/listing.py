@@ -1,0 +1,81 @@
+"""The feed's query and its pages, shared by the feed page and the home page's block.
+
+The posts a user may see are filtered with plain id lists (``access.reach_post_q``) and ordered by
+the ``news_post_feed_order`` index, so PostgreSQL reads the newest posts and stops after a page;
+the pages have "newer" and "older" links instead of a count of every post the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from .access import reach_post_q
+from .models import Post, PostRead
+from .scope import NewsScope
+
+
+def feed_posts(user, reach, scope: NewsScope, now=None) -> QuerySet:
+    """The user's feed, newest first with pinned posts on top, each with ``is_read``."""
+    now = now or timezone.now()
+    return (
+        Post.objects.filter(reach_post_q(user, reach, scope.open_school_ids, now))
+        .filter(scope.q())
+        .select_related("school", "board", "author")
+        .prefetch_related("groups", "attachments")
+        .defer("body")  # the feed shows the stored excerpt, never the Markdown source
+        .annotate(is_read=Exists(PostRead.objects.filter(user=user, post=OuterRef("pk"))))
+        .feed_order()
+    )
+
+
+def mark(posts, user, now) -> list[Post]:
+    for post in posts:
+        post.is_new = not post.is_read and post.author_id != user.pk and post.publish_at <= now
+        post.is_scheduled = post.publish_at > now
+    return posts
+
+
+@dataclass
+class FeedPage:
+    """One page of the feed, read as ``per_page + 1`` rows: the extra row only tells whether
+    an older page exists. Iterates like a Django ``Page``."""
+
+    object_list: list
+    number: int
+    has_next: bool
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def page_number(value) -> int:
+    """The page asked for; anything that is not a page number is the first page."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return number if number >= 1 else 1
+
+
+def feed_page(posts: QuerySet, number: int, per_page: int) -> FeedPage:
+    start = (number - 1) * per_page
+    rows = list(posts[start : start + per_page + 1])
+    return FeedPage(rows[:per_page], number, has_next=len(rows) > per_page)
