@@ -3,7 +3,7 @@ conversations are unread, for the link in the page header (two queries, once per
 
 from django import template
 
-from ..counts import messages_usable, unread_conversations
+from ..counts import header_counts
 
 register = template.Library()
 
@@ -11,12 +11,6 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def messaging_header(context) -> dict:
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if request is None or user is None or not user.is_authenticated:
+    if request is None:
         return {"usable": False, "unread": 0}
-    cached = getattr(request, "_messaging_header", None)
-    if cached is None:
-        usable = messages_usable(user)
-        cached = {"usable": usable, "unread": unread_conversations(user) if usable else 0}
-        request._messaging_header = cached
-    return cached
+    return header_counts(request)
