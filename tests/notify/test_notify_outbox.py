@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from schoolpoort.notify import outbox
@@ -221,3 +222,29 @@ def test_a_worker_stopped_mid_batch_leaves_only_the_message_in_flight_to_the_rec
         "pending",
     ]
     assert task_ids("deliver_email") == ids[2:]
+
+
+def test_claims_and_sent_marks_go_by_primary_key_never_by_the_status_index(world, clock):
+    """In a burst the statistics say 'pending' and 'sending' are rare, and the (status, channel,
+    not_before) index would be walked over every pending row for each claim and each sent mark.
+    The hot statements compare the status in a form that index cannot answer."""
+    ids = emails_for(world, clock, 3)
+    with CaptureQueriesContext(connection) as queries:
+        deliver(FakeChannel(), ids)
+    claim_and_mark = ('UPDATE "notify_delivery" SET "status" = \'sending\'', 'UPDATE "notify_delivery" SET status = ')
+    hot = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith(claim_and_mark)
+        or (q["sql"].startswith('SELECT "notify_delivery"."id"') and "claimed_by" in q["sql"])
+    ]
+    assert len(hot) == 1 + 1 + 3  # the claim, the claimed rows, a mark per message
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    status_index = Delivery._meta.indexes[0].name
+    assert Delivery._meta.indexes[0].fields == ["status", "channel", "not_before"]
+    with connection.cursor() as cursor:
+        for sql in hot:
+            cursor.execute(explain + sql)
+            plan = " ".join(str(row) for row in cursor.fetchall())
+            assert status_index not in plan, plan
+    assert set(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}

@@ -106,7 +106,7 @@ def test_an_urgent_push_says_so_in_the_recipients_language(world, push_service):
 
     deliver_push.call(pending_push_ids())
 
-    (_path, headers, body), = push_service.received
+    ((_path, headers, body),) = push_service.received
     assert headers["urgency"] == "high"
     plain = http_ece.decrypt(body, private_key=browser.private_key, auth_secret=browser.auth, version="aes128gcm")
     assert json.loads(plain)["body"] == "Urgent message · School A1"
@@ -180,3 +180,79 @@ def test_a_device_switched_off_after_the_fan_out_gets_nothing(world, push_servic
     PushSubscription.objects.filter(pk=device.pk).update(enabled=False)
     assert deliver_push.call(pending_push_ids())["cancelled"] == 1
     assert not push_service.received
+
+
+def test_the_vapid_header_is_signed_once_per_push_service_and_reused(world, push_service, never_quiet, monkeypatch):
+    """Signing costs an ES256 signature per message; RFC 8292 lets one JWT serve a push service
+    for up to a day, so a batch (and the next one) reuses it, and another push service gets its own."""
+    other = PushService()
+    try:
+        guardian = world.users["guardian"]
+        for device in ("a", "b", "c"):
+            Browser().subscribe(guardian, f"{push_service.origin}/push/{device}")
+        Browser().subscribe(guardian, f"{other.origin}/push/d")
+        signed = []
+        real_sign = Vapid02.sign
+
+        def counting_sign(self, claims):
+            signed.append(dict(claims))
+            return real_sign(self, claims)
+
+        monkeypatch.setattr(Vapid02, "sign", counting_sign)
+        fan_out_now(send([guardian], school=world.school, key="news.post:1"))
+        fan_out_now(send([guardian], school=world.school, key="news.post:2"))
+        first = list(Delivery.objects.filter(broadcast__key="news.post:1").values_list("pk", flat=True))
+        second = list(Delivery.objects.filter(broadcast__key="news.post:2").values_list("pk", flat=True))
+
+        assert deliver_push.call(first)["sent"] == 4
+        assert deliver_push.call(second)["sent"] == 4
+
+        assert sorted(claims["aud"] for claims in signed) == sorted([push_service.origin, other.origin])
+        headers = [h["authorization"] for _path, h, _body in push_service.received]
+        assert len(headers) == 6 and len(set(headers)) == 1
+        assert Vapid02.verify(headers[0])
+        assert jwt_claims(headers[0])["aud"] == push_service.origin
+        assert jwt_claims(other.received[0][1]["authorization"])["aud"] == other.origin
+    finally:
+        other.stop()
+
+
+def test_the_vapid_header_is_signed_again_before_it_expires(world, monkeypatch):
+    key, origin = push.vapid(), "https://push.example"
+    now = [1_000_000.0]
+    monkeypatch.setattr(push.time, "time", lambda: now[0])
+    first = push.vapid_headers(key, "mailto:a@example.org", origin)
+    assert jwt_claims(first["Authorization"])["exp"] == 1_000_000 + push.VAPID_LIFETIME
+    now[0] += push.VAPID_LIFETIME - push.VAPID_RENEW_BEFORE - 1
+    assert push.vapid_headers(key, "mailto:a@example.org", origin) is first
+    now[0] += 2  # less than VAPID_RENEW_BEFORE left
+    renewed = push.vapid_headers(key, "mailto:a@example.org", origin)
+    assert renewed != first
+    assert jwt_claims(renewed["Authorization"])["exp"] > jwt_claims(first["Authorization"])["exp"]
+
+
+def test_a_new_server_key_gets_a_new_header(world):
+    old = push.vapid_headers(push.vapid(), "mailto:a@example.org", "https://push.example")
+    other = Vapid02()
+    other.generate_keys()
+    new = push.vapid_headers(other, "mailto:a@example.org", "https://push.example")
+    assert new != old and new["Authorization"].split("k=", 1)[1] == push.public_key_of(other)
+
+
+def test_one_keep_alive_session_per_push_service_across_batches(world, push_service, never_quiet, monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setattr(push, "_sessions", threading.local())
+    guardian = world.users["guardian"]
+    Browser().subscribe(guardian, push_service.origin + "/push/a")
+    fan_out_now(send([guardian], school=world.school, key="news.post:1"))
+    deliver_push.call(pending_push_ids())
+    session = push.session_for(push_service.origin)
+    fan_out_now(send([guardian], school=world.school, key="news.post:2"))
+    deliver_push.call(pending_push_ids())
+
+    assert len(push_service.received) == 2
+    assert push.session_for(push_service.origin) is session
+    assert push.session_for("https://push.example") is not session
+    # The environment's proxy is read once, when the session is made, and still applies.
+    assert push.session_for("https://push.example").proxies["https"] == "http://proxy.example:3128"
+    assert session.trust_env is False
