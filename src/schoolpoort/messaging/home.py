@@ -3,13 +3,14 @@
 from schoolpoort.web.blocks import HomeBlock
 
 from .access import MODULE
-from .counts import unread_conversations
+from .counts import header_counts
 
 
 def home_block(request, overview) -> HomeBlock | None:
     usable = any(state.info.code == MODULE for school in overview.modules for state in school.usable)
     if not usable:
         return None
+    # The header counts the same (and keeps it on the request): no query of its own.
     return HomeBlock(
-        template="messaging/_home_block.html", context={"unread": unread_conversations(request.user)}, order=20
+        template="messaging/_home_block.html", context={"unread": header_counts(request)["unread"]}, order=20
     )
