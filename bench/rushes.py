@@ -110,6 +110,14 @@ def _runs(results: dict, env: dict, args, name: str, workers: int = 0) -> list[d
     return runs
 
 
+def _too_small(args, name: str) -> bool:
+    """The rushes need a school of the full board (300 families in one school for P6)."""
+    if args.scale < 1:
+        print(f"{name} skipped: it needs the full board (--scale 1)")
+        return True
+    return False
+
+
 def _page(runs: list[dict], page: str, key: str) -> float:
     return median_of([{"v": r["pages"].get(page, {}).get(key)} for r in runs], "v")
 
@@ -147,6 +155,8 @@ def _summary(runs: list[dict]) -> str:
 def p6(results: dict, env: dict, args) -> None:
     from .report import _rows, _target
 
+    if _too_small(args, "p6"):
+        return
     runs = _runs(results, env, args, "p6")
     doubles, halves = _total(runs, "double_bookings") + _total(runs, "children_twice"), _total(runs, "half_pairs")
     lines = [
@@ -183,6 +193,8 @@ def p6(results: dict, env: dict, args) -> None:
 def p7(results: dict, env: dict, args) -> None:
     from .report import _rows, _target
 
+    if _too_small(args, "p7"):
+        return
     runs = _runs(results, env, args, "p7")
     exceeded = _total(runs, "capacity_exceeded") + _total(runs, "taken_not_answers")
     lines = [
@@ -212,6 +224,8 @@ def p8(results: dict, env: dict, args) -> None:
     from .common import percentile
     from .report import _rows, _target
 
+    if _too_small(args, "p8"):
+        return
     runs = _runs(results, env, args, "p8")
     for run in runs:
         reported, seen = run["marks"]["reported"], run["marks"]["seen"]
@@ -251,6 +265,8 @@ def p8(results: dict, env: dict, args) -> None:
 def upload(results: dict, env: dict, args) -> None:
     from .report import _rows
 
+    if _too_small(args, "upload"):
+        return
     runs = _runs(results, env, args, "upload", workers=2)
     for run in runs:
         c, opened = run["counts"], run["opened_at"]
