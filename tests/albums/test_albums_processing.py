@@ -148,3 +148,12 @@ def test_a_photo_that_cannot_be_decoded_is_marked_failed_for_staff_and_hidden_fr
     client.force_login(world.users["guardian"])
     page = client.get(album.get_absolute_url()).content.decode()
     assert "kapot.jpg" not in page and page.count('class="album-tile') == 1
+
+
+def test_a_truncated_photo_fails_also_after_weasyprint_was_imported_in_the_worker(client, world):
+    import weasyprint  # noqa: F401  (switches Pillow's LOAD_TRUNCATED_IMAGES on, for the whole process)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    test_a_photo_that_cannot_be_decoded_is_marked_failed_for_staff_and_hidden_from_parents(client, world)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint's own choice is left as it was

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM, REQUIRE_BROWSER, chromium_available
 from tests.documents.helpers import PDF
+from tests.e2e.test_foundation_flows import page_width
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,7 +47,7 @@ def phone_as(browser, live_server, email):
 
 
 def assert_fits_the_phone(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 360, f"{page.url} is {width} px wide on a 360 px phone"
 
 

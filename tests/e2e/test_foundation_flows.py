@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 PASSWORD = "Demo-wachtwoord-2026"
@@ -26,8 +27,20 @@ def signed_in_phone(browser, live_server, email):
     return page
 
 
+def page_width(page) -> int:
+    """The page's scroll width once it has loaded; a click just before may still be navigating,
+    so a document replaced under the measurement is measured again."""
+    for attempt in range(3):
+        page.wait_for_load_state()
+        try:
+            return page.evaluate("document.documentElement.scrollWidth")
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+
+
 def assert_fits_the_phone(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 360, f"the page is {width} px wide on a 360 px phone"
 
 

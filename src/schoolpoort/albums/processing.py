@@ -12,6 +12,7 @@ thumbnail. Until then it stays "processing", so parents never get the original."
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import logging
@@ -25,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from . import video
 from .models import THUMB_SIZE, WEB_SIZE, Photo
@@ -91,6 +92,20 @@ def _clean_jpeg(image: Image.Image, size: int) -> tuple[bytes, int, int]:
     return buffer.getvalue(), version.width, version.height
 
 
+@contextlib.contextmanager
+def _strict_decoding():
+    """A half-uploaded photo must fail, not be shown with a grey lower half. WeasyPrint (the
+    registration letters, in the same worker) switches Pillow's global LOAD_TRUNCATED_IMAGES on
+    when it is imported; a worker runs one task at a time, so switching it off around our own
+    decoding is safe."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def render_versions(fp, name: str = "foto") -> dict:
     """The web version and thumbnail of the image in ``fp``: {"web", "thumb", "width", "height",
     "taken_at"}. Raises ValidationError (too many pixels, not an image) or OSError (broken file)."""
@@ -99,7 +114,8 @@ def render_versions(fp, name: str = "foto") -> dict:
         source = open_checked(fp, name)  # the header only: the size is checked before decoding
         try:
             when = taken_at(source)
-            source.load()
+            with _strict_decoding():
+                source.load()
             upright = ImageOps.exif_transpose(source)
             pixels = _to_srgb(upright)
         finally:
