@@ -53,12 +53,15 @@ def guardian_slots(post_or_audience: Post | Audience) -> QuerySet[Guardianship]:
         enrollments = enrollments.filter(group__school_id=audience.school_id)
     else:
         enrollments = enrollments.filter(group__school__board_id=audience.board_id)
+    # The open schools and the pupils as plain id lists (two small queries first): nested
+    # subqueries let PostgreSQL pick a runaway plan when its statistics are stale, e.g. right
+    # after an import or a bulk load, which is exactly when a post goes out.
     slots = Guardianship.objects.filter(
         user__isnull=False,
         user__is_active=True,
         student__archived_at__isnull=True,
-        student__school_id__in=open_module_school_ids(MODULE),
-        student_id__in=enrollments.values("student_id"),
+        student__school_id__in=[row["school_id"] for row in open_module_school_ids(MODULE)],
+        student_id__in=list(enrollments.values_list("student_id", flat=True).distinct()),
     )
     if audience.kind == Post.Audience.GROUPS:
         slots = slots.filter(sees_class_pages=True)
@@ -66,7 +69,7 @@ def guardian_slots(post_or_audience: Post | Audience) -> QuerySet[Guardianship]:
 
 
 def recipients(post_or_audience: Post | Audience) -> list[int]:
-    """The ids of the guardian accounts the post is for, each once, in one query."""
+    """The ids of the guardian accounts the post is for, each once, in three queries."""
     return sorted(set(guardian_slots(post_or_audience).values_list("user_id", flat=True)))
 
 
