@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_htmx",
     "axes",
+    "schoolpoort.lib",
     "schoolpoort.core",
     "schoolpoort.accounts",
     "schoolpoort.notify",
