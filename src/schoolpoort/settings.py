@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "schoolpoort.records",
     "schoolpoort.results",
     "schoolpoort.web",
+    "schoolpoort.demo",
 ]
 
 MIDDLEWARE = [

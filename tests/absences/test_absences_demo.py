@@ -11,7 +11,8 @@ from django_tasks_db.models import DBTaskResult
 from schoolpoort.absences.lists import group_day
 from schoolpoort.absences.models import Absence, AbsenceSettings, AttendanceMark, LeaveRequest
 from schoolpoort.absences.rules import leave_problems
-from schoolpoort.core.demo import ARK, REGENBOOG, build_demo
+from schoolpoort.demo.world import build_demo
+from schoolpoort.lib.demo import ARK, REGENBOOG
 from schoolpoort.notify.models import Broadcast
 
 

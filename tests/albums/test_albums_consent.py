@@ -23,7 +23,7 @@ from tests.factories import GuardianshipFactory, UserFactory, enrolled_student
 
 @pytest.fixture
 def demo(db):
-    from schoolpoort.core.demo import build_demo
+    from schoolpoort.demo.world import build_demo
 
     return build_demo(verbosity=0)
 

@@ -16,9 +16,9 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from schoolpoort.calendar.actions import issue_feed_token
-from schoolpoort.calendar.feed import FeedItem, register_feed_provider, unregister_feed_provider
 from schoolpoort.calendar.models import Event, FeedToken
 from schoolpoort.core.models import AuditEntry
+from schoolpoort.lib.feed import FeedItem, register_feed_provider, unregister_feed_provider
 from tests.calendar.calendar_helpers import make_event, soon
 from tests.factories import GroupFactory, GuardianshipFactory, enrolled_student
 
@@ -328,19 +328,19 @@ def test_an_apps_calendar_feed_module_is_found_by_name(client, world, guardian, 
     import importlib
     import types
 
-    from schoolpoort.calendar import feed
+    from schoolpoort.lib import providers
 
     module = types.ModuleType("schoolpoort.news.calendar_feed")
     module.feed_items = lambda user: [FeedItem(uid="found@news", summary="From news", start=soon(3), end=soon(3),
                                                all_day=True)]
     real_find_spec, real_import = importlib.util.find_spec, importlib.import_module
-    monkeypatch.setattr(feed.importlib.util, "find_spec",
+    monkeypatch.setattr(providers.importlib.util, "find_spec",
                         lambda name: object() if name == module.__name__ else real_find_spec(name))
-    monkeypatch.setattr(feed.importlib, "import_module",
+    monkeypatch.setattr(providers.importlib, "import_module",
                         lambda name: module if name == module.__name__ else real_import(name))
-    feed._discovered.cache_clear()
+    providers.module_hooks.cache_clear()
     try:
         cal = parse(fetch(client, issue_feed_token(guardian)))
         assert "found@news" in {str(e["UID"]) for e in cal.events}
     finally:
-        feed._discovered.cache_clear()
+        providers.module_hooks.cache_clear()

@@ -17,11 +17,11 @@ from icalendar import Calendar
 
 from schoolpoort.calendar import feed
 from schoolpoort.calendar.actions import cancel_event, issue_feed_token, revoke_feed_token, update_event
-from schoolpoort.calendar.feed import FeedItem, register_feed_provider, unregister_feed_provider
 from schoolpoort.calendar.models import FeedToken
 from schoolpoort.conferences import booking as conference_booking
 from schoolpoort.conferences.booking import Pick
 from schoolpoort.core.models import ModuleSwitch
+from schoolpoort.lib.feed import FeedItem, register_feed_provider, unregister_feed_provider
 from tests.calendar.calendar_helpers import make_event, soon
 from tests.conferences.conferences_helpers import add_session, make_round, slots
 from tests.factories import GroupFactory, GuardianshipFactory, enrolled_student

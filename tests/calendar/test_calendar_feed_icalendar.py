@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from schoolpoort.calendar import feed
 from schoolpoort.calendar.actions import issue_feed_token
-from schoolpoort.calendar.feed import FeedItem, register_feed_provider, unregister_feed_provider
+from schoolpoort.lib.feed import FeedItem, register_feed_provider, unregister_feed_provider
 from tests.calendar.calendar_helpers import make_event, soon
 from tests.calendar.test_calendar_feed import fetch, parse
 

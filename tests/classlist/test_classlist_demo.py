@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from schoolpoort.classlist.lists import guardian_phone
 from schoolpoort.classlist.models import GuardianContact, SharingChoice
-from schoolpoort.core.demo import ARK, REGENBOOG, build_demo
 from schoolpoort.core.models import Guardianship
+from schoolpoort.demo.world import build_demo
+from schoolpoort.lib.demo import ARK, REGENBOOG
 from tests.classlist.helpers import class_page, english, shown_contacts
 
 

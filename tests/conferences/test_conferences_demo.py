@@ -11,7 +11,7 @@ from schoolpoort.conferences.demo import evenings
 from schoolpoort.conferences.families import children_in_round
 from schoolpoort.conferences.models import Booking, Round, Slot
 from schoolpoort.conferences.suggestions import best
-from schoolpoort.core.demo import build_demo
+from schoolpoort.demo.world import build_demo
 from schoolpoort.notify.models import Broadcast
 
 

@@ -20,7 +20,6 @@ from django.utils import timezone
 from schoolpoort.accounts import registration
 from schoolpoort.accounts.models import RegistrationCode, User
 from schoolpoort.core.access import roles_of
-from schoolpoort.core.demo import PASSWORD, build_demo
 from schoolpoort.core.models import (
     BoardMembership,
     Group,
@@ -31,6 +30,8 @@ from schoolpoort.core.models import (
     Student,
 )
 from schoolpoort.core.modules import MODULES
+from schoolpoort.demo.world import build_demo
+from schoolpoort.lib.demo import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 

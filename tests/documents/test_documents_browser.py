@@ -29,7 +29,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def demo(transactional_db):
-    from schoolpoort.core.demo import build_demo
+    from schoolpoort.demo.world import build_demo
 
     return build_demo(verbosity=0)
 

@@ -6,10 +6,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from schoolpoort.core.demo import ARK, REGENBOOG, build_demo
+from schoolpoort.demo.world import build_demo
 from schoolpoort.documents.demo import simple_pdf
 from schoolpoort.documents.models import Document, Shelf
 from schoolpoort.documents.uploads import prepare_upload
+from schoolpoort.lib.demo import ARK, REGENBOOG
 from tests.documents.helpers import body, upload
 
 

@@ -24,7 +24,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def demo(transactional_db):
     """The demo school of DEMO.md, freshly built: the world of the browser tests."""
-    from schoolpoort.core.demo import build_demo
+    from schoolpoort.demo.world import build_demo
 
     return build_demo(verbosity=0)
 

@@ -3,7 +3,7 @@ e-mail address with groep 3 on the privacy page, and jansen@ sees it on the groe
 
 from playwright.sync_api import expect
 
-from schoolpoort.core.demo import REGENBOOG
+from schoolpoort.lib.demo import REGENBOOG
 from tests.e2e.test_foundation_flows import assert_fits_the_phone, signed_in_phone
 
 SMIT_EMAIL = "smit@ouders.example"

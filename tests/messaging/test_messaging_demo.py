@@ -4,8 +4,9 @@ one unread for jansen@, the separated parents of Lotte apart, and no messages at
 import pytest
 from django.urls import reverse
 
-from schoolpoort.core.demo import ARK, REGENBOOG, build_demo
 from schoolpoort.core.models import Guardianship
+from schoolpoort.demo.world import build_demo
+from schoolpoort.lib.demo import ARK, REGENBOOG
 from schoolpoort.messaging.counts import unread_conversations
 from schoolpoort.messaging.models import Conversation, SchoolMessagingSettings, TeacherAvailability
 from schoolpoort.messaging.recipients import recipient_options

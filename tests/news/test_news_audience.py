@@ -7,8 +7,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from schoolpoort.accounts.models import User
-from schoolpoort.core.demo import ARK, REGENBOOG, build_demo
 from schoolpoort.core.models import Guardianship
+from schoolpoort.demo.world import build_demo
+from schoolpoort.lib.demo import ARK, REGENBOOG
 from schoolpoort.news.audience import families, recipients
 from schoolpoort.news.models import Post
 from schoolpoort.notify.models import Broadcast

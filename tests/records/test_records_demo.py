@@ -8,7 +8,7 @@ from schoolpoort.records.models import CorrectionRequest, Invoice, Note, Support
 
 @pytest.fixture
 def demo(db):
-    from schoolpoort.core.demo import build_demo
+    from schoolpoort.demo.world import build_demo
 
     return build_demo(verbosity=0)
 

@@ -10,7 +10,7 @@ from schoolpoort.results.models import MethodTest, ReportCard, StandardisedTest
 
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_children_have_results_and_an_unreleased_report_card(client):
-    from schoolpoort.core.demo import build_demo
+    from schoolpoort.demo.world import build_demo
 
     world = build_demo(verbosity=0)
     today = timezone.localdate()

@@ -7,8 +7,9 @@ from collections import Counter
 
 import pytest
 
-from schoolpoort.core.demo import ARK, REGENBOOG, build_demo
 from schoolpoort.core.models import ModuleSwitch
+from schoolpoort.demo.world import build_demo
+from schoolpoort.lib.demo import ARK, REGENBOOG
 from schoolpoort.notify.models import Broadcast
 from schoolpoort.signups import signing
 from schoolpoort.signups.models import Answer, Form, Option, Question, Reaction, SquarePost

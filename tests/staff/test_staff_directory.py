@@ -174,7 +174,7 @@ def test_the_index_shows_the_directory_of_the_only_school_or_a_choice(client, wo
 
 
 def test_the_demo_staff_have_profiles_with_avatars(db):
-    from schoolpoort.core.demo import build_demo
+    from schoolpoort.demo.world import build_demo
 
     demo = build_demo(verbosity=0)
     profiles = {p.user.email: p for p in StaffProfile.objects.select_related("user")}

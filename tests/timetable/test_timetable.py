@@ -193,7 +193,8 @@ def test_the_home_block_costs_the_same_queries_for_one_and_for_three_children(cl
 
 
 def test_the_demo_always_has_a_reminder_for_jansen(db):
-    from schoolpoort.core.demo import REGENBOOG, build_demo
+    from schoolpoort.demo.world import build_demo
+    from schoolpoort.lib.demo import REGENBOOG
 
     demo = build_demo(verbosity=0)
     group3 = demo.groups[REGENBOOG, "3"]

@@ -14,8 +14,8 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from schoolpoort.core.demo import ARK, REGENBOOG, DemoWorld
 from schoolpoort.core.models import Guardianship, Student
+from schoolpoort.lib.demo import ARK, REGENBOOG, DemoWorld
 
 from .models import Absence, AbsenceSettings, AttendanceMark, LeaveRequest
 from .schooldays import full_school_week, school_days

@@ -1,10 +1,10 @@
-"""The absences block on the home page (see web/blocks.py): for parents their children's current
+"""The absences block on the home page (see lib/home.py): for parents their children's current
 absences and the report button; for teachers today's count per group; for the administration
 today's count per school. At most three queries."""
 
 from django.utils import timezone
 
-from schoolpoort.web.blocks import HomeBlock
+from schoolpoort.lib.home import HomeBlock
 
 from .access import MODULE
 from .lists import school_counts, taught_group_counts

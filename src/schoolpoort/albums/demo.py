@@ -19,8 +19,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from schoolpoort.core.demo import REGENBOOG, DemoWorld
 from schoolpoort.core.models import Guardianship, Student
+from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .models import Album, Consent, Photo, PhotoTag, Use
 from .processing import make_versions

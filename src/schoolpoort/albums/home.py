@@ -1,11 +1,11 @@
 """The image consent reminder on the home page of a guardian who has not answered yet (see
-web/blocks.py). One query, none for users who are no guardian."""
+lib/home.py). One query, none for users who are no guardian."""
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import roles_of
-from schoolpoort.web.blocks import HomeBlock
+from schoolpoort.lib.home import HomeBlock
 
 from .consent import pending_children
 

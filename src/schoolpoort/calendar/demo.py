@@ -11,8 +11,8 @@ import datetime
 
 from django.utils import timezone
 
-from schoolpoort.core.demo import ARK, REGENBOOG, DemoWorld
 from schoolpoort.core.models import StaffMembership
+from schoolpoort.lib.demo import ARK, REGENBOOG, DemoWorld
 
 from .models import Event
 from .recurrence import normalise_rrule

@@ -1,27 +1,20 @@
 """The agenda feed: every event a user may see as one RFC 5545 calendar, for Google, Apple and
 Outlook to subscribe to, and the same VEVENT for the download of a single event.
 
-Other apps add their own items (a booked parent-teacher conference, say) without the calendar
-importing them: an app with a ``calendar_feed.py`` module that defines
-``feed_items(user) -> list[FeedItem]`` is found by name, the way web/blocks.py finds home blocks.
-A provider returns only what ``user`` may see. ``register_feed_provider`` does the same without
-a module (tests, plugins)."""
+Other apps add their own items (a booked parent-teacher conference, say) through the kernel's
+feed protocol (``schoolpoort.lib.feed``), without the calendar and them importing each other."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import importlib
-import importlib.util
 import logging
 import secrets
 import uuid
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.urls import reverse
@@ -31,15 +24,14 @@ from icalendar import Calendar, Timezone, vCategory, vDDDTypes, vDuration, vInt,
 from icalendar import Event as VEvent
 from icalendar.timezone import tzid_from_dt, tzid_from_tzinfo
 
+from schoolpoort.lib.feed import WINDOW_AHEAD_DAYS, WINDOW_PAST_DAYS, FeedItem, provided_items
+
 from . import recurrence
 from .models import Event
 
 logger = logging.getLogger(__name__)
 
 REFRESH = datetime.timedelta(hours=1)
-WINDOW_PAST_DAYS = 92  # about three months back ...
-WINDOW_AHEAD_DAYS = 366  # ... to twelve months ahead (see feed_window)
-PAST_DAYS = WINDOW_PAST_DAYS  # read by other apps' providers (conferences/calendar_feed.py)
 CACHE_ALIAS = "default"
 PRODID = "-//Schoolpoort//Schoolpoort calendar//EN"
 
@@ -63,71 +55,6 @@ RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
 END:STANDARD
 END:VTIMEZONE
 """
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    """One item another app puts in a user's feed. ``start`` and ``end`` are dates for an all-day
-    item (``end`` is the last day, inclusive) and aware datetimes otherwise. ``uid`` must stay the
-    same for ever; raise ``sequence`` on every change; ``stamp`` is when the item last changed
-    (DTSTAMP; the start when not given)."""
-
-    uid: str
-    summary: str
-    start: datetime.date | datetime.datetime
-    end: datetime.date | datetime.datetime
-    all_day: bool = False
-    location: str = ""
-    description: str = ""
-    sequence: int = 0
-    cancelled: bool = False
-    url: str = ""
-    stamp: datetime.datetime | None = None
-
-
-FeedProvider = Callable[[object], list[FeedItem]]
-_registered: list[FeedProvider] = []
-
-
-def register_feed_provider(provider: FeedProvider) -> FeedProvider:
-    """Add ``provider(user) -> list[FeedItem]`` to every feed; usable as a decorator."""
-    if provider not in _registered:
-        _registered.append(provider)
-    return provider
-
-
-def unregister_feed_provider(provider: FeedProvider) -> None:
-    if provider in _registered:
-        _registered.remove(provider)
-
-
-@cache
-def _discovered() -> tuple[FeedProvider, ...]:
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("schoolpoort."):
-            continue
-        name = f"{config.name}.calendar_feed"
-        if importlib.util.find_spec(name) is not None:
-            module = importlib.import_module(name)
-            if hasattr(module, "feed_items"):
-                found.append(module.feed_items)
-    return tuple(found)
-
-
-def feed_providers() -> list[FeedProvider]:
-    return [*_discovered(), *_registered]
-
-
-def provided_items(user) -> list[FeedItem]:
-    """The items of every provider; one that fails is logged and left out, the feed goes on."""
-    items: list[FeedItem] = []
-    for provider in feed_providers():
-        try:
-            items.extend(provider(user))
-        except Exception:
-            logger.exception("calendar feed provider %r failed", provider)
-    return items
 
 
 # --- Tokens --------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from schoolpoort.core.access import NOTHING, request_reach
-from schoolpoort.web.blocks import HomeBlock
+from schoolpoort.lib.home import HomeBlock
 
 from .models import Event
 from .recurrence import expand

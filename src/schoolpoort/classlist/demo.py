@@ -5,8 +5,8 @@ phone; smit@ and Daan's father nothing); the generated families a mix, some with
 
 from __future__ import annotations
 
-from schoolpoort.core.demo import REGENBOOG, DemoWorld
 from schoolpoort.core.models import Guardianship
+from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .models import ClassListSettings, GuardianContact, SharingChoice
 

@@ -1,4 +1,4 @@
-"""Conferences in the user's own agenda (calendar/feed.py finds this module by name): a guardian's
+"""Conferences in the user's own agenda (found by name through the kernel's feed protocol, lib/feed.py): a guardian's
 bookings, one item per child's conversation with a uid that stays the same for ever, its SEQUENCE
 raised on every change, cancelled ones marked cancelled. One query (the feed's query budget is
 small); a teacher's evenings are on their schedule page, not in the feed."""
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schoolpoort.calendar.feed import PAST_DAYS, FeedItem
+from schoolpoort.lib.feed import WINDOW_PAST_DAYS, FeedItem
 
 from .access import guardian_booking_q
 from .models import Booking
@@ -25,7 +25,7 @@ def _description(round) -> str:
 
 
 def feed_items(user) -> list[FeedItem]:
-    since = timezone.now() - datetime.timedelta(days=PAST_DAYS)
+    since = timezone.now() - datetime.timedelta(days=WINDOW_PAST_DAYS)
     bookings = (
         Booking.objects.filter(guardian_booking_q(user), slot__starts_at__gte=since)
         .select_related("slot__teacher", "slot__session", "round", "student")

@@ -13,8 +13,8 @@ import datetime
 
 from django.utils import timezone
 
-from schoolpoort.core.demo import REGENBOOG, DemoWorld
 from schoolpoort.core.models import Enrollment, Guardianship
+from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .models import FAMILY, Appointment, Booking, Exemption, Round, Session
 from .slots import create_slots, local_zone

@@ -1,4 +1,4 @@
-"""The conference block on the home page (see web/blocks.py): a guardian's next conferences, the
+"""The conference block on the home page (see lib/home.py): a guardian's next conferences, the
 rounds open for booking where they have not booked yet, and a teacher's next conference evening.
 Three queries; no block when there is nothing to say.
 
@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from schoolpoort.core.access import NOTHING, request_reach
-from schoolpoort.web.blocks import HomeBlock
+from schoolpoort.lib.home import HomeBlock
 
 from .access import MODULE
 from .models import Booking, Round, Session

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from schoolpoort.core.demo import REGENBOOG, SCHOOLS, DemoWorld
 from schoolpoort.core.models import Guardianship
+from schoolpoort.demo.world import SCHOOLS
+from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .models import Document, DocumentVersion, Folder, Shelf
 

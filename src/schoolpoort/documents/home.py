@@ -1,9 +1,9 @@
 """The home page block: how many documents were added lately, with a link to them (see
-web/blocks.py). One query; nothing when documents is not usable for the user or nothing is new."""
+lib/home.py). One query; nothing when documents is not usable for the user or nothing is new."""
 
 from __future__ import annotations
 
-from schoolpoort.web.blocks import HomeBlock
+from schoolpoort.lib.home import HomeBlock
 
 from .access import MODULE
 from .views import RECENT_DAYS, recent_documents

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from schoolpoort.core.demo import REGENBOOG, DemoWorld
+from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .models import Conversation, Message, Participant, SchoolMessagingSettings, TeacherAvailability
 

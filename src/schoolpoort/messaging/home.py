@@ -1,6 +1,6 @@
-"""The "messages" block on the home page (see web/blocks.py): the number of unread conversations."""
+"""The "messages" block on the home page (see lib/home.py): the number of unread conversations."""
 
-from schoolpoort.web.blocks import HomeBlock
+from schoolpoort.lib.home import HomeBlock
 
 from .access import MODULE
 from .counts import header_counts

@@ -16,8 +16,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from schoolpoort.core.demo import ARK, BOARD_NAME, REGENBOOG, DemoWorld
 from schoolpoort.core.models import StaffMembership
+from schoolpoort.lib.demo import ARK, BOARD_NAME, REGENBOOG, DemoWorld
 
 from .audience import families
 from .models import Post, PostAttachment, PostRead

@@ -1,7 +1,7 @@
-"""The "latest news" block on the home page (see web/blocks.py)."""
+"""The "latest news" block on the home page (see lib/home.py)."""
 
 from schoolpoort.core.access import request_reach
-from schoolpoort.web.blocks import HomeBlock
+from schoolpoort.lib.home import HomeBlock
 
 from .overview import latest_posts
 from .scope import scope_of

@@ -2,7 +2,7 @@
 dashboard of each school they administer while parents are still missing (no queries: the
 overview already counted them)."""
 
-from schoolpoort.web.blocks import HomeBlock
+from schoolpoort.lib.home import HomeBlock
 
 
 def home_block(request, overview) -> HomeBlock | None:

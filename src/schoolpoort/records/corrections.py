@@ -10,17 +10,17 @@ import datetime
 import json
 from collections import defaultdict
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import managed_school_ids
 from schoolpoort.core.models import AuditEntry, StaffMembership
+from schoolpoort.lib.days_off import days_off
 
 from .models import CorrectionRequest, MedicalInfo, StudentCard
 
@@ -55,24 +55,9 @@ VACATION_HORIZON = datetime.timedelta(days=120)
 
 
 def vacation_days(school, first: datetime.date, last: datetime.date) -> set[datetime.date]:
-    """The days from ``first`` to ``last`` in the school's vacations as its calendar has them (events
-    of the category "vacation" for the school or its board, not cancelled). One query; read through
-    the app registry, as modules do not import each other, and empty without the calendar app."""
-    if not apps.is_installed("schoolpoort.calendar"):
-        return set()
-    event = apps.get_model("calendar", "Event")
-    spans = (
-        event.objects.filter(category="vacation", cancelled=False, starts_on__lte=last, ends_on__gte=first)
-        .filter(Q(audience="school", school_id=school.pk) | Q(audience="board", board_id=school.board_id))
-        .values_list("starts_on", "ends_on")
-    )
-    days: set[datetime.date] = set()
-    for starts_on, ends_on in spans:
-        day = max(starts_on, first)
-        while day <= min(ends_on, last):
-            days.add(day)
-            day += datetime.timedelta(days=1)
-    return days
+    """The days from ``first`` to ``last`` in the school's vacations, as the calendar module has them
+    (asked through the kernel, so records does not import the calendar)."""
+    return days_off(school, first, last)
 
 
 def due_date(school, today: datetime.date) -> datetime.date:

@@ -10,7 +10,7 @@ import json
 
 from django.utils import timezone
 
-from schoolpoort.core.demo import REGENBOOG, DemoWorld
+from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .corrections import due_date
 from .models import CorrectionRequest, Invoice, MedicalInfo, Note, NoteCategory, StudentCard, SupportPlan

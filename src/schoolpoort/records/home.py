@@ -1,4 +1,4 @@
-"""Records on the home page of guardians (see web/blocks.py): open invoices and the status of their
+"""Records on the home page of guardians (see lib/home.py): open invoices and the status of their
 correction requests handled in the last two weeks.
 
 Invoices follow each school's settings as the invoices page does (``access.visible_parts``): the
@@ -15,7 +15,7 @@ import datetime
 from django.utils import timezone
 
 from schoolpoort.core.access import guardian_student_ids
-from schoolpoort.web.blocks import HomeBlock
+from schoolpoort.lib.home import HomeBlock
 
 from .access import MODULE
 from .models import ClosedPeriod, CorrectionRequest, Invoice, Part, RecordsSettings

@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from schoolpoort.core.demo import REGENBOOG, DemoWorld
 from schoolpoort.core.models import Enrollment, SchoolYear
+from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .models import (
     LevelBand,
@@ -210,7 +210,7 @@ def load_demo(world: DemoWorld) -> None:
 
 def clear_demo() -> None:
     """Remove the PDFs of the demo's report cards from the storage (the rows go with the pupils)."""
-    from schoolpoort.core.demo import DOMAINS
+    from schoolpoort.lib.demo import DOMAINS
 
     for card in ReportCard.objects.filter(student__school__brin__in=DOMAINS).exclude(file=""):
         card.file.delete(save=False)

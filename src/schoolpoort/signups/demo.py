@@ -19,7 +19,7 @@ from collections import Counter
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from schoolpoort.core.demo import REGENBOOG, DemoWorld
+from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .audience import families
 from .models import Answer, Audience, Form, Option, Question, Reaction, Response, SquarePollOption, SquarePost

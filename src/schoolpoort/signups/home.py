@@ -1,4 +1,4 @@
-"""The sign-up block on the home page (see web/blocks.py): the open forms a guardian's children or
+"""The sign-up block on the home page (see lib/home.py): the open forms a guardian's children or
 family have not answered yet. One query; no block when there is nothing to answer."""
 
 from django.db.models import Exists, OuterRef, Q
@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from schoolpoort.core.access import guardian_student_ids
 from schoolpoort.core.models import Guardianship
-from schoolpoort.web.blocks import HomeBlock
+from schoolpoort.lib.home import HomeBlock
 
 from .access import MODULE, guardian_form_q
 from .models import Form, Response

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
-from schoolpoort.core.demo import ARK, REGENBOOG, DemoWorld
+from schoolpoort.lib.demo import ARK, REGENBOOG, DemoWorld
 
 from .models import StaffProfile
 from .photos import SIDE, encode

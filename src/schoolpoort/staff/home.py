@@ -1,7 +1,7 @@
-"""A link to the staff directory on the home page (see web/blocks.py); no queries of its own: the
+"""A link to the staff directory on the home page (see lib/home.py); no queries of its own: the
 schools come from the home overview."""
 
-from schoolpoort.web.blocks import HomeBlock
+from schoolpoort.lib.home import HomeBlock
 
 
 def home_block(request, overview) -> HomeBlock | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from schoolpoort.core.demo import ARK, REGENBOOG, DemoWorld
+from schoolpoort.lib.demo import ARK, REGENBOOG, DemoWorld
 
 from .models import TimetableEntry
 

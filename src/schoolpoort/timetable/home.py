@@ -1,7 +1,7 @@
-"""Timetable on the home page (see web/blocks.py): "Tomorrow gym for Noor: gym clothes" when
+"""Timetable on the home page (see lib/home.py): "Tomorrow gym for Noor: gym clothes" when
 something is coming up, otherwise only the way to the weekly schedule. Three queries."""
 
-from schoolpoort.web.blocks import HomeBlock
+from schoolpoort.lib.home import HomeBlock
 
 from .reminders import reminders_for
 

@@ -6,8 +6,7 @@ from django.views.decorators.http import require_POST
 
 from schoolpoort.accounts.session import remember_language
 from schoolpoort.core.overview import home_overview
-
-from .blocks import home_blocks
+from schoolpoort.lib.home import home_blocks
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from schoolpoort.core.demo import build_demo
+from schoolpoort.demo.world import build_demo
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 the fixed accounts a newcomer signs in with. Generated from a fixed seed, so the same names come
 back every time; ``build_demo()`` removes what an earlier run made and builds it again.
 
-The core world is built here; every other app adds its own content (news, calendar, ...) in its
+The core world is built here (the demo app);  every other app adds its own content (news, calendar, ...) in its
 own ``demo.py`` with a ``load_demo(world: DemoWorld)`` function, called after the core world is
 built, in the order of INSTALLED_APPS (``world.rng_for("news")`` gives an app random numbers of its
 own, so that one app's changes leave the others' content alone). An app whose demo rows would
@@ -34,8 +34,7 @@ from faker import Faker
 
 from schoolpoort.accounts import registration
 from schoolpoort.accounts.models import RegistrationCode, User
-
-from .models import (
+from schoolpoort.core.models import (
     Board,
     BoardMembership,
     Enrollment,
@@ -47,13 +46,9 @@ from .models import (
     StaffMembership,
     Student,
 )
-from .modules import MODULES
+from schoolpoort.core.modules import MODULES
+from schoolpoort.lib.demo import ARK, BOARD_NAME, DOMAINS, PARENT_DOMAIN, PASSWORD, REGENBOOG, SEED, DemoWorld
 
-SEED = 2026
-PASSWORD = "Demo-wachtwoord-2026"
-BOARD_NAME = "Stichting Primair Demo"
-PARENT_DOMAIN = "ouders.example"
-REGENBOOG, ARK = "99AA", "99BB"
 GRADES = [str(grade) for grade in range(1, 9)]
 MOTHER, FATHER, PARENT = (Guardianship.Relation.MOTHER, Guardianship.Relation.FATHER,
                           Guardianship.Relation.PARENT)
@@ -66,7 +61,6 @@ SCHOOLS = [
          phone="040 251 63 09", email="info@deark.example", website="https://www.deark.example",
          region=School.Region.SOUTH),
 ]
-DOMAINS = {REGENBOOG: "regenboog.example", ARK: "deark.example"}
 # KBS De Ark is in its first phase; OBS De Regenboog has every module on.
 MODULES_ON = {REGENBOOG: set(MODULES), ARK: {"news", "calendar", "absences"}}
 
@@ -129,33 +123,6 @@ FAMILIES: list[tuple[list[tuple[str, str, str, str, str]], list[Parent]]] = [
      [Parent("Thomas", "Visser", FATHER), Parent("Anouk", "Meijer", MOTHER, registered=False)]),
 ]
 FINN = "Finn Visser"
-
-
-@dataclass
-class DemoWorld:
-    """Handles to what the demo made, for the apps that add their content to it."""
-
-    rng: random.Random
-    faker: Faker
-    board: Board
-    school_year: SchoolYear
-    schools: dict[str, School]  # by BRIN
-    groups: dict[tuple[str, str], Group]  # by (BRIN, grade)
-    teachers: dict[tuple[str, str], list[User]]  # by (BRIN, grade)
-    users: dict[str, User]  # the fixed accounts, by e-mail
-    students: dict[str, Student]  # the fixed pupils, by full name
-    registration_code: str  # for Finn Visser's unregistered guardian
-    password: str = PASSWORD
-    seed: int = SEED
-
-    def rng_for(self, app: str) -> random.Random:
-        """A generator of the app's own, so its content stays the same when another app's changes."""
-        return random.Random(f"{self.seed}:{app}")
-
-    def faker_for(self, app: str) -> Faker:
-        faker = Faker("nl_NL")
-        faker.seed_instance(f"{self.seed}:{app}")
-        return faker
 
 
 def fixed_accounts() -> list[tuple[str, str]]:
@@ -392,7 +359,7 @@ def build_world(rng: random.Random, faker: Faker) -> DemoWorld:
 def app_demo_modules() -> Iterator[ModuleType]:
     """The ``demo`` modules of the project's other apps, in the order of INSTALLED_APPS."""
     for config in apps.get_app_configs():
-        if not config.name.startswith("schoolpoort.") or config.name == __package__:
+        if not config.name.startswith("schoolpoort.") or config.name == "schoolpoort.demo":
             continue
         name = f"{config.name}.demo"
         if importlib.util.find_spec(name) is not None:
