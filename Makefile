@@ -7,6 +7,9 @@ MANAGE := $(BIN)/python manage.py
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
+DUPLICATE_CODE := --disable=all --enable=duplicate-code --min-similarity-lines=20 --ignore=migrations \
+  --ignore-imports=y --ignore-comments=y --ignore-docstrings=y --score=n
+
 .PHONY: demo test install migrate lint messages bench clean
 
 $(BIN)/python:
@@ -37,8 +40,12 @@ demo: migrate
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+# Style, the import rules of ARCHITECTURE.md (import-linter contracts in pyproject.toml) and no
+# block of 20 lines copied between two places (pylint's duplicate-code); the suite runs the same.
 lint: install
 	$(BIN)/ruff check src tests bench
+	cd src && ../$(BIN)/lint-imports ../pyproject.toml
+	cd src && ../$(BIN)/pylint $(DUPLICATE_CODE) schoolpoort
 
 # Refresh the translation catalogues (needs GNU gettext) and compile them.
 messages: install

@@ -15,8 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from schoolpoort.core.models import Guardianship
-from schoolpoort.demo.world import SCHOOLS
-from schoolpoort.lib.demo import REGENBOOG, DemoWorld
+from schoolpoort.lib.demo import DOMAINS, REGENBOOG, DemoWorld
 
 from .models import Document, DocumentVersion, Folder, Shelf
 
@@ -176,7 +175,7 @@ LETTER = DemoDocument(
 
 def clear_demo() -> None:
     """The files of the demo's versions (the rows go with the demo schools)."""
-    brins = [spec["brin"] for spec in SCHOOLS]
+    brins = list(DOMAINS)
     for version in DocumentVersion.objects.filter(document__shelf__school__brin__in=brins):
         version.file.delete(save=False)
 
