@@ -10,7 +10,7 @@ from schoolpoort.calendar.home import home_block, reach_event_q
 from schoolpoort.calendar.models import Event
 from schoolpoort.core.access import reach_of
 from schoolpoort.core.models import Guardianship, ModuleClosure, ModuleSwitch
-from schoolpoort.core.overview import home_overview
+from schoolpoort.web.overview import home_overview
 from tests.calendar.calendar_helpers import make_event, soon
 from tests.factories import GuardianshipFactory
 from tests.world import ROLES

@@ -164,7 +164,7 @@ def test_the_home_block_costs_two_queries(world):
 
     from schoolpoort.calendar.home import home_block
     from schoolpoort.core.access import request_reach
-    from schoolpoort.core.overview import home_overview
+    from schoolpoort.web.overview import home_overview
 
     make_event(groups=[world.group3], starts_on=soon(1), start_time=datetime.time(8, 30), rrule="FREQ=WEEKLY")
     for n in range(8):

@@ -19,7 +19,7 @@ from schoolpoort.conferences.home import (
 from schoolpoort.conferences.models import Booking, Round
 from schoolpoort.core.access import reach_of
 from schoolpoort.core.models import Guardianship, ModuleClosure, ModuleSwitch
-from schoolpoort.core.overview import home_overview
+from schoolpoort.web.overview import home_overview
 from tests.conferences.conferences_helpers import add_session, make_round, slots
 from tests.factories import GuardianshipFactory
 from tests.world import ROLES

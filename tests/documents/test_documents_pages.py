@@ -85,8 +85,8 @@ def test_the_pages_take_the_same_number_of_queries_for_more_data(
 def home_block_of(user):
     from django.test import RequestFactory
 
-    from schoolpoort.core.overview import home_overview
     from schoolpoort.documents.home import home_block
+    from schoolpoort.web.overview import home_overview
 
     request = RequestFactory().get("/")
     request.user = user
@@ -97,8 +97,8 @@ def home_block_of(user):
 def test_the_home_block_costs_one_query_whatever_the_data(world, shelves, role, django_assert_num_queries):
     from django.test import RequestFactory
 
-    from schoolpoort.core.overview import home_overview
     from schoolpoort.documents.home import home_block
+    from schoolpoort.web.overview import home_overview
 
     user = world.users[role]
     request = RequestFactory().get("/")

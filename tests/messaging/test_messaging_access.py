@@ -157,7 +157,7 @@ def test_a_participant_who_left_no_longer_sees_the_conversation(world, thread):
 
 
 def test_with_the_module_switched_off_nobody_sees_messages(client, world, thread):
-    ModuleSwitch.objects.filter(school=world.school, module="messages").update(enabled=False)
+    ModuleSwitch.objects.filter(school=world.school, module="messaging").update(enabled=False)
     for role in PARTICIPANTS:
         client.force_login(world.users[role])
         assert client.get(url_of("messaging:conversation", thread)).status_code == 404
@@ -167,7 +167,7 @@ def test_with_the_module_switched_off_nobody_sees_messages(client, world, thread
 
 def test_a_closed_period_hides_messages_from_parents_not_from_staff(client, world, thread):
     today = timezone.localdate()
-    ModuleClosure.objects.create(school=world.school, module="messages", starts_on=today,
+    ModuleClosure.objects.create(school=world.school, module="messaging", starts_on=today,
                                  ends_on=today + datetime.timedelta(days=3))
     client.force_login(world.users["guardian"])
     assert client.get(url_of("messaging:conversation", thread)).status_code == 404

@@ -172,7 +172,7 @@ def test_opening_a_conversation_reads_its_notifications(client, world):
 def test_the_header_link_is_not_there_where_messages_are_not_used(world):
     from schoolpoort.core.models import ModuleSwitch
 
-    ModuleSwitch.objects.filter(module="messages").update(enabled=False)
+    ModuleSwitch.objects.filter(module="messaging").update(enabled=False)
     assert "messaging-header-link" not in header(world.users["guardian"])
 
 

@@ -41,9 +41,9 @@ def test_the_header_counts_what_the_access_layer_counts(world, role, state):
     GuardianshipFactory(student=world.classmate_of_other_group, user=world.users["teacher"])
     today = timezone.localdate()
     if state == "closed today":
-        ModuleClosure.objects.create(school=world.school, module="messages", starts_on=today, ends_on=today)
+        ModuleClosure.objects.create(school=world.school, module="messaging", starts_on=today, ends_on=today)
     elif state == "switched off":
-        ModuleSwitch.objects.filter(school=world.school, module="messages").update(enabled=False)
+        ModuleSwitch.objects.filter(school=world.school, module="messaging").update(enabled=False)
     user = world.users[role]
     usable = School.objects.filter(pk__in=usable_school_ids(user)).exists()
     expected = {"usable": usable, "unread": unread_conversations(user) if usable else 0}
@@ -60,7 +60,7 @@ def test_the_header_costs_two_queries_once_per_request(world):
 
 
 def test_one_query_where_messages_are_not_usable(world):
-    ModuleSwitch.objects.filter(module="messages").update(enabled=False)
+    ModuleSwitch.objects.filter(module="messaging").update(enabled=False)
     request = _request(world.users["guardian"])
     with CaptureQueriesContext(connection) as queries:
         assert header_counts(request) == {"usable": False, "unread": 0}

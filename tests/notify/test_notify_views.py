@@ -170,7 +170,7 @@ def test_saving_preferences(client, world):
     guardian = world.users["guardian"]
     client.force_login(guardian)
     data = {f"email_{code}": "immediate" for code in ("news", "calendar", "conferences", "albums", "documents",
-                                                       "signups", "absences", "messages", "classlist", "records")}
+                                                       "signups", "absences", "messaging", "classlist", "records")}
     data.update({"email_news": "weekly", "push_news": "on", "email_calendar": "off"})
     response = client.post(reverse("notify:preferences"), data)
     assert response.status_code == 302

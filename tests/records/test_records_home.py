@@ -10,10 +10,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from schoolpoort.core.models import Guardianship, ModuleClosure, ModuleSwitch
-from schoolpoort.core.overview import home_overview
 from schoolpoort.records import home
 from schoolpoort.records.access import settings_for
 from schoolpoort.records.models import ClosedPeriod, Invoice, Part
+from schoolpoort.web.overview import home_overview
 from tests.factories import GuardianshipFactory, enrolled_student
 
 TODAY = datetime.date.today()

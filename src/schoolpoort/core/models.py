@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import access
-from .modules import Module
+from .modules import module_choices
 
 
 class Board(models.Model):
@@ -295,7 +295,7 @@ class BoardMembership(models.Model):
 
 class ModuleSwitch(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="module_switches")
-    module = models.CharField(_("module"), max_length=20, choices=Module)
+    module = models.CharField(_("module"), max_length=20, choices=module_choices)
     enabled = models.BooleanField(_("switched on"), default=False)
 
     class Meta:
@@ -311,7 +311,7 @@ class ModuleClosure(models.Model):
     """A period in which a switched-on module is closed to parents, e.g. around report time."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="module_closures")
-    module = models.CharField(_("module"), max_length=20, choices=Module)
+    module = models.CharField(_("module"), max_length=20, choices=module_choices)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
     message = models.CharField(_("message for parents"), max_length=300, blank=True)

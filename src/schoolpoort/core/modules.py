@@ -1,62 +1,51 @@
-"""The modules a school switches on in phases. Each later issue fills one in; the home page
-shows an empty state for those whose pages do not exist yet (``url_name`` is None)."""
+"""The modules a school switches on in phases. Each module declares itself in its own AppConfig
+(``module_info = ModuleInfo(...)``), so core names none of them: the registry below is read from the
+installed apps, in the order the modules give."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class Module(models.TextChoices):
-    NEWS = "news", _("News")
-    CALENDAR = "calendar", _("Calendar")
-    CONFERENCES = "conferences", _("Parent-teacher conferences")
-    ALBUMS = "albums", _("Photo albums")
-    DOCUMENTS = "documents", _("Documents")
-    SIGNUPS = "signups", _("Sign-ups and polls")
-    ABSENCES = "absences", _("Absence reports")
-    MESSAGES = "messages", _("Messages")
-    CLASSLIST = "classlist", _("Class lists")
-    RECORDS = "records", _("Records and results")
+from django.apps import apps
 
 
 @dataclass(frozen=True)
 class ModuleInfo:
-    module: Module
+    code: str  # stored in ModuleSwitch, ModuleClosure and notification rows: the app's label
+    label: str
     description: str
     icon: str  # id of an SVG symbol in web/_icons.html
-    url_name: str | None = None  # None until the module's pages are built
-
-    @property
-    def code(self) -> str:
-        return self.module.value
-
-    @property
-    def label(self) -> str:
-        return self.module.label
+    url_name: str  # the module's start page
+    order: int = 100  # place among the tiles of the home page
 
 
-MODULES: dict[str, ModuleInfo] = {
-    info.code: info
-    for info in [
-        ModuleInfo(Module.NEWS, _("News and urgent messages from school and class."), "icon-news", "news:feed"),
-        ModuleInfo(Module.CALENDAR, _("School calendar, also in your own agenda."), "icon-calendar", "calendar:list"),
-        ModuleInfo(
-            Module.CONFERENCES,
-            _("Book a time for a conversation with the teacher."),
-            "icon-conferences",
-            "conferences:list",
-        ),
-        ModuleInfo(Module.ALBUMS, _("Photos of the school and the class."), "icon-albums", "albums:list"),
-        ModuleInfo(Module.DOCUMENTS, _("The school guide, letters and protocols."), "icon-documents", "documents:list"),
-        ModuleInfo(Module.SIGNUPS, _("Volunteer sign-ups and polls."), "icon-signups", "signups:index"),
-        ModuleInfo(Module.ABSENCES, _("Report your child sick or absent."), "icon-absences", "absences:index"),
-        ModuleInfo(Module.MESSAGES, _("Messages between parents and school."), "icon-messages", "messaging:inbox"),
-        ModuleInfo(
-            Module.CLASSLIST, _("Class lists with what families chose to share."), "icon-classlist", "classlist:index"
-        ),
-        ModuleInfo(
-            Module.RECORDS, _("Your child's details, reports and test results."), "icon-records", "records:index"
-        ),
-    ]
-}
+class _Registry(Mapping):
+    """code → ModuleInfo of every installed module, read once the apps are ready."""
+
+    _modules: dict[str, ModuleInfo] | None = None
+
+    def _load(self) -> dict[str, ModuleInfo]:
+        if self._modules is None:
+            configs = apps.get_app_configs()
+            found = [config.module_info for config in configs if isinstance(getattr(config, "module_info", None),
+                                                                           ModuleInfo)]
+            self._modules = {info.code: info for info in sorted(found, key=lambda info: info.order)}
+        return self._modules
+
+    def __getitem__(self, code: str) -> ModuleInfo:
+        return self._load()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+MODULES: Mapping[str, ModuleInfo] = _Registry()
+
+
+def module_choices() -> list[tuple[str, str]]:
+    """Choices of the ``module`` fields: a callable, so a new module needs no migration."""
+    return [(code, info.label) for code, info in MODULES.items()]

@@ -24,7 +24,7 @@ from schoolpoort.core.access import (
     staff_school_ids,
 )
 
-MODULE = "messages"
+MODULE = "messaging"
 
 
 def _model(app: str, name: str):

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schoolpoort.core.modules import Module
+from schoolpoort.core.modules import module_choices
 
 
 class Broadcast(models.Model):
@@ -18,7 +18,7 @@ class Broadcast(models.Model):
 
     event = models.CharField(max_length=100)  # e.g. "news.published"
     key = models.CharField(max_length=200)  # what it is about, e.g. "news.post:12"; one per recipient
-    module = models.CharField(max_length=20, choices=Module)
+    module = models.CharField(max_length=20, choices=module_choices)
     school = models.ForeignKey("core.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     title = models.CharField(max_length=300)  # never sensitive content: a title and a link
     url = models.CharField(max_length=500)
@@ -41,7 +41,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="notifications")
     key = models.CharField(max_length=200)
-    module = models.CharField(max_length=20, choices=Module)
+    module = models.CharField(max_length=20, choices=module_choices)
     title = models.CharField(max_length=300)
     url = models.CharField(max_length=500)
     urgent = models.BooleanField(default=False)
@@ -145,7 +145,7 @@ class Preference(models.Model):
         OFF = "off", _("off")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notify_preferences")
-    module = models.CharField(max_length=20, choices=Module)
+    module = models.CharField(max_length=20, choices=module_choices)
     email = models.CharField(_("e-mail"), max_length=10, choices=Email, default=Email.IMMEDIATE)
     push = models.BooleanField(_("push"), default=True)
 

@@ -1,8 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.modules import ModuleInfo
+
 
 class RecordsConfig(AppConfig):
     name = "schoolpoort.records"
     label = "records"
     verbose_name = _("Records")
+    module_info = ModuleInfo(
+        "records", _("Records and results"), _("Your child's details, reports and test results."),
+        "icon-records", "records:index", order=100,
+    )

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import guardian_student_ids
-from schoolpoort.lib.home import HomeBlock
+from schoolpoort.lib.home import HomeBlock, Link
 
 from .access import MODULE
 from .models import ClosedPeriod, CorrectionRequest, Invoice, Part, RecordsSettings
@@ -82,3 +84,13 @@ def home_block(request, overview) -> HomeBlock | None:
     if not invoices and not handled:
         return None
     return HomeBlock(template="records/_home_block.html", context={"invoices": invoices, "handled": handled}, order=20)
+
+
+def school_links(staff) -> list[Link]:
+    """The office's records work, on the card of the school (no queries)."""
+    if not staff.administers:
+        return []
+    return [
+        Link(_("Correction requests"), reverse("records:queue"), order=30),
+        Link(_("Records settings"), reverse("records:settings", args=[staff.school.pk]), order=40),
+    ]

@@ -1,8 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.modules import ModuleInfo
+
 
 class SignupsConfig(AppConfig):
     name = "schoolpoort.signups"
     label = "signups"
     verbose_name = _("Sign-ups and polls")
+    module_info = ModuleInfo(
+        "signups", _("Sign-ups and polls"), _("Volunteer sign-ups and polls."),
+        "icon-signups", "signups:index", order=60,
+    )

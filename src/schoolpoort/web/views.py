@@ -5,8 +5,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from schoolpoort.accounts.session import remember_language
-from schoolpoort.core.overview import home_overview
 from schoolpoort.lib.home import home_blocks
+from schoolpoort.web.overview import home_overview
 
 
 @login_required

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from .access import SchoolModules, modules_for_schools, roles_of
-from .models import Enrollment, Group, Guardianship, School, StaffMembership, Student
+from schoolpoort.core.access import SchoolModules, modules_for_schools, roles_of
+from schoolpoort.core.models import Enrollment, Group, Guardianship, School, StaffMembership, Student
+from schoolpoort.lib.home import Link, LinkRow, group_links, school_links
 
 
 @dataclass
@@ -34,6 +35,15 @@ class StaffSchool:
     @property
     def unregistered(self) -> int:
         return self.guardian_slots - self.registered
+
+    @property
+    def links(self) -> list[Link]:
+        """What the modules offer for this school (lib/home.py); no queries."""
+        return school_links(self)
+
+    @property
+    def group_links(self) -> list[LinkRow]:
+        return group_links(self)
 
 
 @dataclass

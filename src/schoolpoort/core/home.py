@@ -1,0 +1,12 @@
+"""Module switches on the home page of those who manage a school (see lib/home.py)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from schoolpoort.lib.home import Link
+
+
+def school_links(staff) -> list[Link]:
+    if not (staff.administers and staff.manages):
+        return []
+    return [Link(_("Modules"), reverse("core:modules", args=[staff.school.pk]), order=80)]
