@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.core.management import call_command
+
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 BIN = Path(sys.executable).parent
@@ -35,3 +38,8 @@ def test_no_block_of_twenty_lines_is_copied():
         cwd=SRC, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
