@@ -1,6 +1,7 @@
 """Attachments (type and size limits with a clear error that keeps the typed text, photos without
 their metadata) and searching in one's own messages."""
 
+import dataclasses
 import io
 
 import pytest
@@ -53,7 +54,7 @@ def test_a_photo_and_a_pdf_are_sent_and_the_photo_loses_its_metadata(client, com
 
 
 def test_a_file_that_is_too_large_is_refused_by_name_and_the_text_is_kept(compose, settings, monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_SIZE", 1024)
+    monkeypatch.setattr(uploads, "POLICY", dataclasses.replace(uploads.POLICY, max_size=1024))
     response = compose(SimpleUploadedFile("groot.pdf", b"%PDF-" + b"x" * 2048, "application/pdf"))
     page = response.content.decode()
     assert response.status_code == 200

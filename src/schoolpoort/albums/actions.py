@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from schoolpoort.core.access import open_module_school_ids
 from schoolpoort.core.models import AuditEntry, Group, Guardianship, Student
+from schoolpoort.lib.uploads import CheckedFile
 
 from .access import MODULE
 from .models import Album, Photo, PhotoTag
 from .tasks import process_photo
-from .uploads import PreparedUpload
 
 
 def _delete_files_on_commit(files) -> None:
@@ -71,24 +71,24 @@ def publish_album(album: Album, actor) -> bool:
     return True
 
 
-def add_photo(album: Album, prepared: PreparedUpload, user) -> Photo:
+def add_photo(album: Album, prepared: CheckedFile, user) -> Photo:
     """Store one accepted upload in the album; it goes to the processing task (an image gets its
     clean versions, a video is remuxed without metadata) and is shown to parents only after it.
     Each photo in its own transaction: one failure loses nothing else of an upload."""
     with transaction.atomic():
         photo = Photo(
             album=album,
-            kind=prepared.kind,
+            kind=prepared.family,
             status=Photo.Status.PROCESSING,
-            original_name=prepared.original_name,
+            original_name=prepared.name,
             content_type=prepared.content_type,
             size=prepared.size,
             width=prepared.width,
             height=prepared.height,
             uploaded_by=user,
         )
-        prepared.file.seek(0)
-        photo.original.save(f"upload{prepared.extension}", prepared.file, save=False)
+        prepared.content.seek(0)
+        photo.original.save(f"upload{prepared.extension}", prepared.content, save=False)
         try:
             photo.save()
             process_photo.enqueue(photo.pk)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import Album, Use
 from .scope import AuthoringOptions, Target
-from .uploads import MAX_FILES, accept_attribute, accepted_types_text
+from .uploads import POLICY, accept_attribute, accepted_types_text
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,9 +100,9 @@ class UploadForm(forms.Form):
 
     def clean_files(self):
         files = self.cleaned_data["files"]
-        if len(files) > MAX_FILES:
+        if len(files) > POLICY.max_files:
             raise ValidationError(
-                _("Choose at most %(max)d files at a time.") % {"max": MAX_FILES}, code="too_many"
+                _("Choose at most %(max)d files at a time.") % {"max": POLICY.max_files}, code="too_many"
             )
         return files
 

@@ -12,13 +12,11 @@ thumbnail. Until then it stays "processing", so parents never get the original."
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import io
 import logging
 import os
 import tempfile
-import warnings
 from pathlib import PurePath
 
 from django.conf import settings
@@ -26,11 +24,12 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, ImageCms, ImageFile, ImageOps
+from PIL import Image
+
+from schoolpoort.lib import images
 
 from . import video
 from .models import THUMB_SIZE, WEB_SIZE, Photo
-from .uploads import open_checked
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +37,6 @@ EXIF_IFD = 0x8769
 DATETIME_ORIGINAL = 0x9003
 DATETIME = 0x0132
 JPEG_OPTIONS = {"quality": 85, "optimize": True, "progressive": True}
-_SRGB = None
-
-
-def _srgb_profile():
-    global _SRGB
-    if _SRGB is None:
-        _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-    return _SRGB
 
 
 def taken_at(image: Image.Image) -> datetime.datetime | None:
@@ -64,25 +55,6 @@ def taken_at(image: Image.Image) -> datetime.datetime | None:
     return timezone.make_aware(moment) if 1990 <= moment.year <= 2100 else None
 
 
-def _to_srgb(image: Image.Image) -> Image.Image:
-    """RGB pixels in sRGB (converted with the photo's own colour profile, which is then dropped),
-    with transparency flattened onto white."""
-    icc = image.info.get("icc_profile")
-    if image.mode.startswith("I;16") or image.mode in ("I", "F"):  # 16-bit greyscale: scale to 8 bits
-        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        image = Image.new("RGB", rgba.size, "white")
-        image.paste(rgba, mask=rgba.getchannel("A"))
-    if icc and image.mode in ("RGB", "CMYK", "L"):
-        try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            image = ImageCms.profileToProfile(image, source, _srgb_profile(), outputMode="RGB")
-        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-            pass  # an unusable profile: the pixels as they are
-    return image if image.mode == "RGB" else image.convert("RGB")
-
-
 def _clean_jpeg(image: Image.Image, size: int) -> tuple[bytes, int, int]:
     version = image.copy()
     version.thumbnail((size, size), Image.Resampling.LANCZOS)
@@ -92,34 +64,15 @@ def _clean_jpeg(image: Image.Image, size: int) -> tuple[bytes, int, int]:
     return buffer.getvalue(), version.width, version.height
 
 
-@contextlib.contextmanager
-def _strict_decoding():
-    """A half-uploaded photo must fail, not be shown with a grey lower half. WeasyPrint (the
-    registration letters, in the same worker) switches Pillow's global LOAD_TRUNCATED_IMAGES on
-    when it is imported; a worker runs one task at a time, so switching it off around our own
-    decoding is safe."""
-    previous = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    try:
-        yield
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = previous
-
-
 def render_versions(fp, name: str = "foto") -> dict:
     """The web version and thumbnail of the image in ``fp``: {"web", "thumb", "width", "height",
     "taken_at"}. Raises ValidationError (too many pixels, not an image) or OSError (broken file)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        source = open_checked(fp, name)  # the header only: the size is checked before decoding
-        try:
-            when = taken_at(source)
-            with _strict_decoding():
-                source.load()
-            upright = ImageOps.exif_transpose(source)
-            pixels = _to_srgb(upright)
-        finally:
-            source.close()
+    source = images.open_image(fp, name)  # the header only: the size is checked before decoding
+    try:
+        when = taken_at(source)
+        pixels = images.shrunk(source, WEB_SIZE)  # a big JPEG is decoded at a reduced scale
+    finally:
+        source.close()
     web, width, height = _clean_jpeg(pixels, WEB_SIZE)
     thumb, _w, _h = _clean_jpeg(pixels, THUMB_SIZE)
     return {"web": web, "thumb": thumb, "width": width, "height": height, "taken_at": when}
@@ -191,7 +144,7 @@ def make_video_version(photo: Photo) -> Photo:
             photo.web.save(f"video{PurePath(target).suffix}", File(handle), save=False)
     thumb_name = ""
     if frame is not None:
-        thumb, _w, _h = _clean_jpeg(_to_srgb(frame), THUMB_SIZE)
+        thumb, _w, _h = _clean_jpeg(images.to_srgb(frame), THUMB_SIZE)
         photo.thumb.save("thumb.jpg", ContentFile(thumb), save=False)
         thumb_name = photo.thumb.name
     else:

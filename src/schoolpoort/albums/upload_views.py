@@ -51,8 +51,8 @@ def store_files(album: Album, files, user) -> UploadResult:
             result.added.append(actions.add_photo(album, prepared, user))
         except (OSError, DatabaseError):
             result.refused.append(
-                Refusal(prepared.original_name, _("“%(name)s” could not be stored. Please try again.")
-                        % {"name": prepared.original_name})
+                Refusal(prepared.name, _("“%(name)s” could not be stored. Please try again.")
+                        % {"name": prepared.name})
             )
     return result
 

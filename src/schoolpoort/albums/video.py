@@ -33,7 +33,7 @@ from av.stream import Disposition
 from django.utils import timezone
 from PIL import Image
 
-from .uploads import MAX_PIXELS
+from schoolpoort.lib.images import MAX_PIXELS
 
 logger = logging.getLogger(__name__)
 

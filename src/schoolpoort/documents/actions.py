@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from schoolpoort.core.models import AuditEntry
+from schoolpoort.lib.uploads import CheckedFile
 
 from .access import MODULE
 from .audience import recipients
 from .models import Document, DocumentVersion, Folder, Shelf
-from .uploads import PreparedUpload
 
 
 def _set_audience(shelf: Shelf, groups: Iterable, guardianships: Iterable) -> None:
@@ -75,17 +75,17 @@ def delete_folder(folder: Folder, actor) -> None:
     folder.delete()
 
 
-def _store_version(document: Document, prepared: PreparedUpload, actor, note: str, stored: list) -> DocumentVersion:
+def _store_version(document: Document, prepared: CheckedFile, actor, note: str, stored: list) -> DocumentVersion:
     version = DocumentVersion(
         document=document,
-        original_name=prepared.original_name,
+        original_name=prepared.name,
         content_type=prepared.content_type,
         size=prepared.size,
         uploaded_by=actor,
         uploaded_at=timezone.now(),
         note=note,
     )
-    version.file.save(prepared.original_name, prepared.content, save=False)
+    version.file.save(prepared.name, prepared.content, save=False)
     stored.append((version.file.storage, version.file.name))
     version.save()
     return version
@@ -123,7 +123,7 @@ def _notify(document: Document, version: DocumentVersion, event: str) -> None:
 
 def add_document(
     shelf: Shelf,
-    prepared: PreparedUpload,
+    prepared: CheckedFile,
     actor,
     *,
     title: str,
@@ -147,11 +147,11 @@ def add_document(
         if notify:
             _notify(document, version, "documents.added")
         AuditEntry.record(actor, "documents.added", document, school=shelf.school, title=title,
-                          file=prepared.original_name)
+                          file=prepared.name)
     return document
 
 
-def replace_document(document: Document, prepared: PreparedUpload, actor, *, note: str = "",
+def replace_document(document: Document, prepared: CheckedFile, actor, *, note: str = "",
                      notify: bool = False) -> DocumentVersion:
     """A new current version; the old ones stay (staff see and download them)."""
     with _files_kept_only_on_success() as stored:
@@ -163,7 +163,7 @@ def replace_document(document: Document, prepared: PreparedUpload, actor, *, not
         if notify:
             _notify(document, version, "documents.updated")
         AuditEntry.record(actor, "documents.replaced", document, school=document.shelf.school,
-                          title=document.title, file=prepared.original_name, version=version.pk)
+                          title=document.title, file=prepared.name, version=version.pk)
     return version
 
 

@@ -188,7 +188,7 @@ class UploadForm(forms.Form):
         data = super().clean()
         prepared = data.get("file")
         if not data.get("title") and prepared is not None:
-            data["title"] = PurePath(prepared.original_name).stem[:200]
+            data["title"] = PurePath(prepared.name).stem[:200]
         return data
 
 

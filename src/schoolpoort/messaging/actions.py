@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.models import AuditEntry, Group, Guardianship, StaffMembership
+from schoolpoort.lib.uploads import CheckedFile
 from schoolpoort.notify.api import notify
 from schoolpoort.notify.models import Notification
 
@@ -29,7 +30,7 @@ from .models import (
     person_name,
 )
 from .recipients import SEPARATE, TOGETHER, Recipient
-from .uploads import PreparedUpload, store_upload
+from .uploads import store_upload
 
 AUTO_REPLY_EVERY = datetime.timedelta(hours=24)
 
@@ -75,7 +76,7 @@ def _store_attachments(message: Message, uploads, stored_before=None) -> list:
 @transaction.atomic
 def start_conversations(
     sender, recipient: Recipient, *, subject: str, body: str, mode: str = SEPARATE,
-    uploads: list[PreparedUpload] = (),
+    uploads: list[CheckedFile] = (),
 ) -> list[Conversation]:
     """Start the conversations the chosen recipient stands for (one, or one per family), each
     with the first message. ``recipient`` comes from ``recipient_options(sender)``."""
@@ -150,7 +151,7 @@ def refusal(conversation: Conversation) -> str | None:
 
 
 @transaction.atomic
-def post_message(conversation: Conversation, sender, body: str, uploads: list[PreparedUpload] = ()) -> Message:
+def post_message(conversation: Conversation, sender, body: str, uploads: list[CheckedFile] = ()) -> Message:
     """Add a message from an active participant; Refused when the conversation is closed (or no
     longer allowed between parents)."""
     # Lock the conversation row only (not the school joined to it): messages to one conversation

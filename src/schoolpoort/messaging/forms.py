@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import uploads
 from .models import SchoolMessagingSettings, TeacherAvailability
 from .recipients import SEPARATE, TOGETHER, RecipientOptions
-from .uploads import MAX_FILES, accepted_extensions, accepted_types_text, prepare_upload
+from .uploads import accepted_extensions, accepted_types_text
 
 MAX_BODY = 10_000
 
@@ -30,7 +31,7 @@ class MultipleFileField(forms.FileField):
 
 
 class AttachmentsMixin:
-    """A message with up to MAX_FILES photos or documents, each checked by ``prepare_upload``.
+    """A message with up to ``uploads.POLICY.max_files`` photos or documents, each checked by the kernel.
     A refused file leaves the typed text in the form, with a message that names the file."""
 
     def _setup_attachments(self):
@@ -40,16 +41,12 @@ class AttachmentsMixin:
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
-        if len(files) > MAX_FILES:
+        if len(files) > uploads.POLICY.max_files:
             raise ValidationError(
-                _("At most %(max)d files can be added to one message.") % {"max": MAX_FILES}, code="too_many"
+                _("At most %(max)d files can be added to one message.") % {"max": uploads.POLICY.max_files},
+                code="too_many",
             )
-        prepared, errors = [], []
-        for upload in files:
-            try:
-                prepared.append(prepare_upload(upload))
-            except ValidationError as error:
-                errors.append(error)
+        prepared, errors = uploads.check_all(files)
         if errors:
             raise ValidationError(errors)
         return prepared

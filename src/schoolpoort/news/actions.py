@@ -9,12 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from schoolpoort.core.models import AuditEntry
+from schoolpoort.lib.uploads import CheckedFile
 
 from .access import MODULE
 from .audience import read_stats, recipients
 from .models import Post, PostAttachment, PostRead
 from .tasks import publish_scheduled_post
-from .uploads import PreparedUpload, store_upload
+from .uploads import store_upload
 
 
 def notify_api(name: str):
@@ -92,7 +93,7 @@ def save_post(
     post: Post,
     *,
     groups=(),
-    uploads: list[PreparedUpload] = (),
+    uploads: list[CheckedFile] = (),
     remove_attachments=(),
 ) -> Post:
     """Create or update a post with its audience groups and attachments, then publish it (now or

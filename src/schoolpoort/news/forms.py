@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import uploads
 from .audience import Audience
 from .authoring import AuthoringOptions, Target
 from .models import Post
-from .uploads import MAX_FILES, accepted_extensions, accepted_types_text, prepare_upload
+from .uploads import accepted_extensions, accepted_types_text
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -122,14 +123,11 @@ class PostForm(forms.ModelForm):
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
         existing = self.instance.attachments.count() if self.instance.pk else 0
-        if existing + len(files) > MAX_FILES:
-            raise ValidationError(_("A message can have at most %(max)d attachments.") % {"max": MAX_FILES})
-        prepared, errors = [], []
-        for upload in files:
-            try:
-                prepared.append(prepare_upload(upload))
-            except ValidationError as error:
-                errors.append(error)
+        if existing + len(files) > uploads.POLICY.max_files:
+            raise ValidationError(
+                _("A message can have at most %(max)d attachments.") % {"max": uploads.POLICY.max_files}
+            )
+        prepared, errors = uploads.check_all(files)
         if errors:
             raise ValidationError(errors)
         return prepared

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
@@ -12,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core.models import SchoolYear
+from schoolpoort.lib import uploads
 
 from .imports import KINDS
 from .models import (
@@ -27,6 +26,10 @@ from .models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_PDF = 10 * 1024 * 1024
+NOT_A_PDF = _("“%(name)s” is not a PDF.")
+REPORT_CARD = uploads.Policy(
+    kinds=frozenset({"pdf"}), max_size=MAX_PDF, not_accepted=NOT_A_PDF, unreadable=NOT_A_PDF,
+)
 
 
 class MethodTestForm(forms.ModelForm):
@@ -143,16 +146,8 @@ class ReportCardForm(forms.ModelForm):
         upload = self.cleaned_data.get("upload")
         if not upload:
             return None
-        name = PurePath(upload.name or "").name[:255] or "rapport.pdf"
-        if upload.size > MAX_PDF:
-            raise ValidationError(
-                _("“%(name)s” is too large; at most %(size)s.") % {"name": name, "size": filesizeformat(MAX_PDF)}
-            )
-        head = upload.read(5)
-        upload.seek(0)
-        if head != b"%PDF-":
-            raise ValidationError(_("“%(name)s” is not a PDF.") % {"name": name})
-        return upload
+        checked = uploads.check(upload, REPORT_CARD, name=uploads.file_name(upload, "rapport.pdf"))
+        return checked.content  # the upload, under its checked name
 
 
 ReportCardLineFormSet = inlineformset_factory(
