@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolpoort.core.access import administered_school_or_404
+from schoolpoort.core.audit import audits_reads
 from schoolpoort.core.models import AuditEntry
 
 from . import corrections, parts
-from .access import child_nav, no_store, settings_for, student_for_part_or_404
+from .access import child_nav, no_store, note_staff_read, settings_for, student_for_part_or_404
 from .forms import CardForm, ContactForm, InvoiceForm, MedicalForm, NoteForm, PlanForm, RefuseForm, SettingsForm
 from .models import Contact, CorrectionRequest, Invoice, MedicalInfo, Part, StudentCard, SupportPlan
 
@@ -32,6 +33,8 @@ def _editable_student_or_404(user, student_id: int, part: str):
 
 
 def _form_page(request, student, part: str, form, title: str, **context):
+    if form.instance.pk:  # the form shows what the school keeps: a read (``core.audit``)
+        note_staff_read(request, student, part)
     return render(
         request,
         "records/staff_form.html",
@@ -156,6 +159,7 @@ def _audited_save(request, form, student, action: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def card_edit(request, student_id: int):
     student = _editable_student_or_404(request.user, student_id, Part.CARD)
     record = StudentCard.objects.filter(student=student).first() or StudentCard(student=student)
@@ -169,6 +173,7 @@ def card_edit(request, student_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def medical_edit(request, student_id: int):
     student = _editable_student_or_404(request.user, student_id, Part.MEDICAL)
     record = MedicalInfo.objects.filter(student=student).first() or MedicalInfo(student=student)
@@ -182,6 +187,7 @@ def medical_edit(request, student_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def invoice_edit(request, student_id: int, invoice_id: int | None = None):
     student = _editable_student_or_404(request.user, student_id, Part.INVOICES)
     invoice = Invoice(student=student)
@@ -206,6 +212,7 @@ def _contact_or_404(student, contact_id: int) -> Contact:
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def contact_edit(request, student_id: int, contact_id: int | None = None):
     """A family member or emergency contact of the pupil, kept by the office."""
     student = _editable_student_or_404(request.user, student_id, Part.FAMILY)
@@ -237,6 +244,7 @@ def contact_delete(request, student_id: int, contact_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def plan_edit(request, student_id: int, plan_id: int | None = None):
     student = _editable_student_or_404(request.user, student_id, Part.PLANS)
     plan = SupportPlan(student=student, created_by=request.user)
@@ -254,6 +262,7 @@ def plan_edit(request, student_id: int, plan_id: int | None = None):
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def note_create(request, student_id: int):
     student = _editable_student_or_404(request.user, student_id, Part.NOTES)
     form = NoteForm(student.school, request.POST or None, initial={"date": timezone.localdate()})
