@@ -269,6 +269,11 @@ def test_the_export_holds_the_absences_and_leave_of_the_period_and_is_audited(cl
     assert rows[1]["reason"] == "holiday"
     entry = AuditEntry.objects.get(action="absences.exported")
     assert entry.actor == users["administration"] and entry.school == world.school and entry.detail["rows"] == 2
+    # A read of every pupil in the export, for the guardians' "who at school viewed" (``core.audit``).
+    reads = AuditEntry.objects.filter(action="records.view", actor=users["administration"])
+    assert sorted((r.object_id, r.detail["part"]) for r in reads) == sorted(
+        (str(pk), "absences_export") for pk in (world.child.pk, world.classmate_of_other_group.pk)
+    )
 
 
 def test_an_open_sickness_is_exported_without_a_last_day(client, world):

@@ -2,7 +2,8 @@
 
 A read is one ``AuditEntry`` per pupil whose data the staff member saw (the pupil is the object,
 ``detail["part"]`` says what of it), so the guardian's "who at school viewed" page finds it by the
-child. Modules declare the parts they audit with ``read_part`` (code and readable label) and
+child. Modules declare the parts they audit with ``read_part`` (code and readable label, at import
+of a module their URLconf loads, so every label is known when that page is served) and
 write reads with ``audit_read`` (one insert, however many pupils), or, in a view, note them on
 ``request.reads`` under the ``audits_reads`` decorator: one insert per request, and only when the
 page was actually shown (no entry for a 404 or an error).
