@@ -323,3 +323,13 @@ def test_a_school_without_settings_has_the_defaults(world):
     row = AbsenceSettings.for_school(world.school)
     assert row.pk is None and row.cutoff_time == datetime.time(8, 15) and row.check_time == datetime.time(9)
     assert row.unexplained_alert
+
+
+def test_an_absence_reported_by_the_ex_partner_who_hides_does_not_name_them(client, world):
+    """``core.hiding``: other_guardian keeps their details from guardian (both guardians of Noor)."""
+    hider = world.users["other_guardian"]
+    absence = report(hider, world.child)
+    for role, named in [("guardian", False), ("other_guardian", True), ("administration", True)]:
+        client.force_login(world.users[role])
+        page = client.get(absence.get_absolute_url()).content.decode()
+        assert (hider.get_full_name() in page) is named, role
