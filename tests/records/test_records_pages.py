@@ -253,3 +253,10 @@ def test_the_index_lists_own_children_only(client, world):
     html = get(client, world.users["guardian"], "records:index").content.decode()
     assert f'id="student-{world.child.pk}"' in html and f'id="student-{sibling.pk}"' in html
     assert f'id="student-{world.classmate_of_other_group.pk}"' not in html
+
+
+def test_the_medical_form_of_a_pupil_without_medical_details_is_a_read_too(client, world):
+    """Seeing that the school keeps no medical details is something learnt about the child."""
+    office = world.users["administration"]
+    assert get(client, office, "records:medical_edit", world.child.pk).status_code == 200
+    assert AuditEntry.objects.get(action="records.view").detail == {"part": "medical"}

@@ -32,8 +32,10 @@ def _editable_student_or_404(user, student_id: int, part: str):
     return student
 
 
-def _form_page(request, student, part: str, form, title: str, **context):
-    if form.instance.pk:  # the form shows what the school keeps: a read (``core.audit``)
+def _form_page(request, student, part: str, form, title: str, *, reads: bool | None = None, **context):
+    # A form that shows what the school keeps (or that it keeps nothing: the one medical record,
+    # the one card) is a read (``core.audit``); an empty form for a new row is not.
+    if form.instance.pk if reads is None else reads:
         note_staff_read(request, student, part)
     return render(
         request,
@@ -167,7 +169,7 @@ def card_edit(request, student_id: int):
     if request.method == "POST" and form.is_valid():
         _audited_save(request, form, student, "records.card_changed")
         return redirect("records:card", student.pk)
-    return _form_page(request, student, Part.CARD, form, _("Edit the personal data"))
+    return _form_page(request, student, Part.CARD, form, _("Edit the personal data"), reads=True)
 
 
 @login_required
@@ -181,7 +183,7 @@ def medical_edit(request, student_id: int):
     if request.method == "POST" and form.is_valid():
         _audited_save(request, form, student, "records.medical_changed")
         return redirect("records:medical", student.pk)
-    return _form_page(request, student, Part.MEDICAL, form, _("Edit the medical details"))
+    return _form_page(request, student, Part.MEDICAL, form, _("Edit the medical details"), reads=True)
 
 
 @login_required
