@@ -69,3 +69,18 @@ def test_a_group_conversation_does_not_list_bakker_to_de_vries(client, demo, gro
     assert bakker.full_name not in page
     client.force_login(bakker)
     assert devries.full_name in client.get(conversation.get_absolute_url()).content.decode()
+
+
+def test_a_conversation_de_vries_started_before_bakker_hid_is_closed_to_new_messages(demo, groep6):
+    from schoolpoort.core.models import Guardianship
+    from schoolpoort.messaging import actions
+
+    devries, bakker = demo.users["devries@ouders.example"], demo.users["bakker@ouders.example"]
+    lotte = demo.students["Lotte de Vries"]
+    Guardianship.objects.filter(student=lotte, user=bakker).update(hides_contact_from_other_guardians=False)
+    conversation = start_one(devries, f"parent:{bakker.pk}:{groep6.pk}", subject="Verjaardag")
+    assert actions.refusal(conversation) is None
+    Guardianship.objects.filter(student=lotte, user=bakker).update(hides_contact_from_other_guardians=True)
+    assert actions.refusal(conversation)  # the school learnt they are separated: no more messages
+    mine = start_one(bakker, f"parent:{devries.pk}:{groep6.pk}", subject="Ophalen")
+    assert actions.refusal(mine) is None  # the one who hides may still write
