@@ -269,6 +269,11 @@ def test_the_export_holds_the_absences_and_leave_of_the_period_and_is_audited(cl
     assert rows[1]["reason"] == "holiday"
     entry = AuditEntry.objects.get(action="absences.exported")
     assert entry.actor == users["administration"] and entry.school == world.school and entry.detail["rows"] == 2
+    # A read of every pupil in the export, for the guardians' "who at school viewed" (``core.audit``).
+    reads = AuditEntry.objects.filter(action="records.view", actor=users["administration"])
+    assert sorted((r.object_id, r.detail["part"]) for r in reads) == sorted(
+        (str(pk), "absences_export") for pk in (world.child.pk, world.classmate_of_other_group.pk)
+    )
 
 
 def test_an_open_sickness_is_exported_without_a_last_day(client, world):
@@ -318,3 +323,13 @@ def test_a_school_without_settings_has_the_defaults(world):
     row = AbsenceSettings.for_school(world.school)
     assert row.pk is None and row.cutoff_time == datetime.time(8, 15) and row.check_time == datetime.time(9)
     assert row.unexplained_alert
+
+
+def test_an_absence_reported_by_the_ex_partner_who_hides_does_not_name_them(client, world):
+    """``core.hiding``: other_guardian keeps their details from guardian (both guardians of Noor)."""
+    hider = world.users["other_guardian"]
+    absence = report(hider, world.child)
+    for role, named in [("guardian", False), ("other_guardian", True), ("administration", True)]:
+        client.force_login(world.users[role])
+        page = client.get(absence.get_absolute_url()).content.decode()
+        assert (hider.get_full_name() in page) is named, role

@@ -15,6 +15,7 @@ from django.utils import timezone
 from schoolpoort.conferences import booking as domain
 from schoolpoort.conferences.booking import Pick
 from schoolpoort.conferences.models import Appointment, Booking, Exemption, Preference, Round, Session
+from schoolpoort.core.models import AuditEntry
 from tests.conferences.conferences_helpers import (
     DAY,
     add_session,
@@ -188,6 +189,8 @@ def test_the_day_list_prints_and_exports(client, world):
     assert rows[2][:3] == ["19:10", "19:20", "Noor Jansen"] and rows[2][-1] == "booked"
     assert world.users["other_guardian"].get_full_name() in rows[2][4]
     assert [row[0] for row in rows[3:]] == ["19:30", "19:40", "19:50"]
+    read = AuditEntry.objects.get(action="records.view", actor=world.users["teacher"])  # ``core.audit``
+    assert (read.object_id, read.detail) == (str(world.child.pk), {"part": "conference_schedule_export"})
     other_day = (session.date + datetime.timedelta(days=1)).isoformat()
     assert client.get(reverse("conferences:day_csv", args=[round.pk, other_day])).status_code == 404
     assert client.get(reverse("conferences:day_list", args=[round.pk, "gisteren"])).status_code == 404

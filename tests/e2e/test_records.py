@@ -94,3 +94,18 @@ def test_the_office_imports_invoices_with_a_dry_run_and_closes_them_for_a_week(d
     parent.goto(f"{live_server.url}/leerling/{noor.pk}/")
     expect(parent.locator("[data-part=card]").first).to_be_visible()
     expect(parent.locator("a[data-part=invoices]")).to_have_count(0)
+
+
+def test_the_office_opens_the_medical_form_and_the_parent_sees_it_under_who_viewed(demo, browser, live_server):
+    """``core.audit``: a staff read of an edit form is on the guardian's "who at school viewed"."""
+    lotte = demo.students["Lotte de Vries"]
+    office = signed_in_phone(browser, live_server, "administratie@regenboog.example")
+    office.goto(f"{live_server.url}/leerling/{lotte.pk}/medisch/bewerken/")
+    expect(office.locator("form textarea").first).to_be_visible()
+
+    parent = signed_in_phone(browser, live_server, "devries@ouders.example")
+    parent.goto(f"{live_server.url}/leerling/{lotte.pk}/ingezien/")
+    entry = parent.locator("#viewed li").first
+    expect(entry).to_contain_text(demo.users["administratie@regenboog.example"].full_name)
+    expect(entry).to_contain_text("Medisch")
+    assert_fits_the_phone(parent)

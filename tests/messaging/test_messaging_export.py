@@ -98,6 +98,9 @@ def test_the_school_export_holds_the_messages_of_the_period_the_user_may_see(cli
     entries = AuditEntry.objects.filter(action="messaging.exported", actor=world.users["director"])
     assert entries.get().detail["conversations"] == 2
     assert AuditEntry.objects.filter(action="messaging.read_as_director", actor=world.users["director"]).count() == 2
+    # A read of every pupil in it (``core.audit``): Noor, whom the teacher thread is about.
+    reads = AuditEntry.objects.filter(action="records.view", actor=world.users["director"])
+    assert {(r.object_id, r.detail["part"]) for r in reads} == {(str(world.child.pk), "messages_export")}
 
     yesterday = (today - datetime.timedelta(days=1)).isoformat()
     assert rows(client.get(url, {"start": yesterday, "end": yesterday})) == []

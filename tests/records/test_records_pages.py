@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from schoolpoort.core.models import AuditEntry, Guardianship
 from schoolpoort.records.access import settings_for
@@ -102,17 +103,57 @@ def test_a_guardian_without_authority_gets_404_on_the_parts_the_school_keeps(cli
     assert 'data-part="medical"' not in html
 
 
-def test_staff_opening_medical_plans_notes_is_audited_and_the_guardian_sees_who(client, world):
+def test_staff_opening_any_part_is_audited_and_the_guardian_sees_who(client, world):
     fill_records(world)
-    for name in ["records:medical", "records:plans", "records:notes", "records:card", "records:invoices"]:
+    for name in ["records:medical", "records:plans", "records:notes", "records:card", "records:invoices",
+                 "records:family"]:
         get(client, world.users["teacher"], name, world.child.pk)
     get(client, world.users["guardian"], "records:medical", world.child.pk)
     entries = AuditEntry.objects.filter(action="records.view")
-    assert sorted(entry.detail["part"] for entry in entries) == ["medical", "notes", "plans"]
+    assert sorted(entry.detail["part"] for entry in entries) == [
+        "card", "family", "invoices", "medical", "notes", "plans"
+    ]
     assert {entry.actor_id for entry in entries} == {world.users["teacher"].pk}
     html = get(client, world.users["guardian"], "records:viewed", world.child.pk).content.decode()
     assert world.users["teacher"].full_name in html
-    assert html.count("<li>") >= 3
+    assert html.count("<li>") >= 6
+
+
+def test_a_page_the_staff_member_may_not_open_writes_no_read(client, world):
+    fill_records(world)
+    assert get(client, world.users["teacher_other_group"], "records:medical", world.child.pk).status_code == 404
+    assert not AuditEntry.objects.filter(action="records.view").exists()
+
+
+@pytest.mark.parametrize(("name", "part"), [
+    ("records:medical_edit", "medical"),
+    ("records:card_edit", "card"),
+])
+def test_staff_opening_an_edit_form_appears_on_the_guardians_viewed_page(client, world, name, part):
+    fill_records(world)
+    office = world.users["administration"]
+    assert get(client, office, name, world.child.pk).status_code == 200
+    entry = AuditEntry.objects.get(action="records.view")
+    assert (entry.actor, entry.object_id, entry.detail) == (office, str(world.child.pk), {"part": part})
+    html = get(client, world.users["guardian"], "records:viewed", world.child.pk).content.decode()
+    labels = set()
+    for language in ("en", "nl"):
+        with translation.override(language):
+            labels.add(str(Part(part).label))
+    assert office.full_name in html and any(label in html for label in labels)
+
+
+def test_staff_opening_a_plan_form_is_audited(client, world):
+    rows = fill_records(world)
+    client.force_login(world.users["teacher"])
+    client.get(reverse("records:plan_edit", args=[world.child.pk, rows["new_plan"].pk]))
+    assert AuditEntry.objects.get(action="records.view").detail == {"part": "plans"}
+
+
+def test_a_new_note_form_shows_nothing_and_is_not_a_read(client, world):
+    fill_records(world)
+    assert get(client, world.users["teacher"], "records:note_create", world.child.pk).status_code == 200
+    assert not AuditEntry.objects.filter(action="records.view").exists()
 
 
 def test_a_guardian_with_authority_signs_a_plan_once(client, world):
@@ -212,3 +253,10 @@ def test_the_index_lists_own_children_only(client, world):
     html = get(client, world.users["guardian"], "records:index").content.decode()
     assert f'id="student-{world.child.pk}"' in html and f'id="student-{sibling.pk}"' in html
     assert f'id="student-{world.classmate_of_other_group.pk}"' not in html
+
+
+def test_the_medical_form_of_a_pupil_without_medical_details_is_a_read_too(client, world):
+    """Seeing that the school keeps no medical details is something learnt about the child."""
+    office = world.users["administration"]
+    assert get(client, office, "records:medical_edit", world.child.pk).status_code == 200
+    assert AuditEntry.objects.get(action="records.view").detail == {"part": "medical"}

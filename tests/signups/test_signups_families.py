@@ -49,6 +49,20 @@ def test_per_child_the_other_guardian_sees_and_changes_the_childs_answer(client,
     assert Response.objects.filter(form=form).count() == 1
 
 
+def test_the_answer_of_the_ex_partner_who_hides_is_shown_without_their_name(client, world):
+    """``core.hiding``: other_guardian keeps their details from guardian; the child's answer is
+    still shared (both may change it), but the hider is not named to the other guardian."""
+    form = make_form(world, per=Form.Per.CHILD)
+    question = add_question(form, kind=Question.Kind.SINGLE, options=[("Ja", None), ("Nee", None)])
+    yes, _no = options_of(question)
+    guardian, hider = world.users["guardian"], world.users["other_guardian"]
+    sign_up(form, hider, [yes], student=world.child)
+    english(guardian)
+    client.force_login(guardian)
+    page = client.get(reverse("signups:form", args=[form.pk])).content.decode()
+    assert "Another parent answered on" in page and hider.get_full_name() not in page
+
+
 def test_per_child_a_guardian_answers_only_for_their_own_children(client, world):
     form = make_form(world, per=Form.Per.CHILD, groups=[world.group3, world.group6])
     question = add_question(form, kind=Question.Kind.OPEN, text="Allergie?")

@@ -88,6 +88,10 @@ def test_the_csv_export_has_one_row_per_answer_made_safe_for_spreadsheets(client
     entry = AuditEntry.objects.get(action="signups.exported")
     assert entry.actor == teacher and entry.school == world.school and entry.detail == {"rows": 3}
     assert entry.object_id == str(form.pk)
+    # A read of every child an exported answer is for (``core.audit``).
+    reads = AuditEntry.objects.filter(action="records.view", actor=teacher)
+    assert {r.detail["part"] for r in reads} == {"signups_export"}
+    assert str(world.child.pk) in {r.object_id for r in reads}
 
 
 @pytest.mark.parametrize("role", ["teacher", "director", "administration", "board_admin"])

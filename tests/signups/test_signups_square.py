@@ -180,3 +180,15 @@ def test_deleting_a_post_removes_its_reactions_and_is_audited(client, world, pos
     assert client.post(reverse("signups:square_delete", args=[post.pk])).status_code == 302
     assert not SquarePost.objects.exists() and not Reaction.objects.exists()
     assert AuditEntry.objects.filter(action="signups.square_deleted").exists()
+
+
+def test_a_guardian_never_sees_the_reaction_of_the_ex_partner_who_hides_from_them(client, world, post):
+    """``core.hiding``: other_guardian keeps their details from guardian (the other guardian of Noor)."""
+    guardian, hider = world.users["guardian"], world.users["other_guardian"]
+    client.force_login(hider)
+    assert react(client, post, "Ik neem de schoppen mee").status_code == 302
+    client.force_login(guardian)
+    page = client.get(reverse("signups:square_post", args=[post.pk])).content.decode()
+    assert "Ik neem de schoppen mee" not in page and hider.get_full_name() not in page
+    client.force_login(world.users["teacher"])  # staff see every reaction
+    assert "Ik neem de schoppen mee" in client.get(reverse("signups:square_post", args=[post.pk])).content.decode()

@@ -9,8 +9,10 @@ import datetime
 import io
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from schoolpoort.core.models import AuditEntry, Enrollment
+from schoolpoort.core.audit import audit_read, read_part
+from schoolpoort.core.models import AuditEntry, Enrollment, Student
 
 from .models import Absence, LeaveRequest
 
@@ -18,6 +20,7 @@ COLUMNS = [
     "pupil_number", "last_name", "infix", "first_name", "group", "kind", "reason", "first_day", "last_day",
     "from_time", "until_time", "source", "reported_at", "confirmed_at", "note",
 ]
+EXPORT = read_part("absences_export", gettext_lazy("Absences (export)"))
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -50,12 +53,17 @@ def _group_on(groups, student_id: int, day: datetime.date) -> str:
 
 def rows(school, first: datetime.date, last: datetime.date) -> list[list[str]]:
     """The rows of the export (four queries), in the order of their first day."""
+    return _rows_and_pupils(school, first, last)[0]
+
+
+def _rows_and_pupils(school, first: datetime.date, last: datetime.date) -> tuple[list[list[str]], set[int]]:
     absences = list(Absence.objects.filter(school=school).overlapping(first, last).select_related("student"))
     leaves = list(
         LeaveRequest.objects.filter(school=school, status=LeaveRequest.Status.APPROVED)
         .overlapping(first, last).select_related("student")
     )
-    groups = _groups_by_student(school, {item.student_id for item in [*absences, *leaves]})
+    pupils = {item.student_id for item in [*absences, *leaves]}
+    groups = _groups_by_student(school, pupils)
     items = []
     for absence in absences:
         student = absence.student
@@ -74,16 +82,18 @@ def rows(school, first: datetime.date, last: datetime.date) -> list[list[str]]:
             None, None, "guardian", leave.created_at, leave.decided_at, "",
         ]))
     items.sort(key=lambda item: item[:3])
-    return [[_cell(value) for value in item[3]] for item in items]
+    return [[_cell(value) for value in item[3]] for item in items], pupils
 
 
 def export_csv(school, first: datetime.date, last: datetime.date, actor) -> tuple[str, int]:
-    """The CSV text (UTF-8, comma-separated, a header row) and its number of rows; audited."""
-    data = rows(school, first, last)
+    """The CSV text (UTF-8, comma-separated, a header row) and its number of rows; audited: the
+    export itself, and a read of every pupil in it (``core.audit``, one insert)."""
+    data, pupils = _rows_and_pupils(school, first, last)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     writer.writerows(data)
     AuditEntry.record(actor, "absences.exported", school=school, school_id=school.pk, first=first.isoformat(),
                       last=last.isoformat(), rows=len(data))
+    audit_read(actor, [Student(pk=pk, school_id=school.pk) for pk in sorted(pupils)], EXPORT, school=school)
     return buffer.getvalue(), len(data)

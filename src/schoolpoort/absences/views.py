@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolpoort.core.access import get_visible_or_404
+from schoolpoort.core.hiding import hidden_guardians
 from schoolpoort.core.models import Student
 
 from . import actions
@@ -142,7 +143,11 @@ def detail(request, pk: int):
     _notify_mark_read(user, absence.notification_key)
     _notify_mark_read(user, f"{absence.notification_key}:better")
     is_staff = Absence.objects.for_staff(user).filter(pk=absence.pk).exists()
-    return render(request, "absences/detail.html", {"absence": absence, "is_staff": is_staff})
+    # The other guardian who reported it is not named to an ex-partner they hide from (``core.hiding``).
+    reporter_hidden = not is_staff and absence.reported_by_id in hidden_guardians(user).user_ids
+    return render(request, "absences/detail.html", {
+        "absence": absence, "is_staff": is_staff, "reporter_hidden": reporter_hidden,
+    })
 
 
 @login_required

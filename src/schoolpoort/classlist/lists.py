@@ -7,7 +7,7 @@ addresses and, for a guardian, whom a separated guardian keeps their details fro
   guardian typed one in; and what each shares with the class.
 - A guardian sees, per child, only what each guardian of that child switched on for this group,
   and nothing at all of a guardian who keeps their contact details from the viewer (separated
-  parents: ``Guardianship.hides_contact_from_other_guardians``)."""
+  parents: the one rule of ``core.hiding``)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from schoolpoort.core.hiding import HiddenGuardians, hidden_guardians
 from schoolpoort.core.models import Group, Guardianship, Student
 
 from .models import ClassListSettings, GuardianContact, SharingChoice
@@ -56,18 +57,6 @@ def _shared(choice: SharingChoice | None) -> tuple[str, ...]:
     return tuple(name for name in SHARE_FIELDS if getattr(choice, f"share_{name}"))
 
 
-def hidden_guardian_ids(viewer) -> set[int]:
-    """Accounts that keep their contact details from ``viewer``: the other guardian of one of the
-    viewer's children, when that guardian chose to (separated parents). One query."""
-    children = Guardianship.objects.filter(user=viewer).values("student_id")
-    return set(
-        Guardianship.objects.filter(student_id__in=children, hides_contact_from_other_guardians=True)
-        .exclude(user=viewer)
-        .exclude(user__isnull=True)
-        .values_list("user_id", flat=True)
-    )
-
-
 def class_list(group: Group, viewer, *, full: bool) -> list[ChildRow]:
     settings = ClassListSettings.for_school(group.school_id)
     slots = Guardianship.objects.select_related("user").order_by("relation", "pk")
@@ -82,7 +71,7 @@ def class_list(group: Group, viewer, *, full: bool) -> list[ChildRow]:
     ).values("user_id")
     contacts = GuardianContact.objects.filter(user_id__in=group_guardians).exclude(address="")
     addresses = dict(contacts.values_list("user_id", "address"))
-    hidden = set() if full else hidden_guardian_ids(viewer)
+    hidden = HiddenGuardians() if full else hidden_guardians(viewer)
 
     rows = []
     for student in students:
@@ -91,7 +80,7 @@ def class_list(group: Group, viewer, *, full: bool) -> list[ChildRow]:
             shared = _shared(choices.get(slot.user_id)) if slot.user_id else ()
             if full:
                 row.contacts.append(_full_contact(slot, shared, addresses))
-            elif shared and slot.user_id not in hidden:
+            elif shared and not hidden.hides(slot):
                 contact = _shared_contact(slot, shared, addresses, viewer)
                 if contact.name or contact.phone or contact.email or contact.address:
                     row.contacts.append(contact)

@@ -10,9 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from schoolpoort.core.access import get_visible_or_404, managed_school_or_404, modules_for_schools, require_module
+from schoolpoort.core.audit import audits_reads, read_part
 from schoolpoort.core.models import Group, School
 
 from .access import MODULE, class_groups_visible_to, sees_full_list
@@ -20,6 +22,9 @@ from .forms import AddressForm, SettingsForm, SharingForm
 from .lists import SHARE_FIELDS, class_list
 from .models import ClassListSettings
 from .sharing import own_details, save_sharing, sharing_groups
+
+# Staff reading the full list (every guardian's contact details) is audited per pupil.
+FULL_LIST = read_part("class_list", gettext_lazy("Class list with contact details"))
 
 
 def _usable_school_ids(user) -> set[int]:
@@ -56,26 +61,33 @@ def index(request):
 
 
 @login_required
+@audits_reads
 def group_list(request, group_id: int):
     group = _group_or_404(request.user, group_id)
     full = sees_full_list(request.user, group)
+    rows = class_list(group, request.user, full=full)
+    if full:
+        request.reads.add([row.student for row in rows], FULL_LIST, school=group.school_id)
     return render(request, "classlist/group.html", {
         "group": group,
         "full": full,
-        "rows": class_list(group, request.user, full=full),
+        "rows": rows,
         "teachers": list(group.teachers.all()),
     })
 
 
 @login_required
+@audits_reads
 def print_list(request, group_id: int):
     """The full list on paper, for the teachers and the office."""
     group = _group_or_404(request.user, group_id)
     if not sees_full_list(request.user, group):
         raise Http404
+    rows = class_list(group, request.user, full=True)
+    request.reads.add([row.student for row in rows], FULL_LIST, school=group.school_id)
     return render(request, "classlist/print.html", {
         "group": group,
-        "rows": class_list(group, request.user, full=True),
+        "rows": rows,
         "teachers": list(group.teachers.all()),
     })
 

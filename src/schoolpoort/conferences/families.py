@@ -3,7 +3,7 @@ guardians, and for one guardian their own children in it with what they booked.
 
 Separated guardians: in a round where they book each their own, a pupil's guardians count as
 separated when the school marked the pupil so for the round, or when one of them keeps their
-contact details from the other (the school's administration system knows that they live apart).
+contact details from the other (``core.hiding``: the administration system knows they live apart).
 Each of them then books under their own party (their user id) and sees only their own booking."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from schoolpoort.core.hiding import kept_apart_student_ids_q
 from schoolpoort.core.models import Enrollment, Group, Guardianship, Student
 
 from .models import FAMILY, Booking, Exemption, Round
@@ -64,9 +65,8 @@ def separated_student_ids(round: Round, student_ids) -> set[int]:
     marked = Round.separate_students.through.objects.filter(round_id=round.pk).values("student_id")
     return set(
         Student.objects.filter(pk__in=list(student_ids))
-        .filter(Q(guardianships__hides_contact_from_other_guardians=True) | Q(pk__in=marked))
+        .filter(Q(pk__in=kept_apart_student_ids_q()) | Q(pk__in=marked))
         .values_list("pk", flat=True)
-        .distinct()
     )
 
 

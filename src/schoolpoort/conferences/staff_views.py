@@ -16,9 +16,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from schoolpoort.core.access import get_visible_or_404, taught_group_ids
+from schoolpoort.core.audit import audit_read, read_part
 from schoolpoort.core.models import Enrollment, Group, Guardianship, Student
 
 from . import actions
@@ -29,6 +31,8 @@ from .forms import PlaceForm, RoundForm, SessionForm
 from .models import Booking, Preference, Session, Slot
 from .schedule import schedule_sessions, schedule_teachers, teacher_or_default, teacher_schedule
 from .views import round_or_404
+
+SCHEDULE_EXPORT = read_part("conference_schedule_export", gettext_lazy("Conference schedule (export)"))
 
 
 def _staff_round_or_404(user, pk: int):
@@ -182,6 +186,8 @@ def day_csv(request, pk: int, day: str):
             _cell(", ".join(row.guardians)),
             labels[row.status],
         ])
+    pupils = {row.booking.student.pk: row.booking.student for row in day.rows if row.booking}
+    audit_read(request.user, list(pupils.values()), SCHEDULE_EXPORT)
     return response
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from schoolpoort.core.hiding import hidden_user_ids_q
 from schoolpoort.core.models import AuditEntry, Group, Guardianship, StaffMembership
 from schoolpoort.lib.uploads import CheckedFile
 from schoolpoort.notify.api import notify
@@ -119,7 +120,8 @@ def _only_child(members) -> int | None:
 
 def parents_may_still_write(conversation: Conversation) -> bool:
     """A conversation between parents stays open for new messages only while the school allows
-    it and every parent in it still allows messages from the other parents of the group."""
+    it, every parent in it still allows messages from the other parents of the group, and none of
+    them hides from the parent who started it."""
     if not conversation.between_parents:
         return True
     settings = SchoolMessagingSettings.for_school(conversation.school_id)
@@ -137,7 +139,11 @@ def parents_may_still_write(conversation: Conversation) -> bool:
         )
         .values_list("user_id", flat=True)
     )
-    return len(user_ids) > 1 and consenting == user_ids
+    if len(user_ids) < 2 or consenting != user_ids:
+        return False
+    # A parent who started it may no longer reach one who since keeps their details from them
+    # (``core.hiding``: the school learnt they are separated); the hider may go on writing.
+    return not hidden_user_ids_q(conversation.created_by).filter(user_id__in=user_ids).exists()
 
 
 def refusal(conversation: Conversation) -> str | None:

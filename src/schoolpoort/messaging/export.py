@@ -17,11 +17,14 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from schoolpoort.core.models import AuditEntry
+from schoolpoort.core.audit import audit_read, read_part
+from schoolpoort.core.models import AuditEntry, Student
 
 from .models import Conversation, Message, Participant, person_name
 
+EXPORT = read_part("messages_export", gettext_lazy("Messages (export)"))
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -55,6 +58,11 @@ def _audit(user, school, conversations, obj, **detail) -> None:
                    object_type=c._meta.label_lower, object_id=str(c.pk), detail={"via": "export"})
         for c in unread_by_user
     ])
+    # The pupils the conversations are about, or whose parents take part: a read of each.
+    pupils = {c.about_student_id for c in conversations} | {
+        p.student_id for c in conversations for p in c.participants.all()
+    }
+    audit_read(user, [Student(pk=pk, school_id=school.pk) for pk in sorted(pupils - {None})], EXPORT, school=school)
 
 
 def conversation_text(user, conversation) -> str:

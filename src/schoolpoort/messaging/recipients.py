@@ -6,14 +6,15 @@ A parent may write to
 - the school office of their children's schools (the administration staff as one address;
   the director where a school has no administration);
 - other parents of a current group of their child, only when the school allows messages between
-  parents and both parents allowed them for that group (shown by name only).
+  parents and both parents allowed them for that group (shown by name only), never one who keeps
+  their contact details from this parent (``core.hiding``).
 
 A teacher may write to the parents of the pupils of the groups they teach this year; the office
 and the leadership of a school (administration, director, board admin) to those of every group of
 the school:
 - one parent;
 - the parents of a child, together in one conversation, or each in their own when one of them
-  keeps their contact details from the other (``Guardianship.hides_contact_from_other_guardians``);
+  keeps their contact details from the other (``core.hiding.keeps_apart``);
 - all parents of a group: a private conversation per family (split the same way), or one group
   conversation.
 
@@ -27,6 +28,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import roles_of
+from schoolpoort.core.hiding import hidden_user_ids_q, keeps_apart
 from schoolpoort.core.models import Enrollment, Group, Guardianship, School, StaffMembership
 
 from .access import usable_school_ids
@@ -226,6 +228,7 @@ def _other_parents(user, options: RecipientOptions, slots, settings: dict, by_id
     others = (
         ParentContactConsent.objects.filter(group_id__in=consented, user__is_active=True)
         .exclude(user=user)
+        .exclude(user_id__in=hidden_user_ids_q(user))
         .filter(Exists(their_child))
         .annotate(child_id=Subquery(their_child.order_by("student_id").values("student_id")[:1]))
         .select_related("user")
@@ -311,7 +314,7 @@ def family_threads(slots: list[Guardianship], student_id: int) -> list[list[Memb
     """The parents of one child: one conversation together, or each their own when one of them
     keeps their contact details from the other."""
     members = [Member(slot.user, Role.GUARDIAN, student_id) for slot in slots]
-    if len(slots) > 1 and any(slot.hides_contact_from_other_guardians for slot in slots):
+    if keeps_apart(slots):
         return [[member] for member in members]
     return [members] if members else []
 

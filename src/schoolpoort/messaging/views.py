@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolpoort.core.access import get_visible_or_404, roles_of
+from schoolpoort.core.hiding import hidden_guardians
 from schoolpoort.core.models import School
 
 from . import actions
@@ -190,6 +191,11 @@ def conversation(request, conversation_id: int):
         .exclude(office_hours="", auto_reply_on=False)
         .select_related("user")
     )
+    others = [p for p in participants if p.user_id != request.user.pk]
+    if me is not None and me.role == Participant.Role.GUARDIAN:
+        # In a group conversation a parent may meet the ex-partner who hides from them: not by name.
+        hidden = hidden_guardians(request.user).user_ids
+        others = [p for p in others if p.user_id not in hidden]
     notice = ""
     if me is not None and me.role == Participant.Role.GUARDIAN and not conversation.between_parents:
         notice = SchoolMessagingSettings.for_school(conversation.school).parent_notice
@@ -197,7 +203,7 @@ def conversation(request, conversation_id: int):
         "conversation": conversation,
         "me": me,
         "participants": participants,
-        "others": [p for p in participants if p.user_id != request.user.pk],
+        "others": others,
         "messages_shown": shown,
         "older": shown[0].pk if older and shown else None,
         "newest": before is None or not before.isdigit(),

@@ -29,12 +29,13 @@ from schoolpoort.core.access import (
     roles_of,
     taught_group_ids,
 )
-from schoolpoort.core.models import AuditEntry, Enrollment, Guardianship, Student
+from schoolpoort.core.audit import read_parts
+from schoolpoort.core.models import Enrollment, Guardianship, Student
 
-from .models import ALL_PARTS, SENSITIVE_PARTS, ClosedPeriod, Part, RecordsSettings
+from .models import ALL_PARTS, ClosedPeriod, Part, RecordsSettings
 
 MODULE = "records"
-VIEW_ACTION = "records.view"
+read_parts(Part.choices)  # the labels of the guardian's "who at school viewed" page
 
 # The page of each part; each takes the student's id. The results app provides its three.
 PART_URL_NAMES = {
@@ -175,11 +176,12 @@ def student_for_part_or_404(user, student_id: int, part: str, today: datetime.da
     return student
 
 
-def log_staff_view(user, student, part: str) -> None:
-    """Staff opening medical data, plans or notes is written to the audit log (the guardian sees
-    who at school looked). Guardians reading their own child's records are not logged."""
-    if part in SENSITIVE_PARTS and is_staff_for(user, student):
-        AuditEntry.record(user, VIEW_ACTION, obj=student, school=student.school, part=str(part))
+def note_staff_read(request, student, part: str) -> None:
+    """Staff opening any part of a child's records (page or edit form) is audited through
+    ``core.audit`` (the guardian sees who at school looked); the view carries ``audits_reads``.
+    Guardians reading their own child's records are not logged."""
+    if is_staff_for(request.user, student):
+        request.reads.add([student], str(part), school=student.school_id)
 
 
 # --- Pages ---------------------------------------------------------------------------------------

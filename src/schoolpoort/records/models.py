@@ -30,8 +30,6 @@ class Part(models.TextChoices):
 
 
 ALL_PARTS = [part.value for part in Part]
-# Parts whose opening by staff is written to the audit log (and whose texts are encrypted at rest).
-SENSITIVE_PARTS = frozenset({Part.MEDICAL, Part.PLANS, Part.NOTES})
 
 
 def _all_parts() -> list[str]:

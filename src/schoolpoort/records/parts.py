@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from schoolpoort.core.audit import reads_of
 from schoolpoort.core.models import AuditEntry
 
-from .access import VIEW_ACTION, is_office_for, is_staff_for, settings_for
+from .access import is_office_for, is_staff_for, settings_for
 from .models import Invoice, Note, NoteCategory, NoteReaction, Part, SupportPlan
 
 
@@ -59,9 +60,5 @@ def may_edit(user, student, part: str) -> bool:
 
 
 def viewed_by(student, limit: int = 100) -> list[AuditEntry]:
-    """Who at school opened this child's medical data, plans or notes, newest first."""
-    return list(
-        AuditEntry.objects.filter(action=VIEW_ACTION, object_type="core.student", object_id=str(student.pk))
-        .select_related("actor")
-        .order_by("-created_at")[:limit]
-    )
+    """Who at school read this child's data (records, results, class list, exports), newest first."""
+    return reads_of(student.pk, limit)

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolpoort.core.access import administered_school_or_404
+from schoolpoort.core.audit import audits_reads
 from schoolpoort.core.models import AuditEntry
 
 from . import corrections, parts
-from .access import child_nav, no_store, settings_for, student_for_part_or_404
+from .access import child_nav, no_store, note_staff_read, settings_for, student_for_part_or_404
 from .forms import CardForm, ContactForm, InvoiceForm, MedicalForm, NoteForm, PlanForm, RefuseForm, SettingsForm
 from .models import Contact, CorrectionRequest, Invoice, MedicalInfo, Part, StudentCard, SupportPlan
 
@@ -31,7 +32,11 @@ def _editable_student_or_404(user, student_id: int, part: str):
     return student
 
 
-def _form_page(request, student, part: str, form, title: str, **context):
+def _form_page(request, student, part: str, form, title: str, *, reads: bool | None = None, **context):
+    # A form that shows what the school keeps (or that it keeps nothing: the one medical record,
+    # the one card) is a read (``core.audit``); an empty form for a new row is not.
+    if form.instance.pk if reads is None else reads:
+        note_staff_read(request, student, part)
     return render(
         request,
         "records/staff_form.html",
@@ -156,6 +161,7 @@ def _audited_save(request, form, student, action: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def card_edit(request, student_id: int):
     student = _editable_student_or_404(request.user, student_id, Part.CARD)
     record = StudentCard.objects.filter(student=student).first() or StudentCard(student=student)
@@ -163,12 +169,13 @@ def card_edit(request, student_id: int):
     if request.method == "POST" and form.is_valid():
         _audited_save(request, form, student, "records.card_changed")
         return redirect("records:card", student.pk)
-    return _form_page(request, student, Part.CARD, form, _("Edit the personal data"))
+    return _form_page(request, student, Part.CARD, form, _("Edit the personal data"), reads=True)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def medical_edit(request, student_id: int):
     student = _editable_student_or_404(request.user, student_id, Part.MEDICAL)
     record = MedicalInfo.objects.filter(student=student).first() or MedicalInfo(student=student)
@@ -176,12 +183,13 @@ def medical_edit(request, student_id: int):
     if request.method == "POST" and form.is_valid():
         _audited_save(request, form, student, "records.medical_changed")
         return redirect("records:medical", student.pk)
-    return _form_page(request, student, Part.MEDICAL, form, _("Edit the medical details"))
+    return _form_page(request, student, Part.MEDICAL, form, _("Edit the medical details"), reads=True)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def invoice_edit(request, student_id: int, invoice_id: int | None = None):
     student = _editable_student_or_404(request.user, student_id, Part.INVOICES)
     invoice = Invoice(student=student)
@@ -206,6 +214,7 @@ def _contact_or_404(student, contact_id: int) -> Contact:
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def contact_edit(request, student_id: int, contact_id: int | None = None):
     """A family member or emergency contact of the pupil, kept by the office."""
     student = _editable_student_or_404(request.user, student_id, Part.FAMILY)
@@ -237,6 +246,7 @@ def contact_delete(request, student_id: int, contact_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def plan_edit(request, student_id: int, plan_id: int | None = None):
     student = _editable_student_or_404(request.user, student_id, Part.PLANS)
     plan = SupportPlan(student=student, created_by=request.user)
@@ -254,6 +264,7 @@ def plan_edit(request, student_id: int, plan_id: int | None = None):
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def note_create(request, student_id: int):
     student = _editable_student_or_404(request.user, student_id, Part.NOTES)
     form = NoteForm(student.school, request.POST or None, initial={"date": timezone.localdate()})

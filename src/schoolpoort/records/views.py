@@ -1,6 +1,6 @@
 """The child's records for guardians and staff: the list of children, then one page per part.
 Every page goes through ``student_for_part_or_404`` (404 for what the user may not open), is sent
-with ``Cache-Control: no-store``, and staff opening medical data, plans or notes is audited."""
+with ``Cache-Control: no-store``, and staff opening any part is audited (``core.audit``)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from schoolpoort.core.audit import audits_reads
+from schoolpoort.core.hiding import hidden_guardians
 from schoolpoort.core.models import AuditEntry, Guardianship
 
 from . import corrections, parts
@@ -22,8 +24,8 @@ from .access import (
     child_nav,
     closed_notices,
     is_staff_for,
-    log_staff_view,
     no_store,
+    note_staff_read,
     record_students_visible_to,
     settings_for,
     student_for_part_or_404,
@@ -57,13 +59,14 @@ def index(request):
 
 @login_required
 @no_store
+@audits_reads
 def card(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.CARD)
+    note_staff_read(request, student, Part.CARD)
     record = StudentCard.objects.filter(student=student).first()
     guardians = list(Guardianship.objects.filter(student=student).select_related("user").order_by("pk"))
     if not is_staff_for(request.user, student):
-        # A guardian who hides their contact details from the other guardian is hidden here too.
-        guardians = [g for g in guardians if g.user_id == request.user.pk or not g.hides_contact_from_other_guardians]
+        guardians = hidden_guardians(request.user).visible(guardians)
     open_requests = (
         corrections.requests_of_guardian(request.user, student).filter(status=CorrectionRequest.Status.RECEIVED).count()
     )
@@ -80,25 +83,30 @@ def card(request, student_id: int):
 
 @login_required
 @no_store
+@audits_reads
 def family(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.FAMILY)
+    note_staff_read(request, student, Part.FAMILY)
     contacts = list(Contact.objects.filter(student=student))
     return _page(request, student, Part.FAMILY, "records/family.html", contacts=contacts)
 
 
 @login_required
 @no_store
+@audits_reads
 def medical(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.MEDICAL)
-    log_staff_view(request.user, student, Part.MEDICAL)
+    note_staff_read(request, student, Part.MEDICAL)
     record = MedicalInfo.objects.filter(student=student).first()
     return _page(request, student, Part.MEDICAL, "records/medical.html", record=record)
 
 
 @login_required
 @no_store
+@audits_reads
 def invoices(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.INVOICES)
+    note_staff_read(request, student, Part.INVOICES)
     rows = list(parts.invoices_for(request.user, student))
     open_total = sum((invoice.outstanding for invoice in rows), 0)
     return _page(
@@ -114,9 +122,10 @@ def invoices(request, student_id: int):
 
 @login_required
 @no_store
+@audits_reads
 def plans(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.PLANS)
-    log_staff_view(request.user, student, Part.PLANS)
+    note_staff_read(request, student, Part.PLANS)
     may_sign = (
         not is_staff_for(request.user, student)
         and Guardianship.objects.filter(student=student, user=request.user, has_parental_authority=True).exists()
@@ -155,9 +164,10 @@ def sign_plan(request, student_id: int, plan_id: int):
 
 @login_required
 @no_store
+@audits_reads
 def notes(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.NOTES)
-    log_staff_view(request.user, student, Part.NOTES)
+    note_staff_read(request, student, Part.NOTES)
     categories = list(parts.note_categories_for(request.user, student))
     chosen = request.GET.get("categorie", "")
     rows = parts.notes_for(request.user, student)
@@ -199,10 +209,9 @@ def react(request, student_id: int, note_id: int):
 @login_required
 @no_store
 def viewed(request, student_id: int):
-    """Who at school opened this child's medical data, plans or notes."""
+    """Who at school read this child's data: records, results, the class list, exports."""
     student = student_for_part_or_404(request.user, student_id, Part.CARD)
-    labels = dict(Part.choices)
-    entries = [(entry, labels.get(entry.detail.get("part"), "")) for entry in parts.viewed_by(student)]
+    entries = [(entry, entry.part_label) for entry in parts.viewed_by(student)]
     return _page(request, student, "viewed", "records/viewed.html", entries=entries, can_edit=False)
 
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolpoort.core.access import get_visible_or_404
+from schoolpoort.core.audit import audits_reads
 from schoolpoort.core.models import AuditEntry, Enrollment
-from schoolpoort.records.access import child_nav, is_staff_for, no_store, student_for_part_or_404
+from schoolpoort.records.access import child_nav, is_staff_for, no_store, note_staff_read, student_for_part_or_404
 from schoolpoort.records.models import Part
 
 from .forms import MethodTestForm, ReportCardForm, ReportCardLineFormSet, StandardisedTestForm
@@ -29,6 +30,8 @@ def staff_student_or_404(user, student_id: int, part: str):
 
 
 def _form_page(request, student, part, form, template, obj=None, **extra):
+    if obj is not None and obj.pk:  # the form shows a result the school keeps: a read (``core.audit``)
+        note_staff_read(request, student, part)
     context = child_nav(request.user, student, part)
     context.update(form=form, object=obj, can_edit=True, **extra)
     return render(request, template, context)
@@ -44,6 +47,7 @@ def _audit(user, action, obj, student):
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def method_test_form(request, student_id: int, test_id: int | None = None):
     user = request.user
     student = staff_student_or_404(user, student_id, Part.METHOD_TESTS)
@@ -80,6 +84,7 @@ def method_test_delete(request, student_id: int, test_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def standardised_test_form(request, student_id: int, test_id: int | None = None):
     user = request.user
     student = staff_student_or_404(user, student_id, Part.STANDARDISED_TESTS)
@@ -125,6 +130,7 @@ def standardised_test_delete(request, student_id: int, test_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 @no_store
+@audits_reads
 def report_card_form(request, student_id: int, period_id: int):
     """The report card of a pupil for one period: a PDF and/or grades per subject."""
     user = request.user

@@ -13,9 +13,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from schoolpoort.core.access import get_visible_or_404, managed_school_ids, roles_of, taught_group_ids
+from schoolpoort.core.audit import audits_reads
 from schoolpoort.core.files import send_file
 from schoolpoort.core.models import Enrollment, Group
-from schoolpoort.records.access import child_nav, is_staff_for, no_store, settings_for, student_for_part_or_404
+from schoolpoort.records.access import (
+    child_nav,
+    is_staff_for,
+    no_store,
+    note_staff_read,
+    settings_for,
+    student_for_part_or_404,
+)
 from schoolpoort.records.models import Part
 
 from . import summaries
@@ -23,6 +31,7 @@ from .models import MethodTest, ReportCard, ReportCardLine, ReportPeriod, Standa
 
 
 def _child_context(request, student, part) -> dict:
+    note_staff_read(request, student, part)
     context = child_nav(request.user, student, part)
     context["can_edit"] = is_staff_for(request.user, student)
     return context
@@ -31,6 +40,7 @@ def _child_context(request, student, part) -> dict:
 @login_required
 @require_GET
 @no_store
+@audits_reads
 def report_cards(request, student_id: int):
     user, today = request.user, timezone.localdate()
     student = student_for_part_or_404(user, student_id, Part.REPORT_CARDS)
@@ -60,12 +70,14 @@ def report_cards(request, student_id: int):
 
 @login_required
 @require_GET
+@audits_reads
 def report_card_file(request, card_id: int):
     user = request.user
     card = get_visible_or_404(ReportCard.objects.select_related("student"), user, pk=card_id)
-    student_for_part_or_404(user, card.student_id, Part.REPORT_CARDS)
+    student = student_for_part_or_404(user, card.student_id, Part.REPORT_CARDS)
     if not card.file:
         raise Http404
+    note_staff_read(request, student, Part.REPORT_CARDS)
     return send_file(
         request, card.file, filename=card.file_name or "rapport.pdf", content_type="application/pdf", max_age=0
     )
@@ -74,6 +86,7 @@ def report_card_file(request, card_id: int):
 @login_required
 @require_GET
 @no_store
+@audits_reads
 def method_tests(request, student_id: int):
     user = request.user
     student = student_for_part_or_404(user, student_id, Part.METHOD_TESTS)
@@ -94,6 +107,7 @@ def method_tests(request, student_id: int):
 @login_required
 @require_GET
 @no_store
+@audits_reads
 def standardised_tests(request, student_id: int):
     user = request.user
     student = student_for_part_or_404(user, student_id, Part.STANDARDISED_TESTS)
@@ -106,6 +120,7 @@ def standardised_tests(request, student_id: int):
 @login_required
 @require_GET
 @no_store
+@audits_reads
 def group_overview(request, group_id: int):
     """The latest standardised score per test of every pupil of a group, for its teachers and the
     school office: who needs a closer look. A fixed number of queries, however large the group."""
@@ -124,4 +139,5 @@ def group_overview(request, group_id: int):
         raise Http404
     context = summaries.group_latest(group)
     context["group"] = group
+    request.reads.add([pupil for pupil, _tests in context["rows"]], Part.STANDARDISED_TESTS, school=group.school_id)
     return render(request, "results/group_overview.html", context)

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from schoolpoort.core.models import AuditEntry, Enrollment, Group
+from schoolpoort.core.audit import audit_read, read_part
+from schoolpoort.core.models import AuditEntry, Enrollment, Group, Student
 
 from .audience import Answered, answered
 from .models import Answer, Form, Option, Question, Response
 
+EXPORT = read_part("signups_export", gettext_lazy("Sign-up answers (export)"))
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -32,6 +35,7 @@ class Row:
     answers: dict[int, list[str]] = field(default_factory=dict)
     cells: list[str] = field(default_factory=list)  # the answers in the order of the questions
     pairs: list[tuple[Question, str]] = field(default_factory=list)  # (question, answer)
+    student_ids: list[int] = field(default_factory=list)  # the children the answer is for
 
     def answer_to(self, question: Question) -> str:
         return "; ".join(self.answers.get(question.pk, []))
@@ -91,7 +95,8 @@ def results(form: Form) -> Results:
             who_for, child_ids = family.children_names, [child.pk for child in family.children]
         else:
             who_for, child_ids = (response.family_user.get_full_name() if response.family_user else by), []
-        row = Row(response, who_for, by, ", ".join(sorted({g for pk in child_ids for g in groups.get(pk, [])})))
+        row = Row(response, who_for, by, ", ".join(sorted({g for pk in child_ids for g in groups.get(pk, [])})),
+                  student_ids=child_ids)
         label = f"{by} ({who_for})" if who_for != by else by
         for answer in response.answers.all():
             if answer.option_id:
@@ -152,4 +157,6 @@ def export_csv(form: Form, actor) -> tuple[str, int]:
             for value in [row.who_for, row.groups, row.by, row.response.updated_at, *row.cells]
         ])
     AuditEntry.record(actor, "signups.exported", form, school=form.school, rows=len(found.rows))
+    pupils = sorted({pk for row in found.rows for pk in row.student_ids})
+    audit_read(actor, [Student(pk=pk, school_id=form.school_id) for pk in pupils], EXPORT, school=form.school_id)
     return buffer.getvalue(), len(found.rows)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolpoort.core.access import get_visible_or_404
+from schoolpoort.core.hiding import hidden_user_ids_q
 from schoolpoort.notify.api import mark_read
 
 from . import actions
@@ -42,7 +43,8 @@ def _context(request, post: SquarePost, reaction_form: ReactionForm | None = Non
     is_manager = manages(user, post)
     reactions = Reaction.objects.filter(post=post, option__isnull=True).select_related("user", "removed_by")
     if not is_manager:
-        reactions = reactions.shown()
+        # Parents see each other's reactions by name, but never an ex-partner who hides from them.
+        reactions = reactions.shown().exclude(user_id__in=hidden_user_ids_q(user))
     options = list(
         SquarePollOption.objects.filter(post=post).annotate(
             count=Count("votes", filter=Q(votes__removed_at__isnull=True))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolpoort.core.access import get_visible_or_404, guardian_student_ids
+from schoolpoort.core.hiding import hidden_guardians
 from schoolpoort.core.models import Guardianship, Student
 from schoolpoort.notify.api import mark_read
 from schoolpoort.notify.models import Notification
@@ -99,6 +100,7 @@ class Section:
     form: ResponseForm | None  # None when the form is closed
     error: str = ""
     questions: tuple = ()
+    by_hidden: bool = False  # answered by a guardian who hides from the viewer: not named (``core.hiding``)
 
     @property
     def answers(self) -> list[tuple[Question, list[str]]]:
@@ -144,6 +146,8 @@ def _sections(form: Form, user, questions, children, bound: dict | None = None) 
     if not children:
         return []
     responses = _responses(form, user, children)
+    others = {r.responded_by_id for r in responses.values() if r.responded_by_id not in (None, user.pk)}
+    hidden = hidden_guardians(user).user_ids & others if others else set()
     keys = [(f"child{child.pk}", child) for child in children] if form.per_child else [("family", None)]
     is_open = form.is_open()
     sections = []
@@ -155,6 +159,7 @@ def _sections(form: Form, user, questions, children, bound: dict | None = None) 
             if is_open:
                 section.form = bound["form"]
         section.questions = tuple(questions)
+        section.by_hidden = response is not None and response.responded_by_id in hidden
         sections.append(section)
     return sections
 
