@@ -7,7 +7,8 @@ does not list her to him."""
 import pytest
 from django.urls import reverse
 
-from schoolpoort.core.demo import REGENBOOG, build_demo
+from schoolpoort.demo.world import build_demo
+from schoolpoort.lib.demo import REGENBOOG
 from schoolpoort.messaging.models import Conversation, ParentContactConsent
 from schoolpoort.messaging.recipients import TOGETHER
 from tests.messaging.helpers import english, school_settings, start_one, values_of
