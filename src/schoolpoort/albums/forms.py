@@ -5,28 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schoolpoort.lib.forms import MultipleFileField
+
 from .models import Album, Use
 from .scope import AuthoringOptions, Target
 from .uploads import POLICY, accept_attribute, accepted_types_text
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Any number of files; each is checked by ``uploads.check_uploads`` so that one refused file
-    does not sink the others."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if not data:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [item for item in files if item]
 
 
 class AlbumForm(forms.ModelForm):
@@ -90,7 +73,7 @@ class AlbumForm(forms.ModelForm):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label=gettext_lazy("Photos and videos"))
+    files = MultipleFileField(label=gettext_lazy("Photos and videos"), allow_empty_file=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

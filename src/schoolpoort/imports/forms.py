@@ -1,29 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.lib.forms import MultipleFileField, MultipleFileInput
+
 MAX_BYTES = 50 * 1024 * 1024  # a board's OneRoster ZIP is a few MB; this leaves room
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".xml,.csv,.zip,.txt"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple) and data:
-            return [single(d, initial) for d in data]
-        data = None if isinstance(data, list | tuple) else data
-        return [single(data, initial)] if data else single(data, initial)
 
 
 class UploadForm(forms.Form):
     files = MultipleFileField(
         label=_("File from the administration system"),
+        widget=MultipleFileInput(attrs={"accept": ".xml,.csv,.zip,.txt"}),
         help_text=_(
             "EDEX.XML from ParnasSys or ESIS, the guardian CSV (ouders.csv), or OneRoster: a ZIP or its CSV "
             "files selected together. Nothing changes before you confirm."

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schoolpoort.lib.forms import MultipleFileField
+
 from . import uploads
 from .models import SchoolMessagingSettings, TeacherAvailability
 from .recipients import SEPARATE, TOGETHER, RecipientOptions
@@ -16,18 +18,7 @@ from .uploads import accepted_extensions, accepted_types_text
 MAX_BODY = 10_000
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
 
 
 class AttachmentsMixin:

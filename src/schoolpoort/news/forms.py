@@ -6,25 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schoolpoort.lib.forms import MultipleFileField
+
 from . import uploads
 from .audience import Audience
 from .authoring import AuthoringOptions, Target
 from .models import Post
 from .uploads import accepted_extensions, accepted_types_text
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
 
 
 class PostForm(forms.ModelForm):
