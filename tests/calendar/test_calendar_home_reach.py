@@ -6,9 +6,10 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from schoolpoort.calendar.home import home_block, reach_event_q
+from schoolpoort.calendar.home import home_block
 from schoolpoort.calendar.models import Event
-from schoolpoort.core.access import reach_of
+from schoolpoort.calendar.visibility import event_q
+from schoolpoort.core.access import ReachIds, reach_of
 from schoolpoort.core.models import Guardianship, ModuleClosure, ModuleSwitch
 from schoolpoort.core.overview import home_overview
 from tests.calendar.calendar_helpers import make_event, soon
@@ -31,7 +32,7 @@ def _events_of_every_kind(world):
 def _same_events(user):
     expected = set(Event.objects.visible_to(user).values_list("pk", flat=True))
     modules = home_overview(user).modules
-    found = set(Event.objects.filter(reach_event_q(user, reach_of(user), modules)).values_list("pk", flat=True))
+    found = set(Event.objects.filter(event_q(ReachIds(user, reach_of(user), modules))).values_list("pk", flat=True))
     return expected, found
 
 
@@ -65,7 +66,7 @@ def test_an_anonymous_user_reaches_nothing(world):
 
     _events_of_every_kind(world)
     user = AnonymousUser()
-    assert not Event.objects.filter(reach_event_q(user, reach_of(user), []))
+    assert not Event.objects.filter(event_q(ReachIds(user, reach_of(user), [])))
 
 
 def _block_titles(user):
