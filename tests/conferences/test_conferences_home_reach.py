@@ -9,15 +9,9 @@ from django.utils import timezone
 from schoolpoort.conferences import booking as domain
 from schoolpoort.conferences.access import guardian_booking_q, guardian_round_q
 from schoolpoort.conferences.booking import Pick
-from schoolpoort.conferences.home import (
-    children_group_ids,
-    home_block,
-    open_school_ids,
-    reach_booking_q,
-    reach_round_q,
-)
+from schoolpoort.conferences.home import home_block
 from schoolpoort.conferences.models import Booking, Round
-from schoolpoort.core.access import reach_of
+from schoolpoort.core.access import ReachIds, SubqueryIds, reach_of
 from schoolpoort.core.models import Guardianship, ModuleClosure, ModuleSwitch
 from schoolpoort.core.overview import home_overview
 from tests.conferences.conferences_helpers import add_session, make_round, slots
@@ -37,13 +31,12 @@ def _rounds_and_bookings(world):
 
 
 def _compare(user):
-    overview = home_overview(user)
-    open_ids = open_school_ids(overview.modules)
-    bookings = set(Booking.objects.filter(reach_booking_q(user, reach_of(user).child_ids, open_ids)))
-    rounds = set(Round.objects.filter(reach_round_q(children_group_ids(overview), open_ids)))
+    ids = ReachIds(user, reach_of(user), home_overview(user).modules)
+    bookings = set(Booking.objects.filter(guardian_booking_q(ids)))
+    rounds = set(Round.objects.filter(guardian_round_q(ids)))
     if user.is_authenticated:
-        assert bookings == set(Booking.objects.filter(guardian_booking_q(user)))
-        assert rounds == set(Round.objects.filter(guardian_round_q(user)))
+        assert bookings == set(Booking.objects.filter(guardian_booking_q(SubqueryIds(user))))
+        assert rounds == set(Round.objects.filter(guardian_round_q(SubqueryIds(user))))
     return bookings, rounds
 
 

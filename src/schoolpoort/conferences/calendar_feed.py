@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolpoort.calendar.feed import PAST_DAYS, FeedItem
+from schoolpoort.core.access import SubqueryIds
 
 from .access import guardian_booking_q
 from .models import Booking
@@ -27,7 +28,7 @@ def _description(round) -> str:
 def feed_items(user) -> list[FeedItem]:
     since = timezone.now() - datetime.timedelta(days=PAST_DAYS)
     bookings = (
-        Booking.objects.filter(guardian_booking_q(user), slot__starts_at__gte=since)
+        Booking.objects.filter(guardian_booking_q(SubqueryIds(user)), slot__starts_at__gte=since)
         .select_related("slot__teacher", "slot__session", "round", "student")
         .order_by("slot__starts_at", "pk")
     )

@@ -177,6 +177,11 @@ def open_module_school_ids(module: str, today: datetime.date | None = None) -> Q
     )
 
 
+def switched_on_module_school_ids(module: str) -> QuerySet:
+    """Schools where ``module`` is switched on, closed for a period or not: what staff may see."""
+    return _model("ModuleSwitch").objects.filter(module=module, enabled=True).values("school_id")
+
+
 @dataclass
 class ModuleState:
     info: ModuleInfo
@@ -453,7 +458,7 @@ class SubqueryIds(AccessIds):
         return open_module_school_ids(module, self.today)
 
     def switched_on_schools(self, module: str):
-        return _model("ModuleSwitch").objects.filter(module=module, enabled=True).values("school_id")
+        return switched_on_module_school_ids(module)
 
     def both(self, schools, other):
         return _model("School").objects.filter(pk__in=schools).filter(pk__in=other).values("pk")
