@@ -120,13 +120,17 @@ def students(q: Q):
     return apps.get_model("core", "Student").objects.filter(q).values("pk")
 
 
-def part_rows_q(user, part: str, today: datetime.date | None = None, guardian_q: Q | None = None) -> Q:
-    """Rows of ``part`` (with a ``student`` key) the user may see: every row of the pupils they
-    keep as staff, and of their children the rows ``guardian_q`` lets through (all by default)."""
+def guardian_rows_q(user, part: str, today: datetime.date | None = None, guardian_q: Q | None = None) -> Q:
+    """Rows of ``part`` (with a ``student`` key) the user sees as guardian: of the children whose
+    ``part`` they may open, the rows ``guardian_q`` lets through (all by default)."""
     as_guardian = Q(student_id__in=students(guardian_part_q(user, part, today)))
-    if guardian_q is not None:
-        as_guardian &= guardian_q
-    return Q(student_id__in=students(staff_part_q(user, part, today))) | as_guardian
+    return as_guardian & guardian_q if guardian_q is not None else as_guardian
+
+
+def part_rows_q(user, part: str, today: datetime.date | None = None, guardian_q: Q | None = None) -> Q:
+    """Rows of ``part`` the user may see: every row of the pupils they keep as staff, and
+    ``guardian_rows_q`` of their children."""
+    return Q(student_id__in=students(staff_part_q(user, part, today))) | guardian_rows_q(user, part, today, guardian_q)
 
 
 # --- What guardians see of a part beyond opening it (staff see every row) ---------------------

@@ -59,7 +59,7 @@ def index(request):
 @no_store
 def card(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.CARD)
-    record = StudentCard.objects.filter(student=student).first()
+    record = StudentCard.objects.visible_to(request.user).filter(student=student).first()
     guardians = list(Guardianship.objects.filter(student=student).select_related("user").order_by("pk"))
     if not is_staff_for(request.user, student):
         # A guardian who hides their contact details from the other guardian is hidden here too.
@@ -82,7 +82,7 @@ def card(request, student_id: int):
 @no_store
 def family(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.FAMILY)
-    contacts = list(Contact.objects.filter(student=student))
+    contacts = list(Contact.objects.visible_to(request.user).filter(student=student))
     return _page(request, student, Part.FAMILY, "records/family.html", contacts=contacts)
 
 
@@ -91,7 +91,7 @@ def family(request, student_id: int):
 def medical(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.MEDICAL)
     log_staff_view(request.user, student, Part.MEDICAL)
-    record = MedicalInfo.objects.filter(student=student).first()
+    record = MedicalInfo.objects.visible_to(request.user).filter(student=student).first()
     return _page(request, student, Part.MEDICAL, "records/medical.html", record=record)
 
 
