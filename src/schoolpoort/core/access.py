@@ -13,9 +13,11 @@ Visibility per role:
   (leavers) no longer count.
 Modules switched off, or closed for a period, are invisible to guardians.
 
-Later modules compose their own ``visible_to`` from these building blocks, e.g. a news post is
-visible when its audience school is in ``guardian_school_ids(user)`` and the news module is
-open there (``open_module_school_ids``).
+A module writes its rule once, as a function of an ``AccessIds`` (end of this file): read with
+``SubqueryIds(user)`` it is the module's ``visible_to(user)``, one SQL query; read with the
+request's ``ReachIds`` (plain id lists) it is the fast path of a list page. E.g. a news post is
+visible when its audience school is among ``ids.child_schools`` and news is open there
+(``ids.open_schools("news")``).
 """
 
 from __future__ import annotations
