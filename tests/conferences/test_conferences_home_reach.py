@@ -2,24 +2,22 @@
 same bookings and rounds as the access layer's ``guardian_booking_q`` / ``guardian_round_q`` for
 every role and module state; the block still shows them."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
 from schoolpoort.conferences import booking as domain
-from schoolpoort.conferences.access import guardian_booking_q, guardian_round_q
+from schoolpoort.conferences.access import booking_q, guardian_booking_q, guardian_round_q, round_q
 from schoolpoort.conferences.booking import Pick
-from schoolpoort.conferences.home import (
-    children_group_ids,
-    home_block,
-    open_school_ids,
-    reach_booking_q,
-    reach_round_q,
-)
+from schoolpoort.conferences.home import home_block
 from schoolpoort.conferences.models import Booking, Round
-from schoolpoort.core.access import reach_of
+from schoolpoort.core.access import ReachIds, SubqueryIds, reach_of
 from schoolpoort.core.models import Guardianship, ModuleClosure, ModuleSwitch
 from schoolpoort.web.overview import home_overview
+from tests.access_table import CASES as ACCESS_TABLE
+from tests.access_table import reach_ids, set_module_state
 from tests.conferences.conferences_helpers import add_session, make_round, slots
 from tests.factories import GuardianshipFactory
 from tests.world import ROLES
@@ -37,13 +35,12 @@ def _rounds_and_bookings(world):
 
 
 def _compare(user):
-    overview = home_overview(user)
-    open_ids = open_school_ids(overview.modules)
-    bookings = set(Booking.objects.filter(reach_booking_q(user, reach_of(user).child_ids, open_ids)))
-    rounds = set(Round.objects.filter(reach_round_q(children_group_ids(overview), open_ids)))
+    ids = ReachIds(user, reach_of(user), home_overview(user).modules)
+    bookings = set(Booking.objects.filter(guardian_booking_q(ids)))
+    rounds = set(Round.objects.filter(guardian_round_q(ids)))
     if user.is_authenticated:
-        assert bookings == set(Booking.objects.filter(guardian_booking_q(user)))
-        assert rounds == set(Round.objects.filter(guardian_round_q(user)))
+        assert bookings == set(Booking.objects.filter(guardian_booking_q(SubqueryIds(user))))
+        assert rounds == set(Round.objects.filter(guardian_round_q(SubqueryIds(user))))
     return bookings, rounds
 
 
@@ -75,3 +72,25 @@ def test_the_block_shows_the_appointment_and_the_round_still_to_book(world):
     block = home_block(request, home_overview(request.user))
     assert [b.student for b in block.context["appointments"]] == [world.child]
     assert [r.title for r in block.context["open_rounds"]] == ["Beide"]
+
+
+@pytest.mark.parametrize(("role", "state"), ACCESS_TABLE)
+def test_visible_to_and_the_reach_path_read_one_rule_alike(world, role, state):
+    """``round_q`` and ``booking_q`` read from subqueries (``visible_to``) and from the request's
+    id lists: the same rounds and bookings, staff's and guardians' alike."""
+    _rounds_and_bookings(world)
+    other_group = world.other_school.groups.first()
+    elsewhere = make_round(SimpleNamespace(school=world.other_school, users=world.users), groups=[other_group])
+    add_session(elsewhere, world.users["board_admin_other_board"], other_group)
+    pick = Pick(world.other_school_child.pk, slots(elsewhere)[0].pk)
+    domain.book(elsewhere, world.users["guardian_other_school"], [pick])
+    set_module_state(world, "conferences", state)
+    user = world.users[role]
+    ids = reach_ids(user)
+    rounds = set(Round.objects.visible_to(user))
+    bookings = set(Booking.objects.visible_to(user))
+    assert set(Round.objects.filter(round_q(ids))) == rounds
+    assert set(Booking.objects.filter(booking_q(ids))) == bookings
+    # Not two empty sets: every role reads something, except the main school's people when it is shut.
+    shut = state == "switched off" or (state == "closed today" and role in ("guardian", "other_guardian"))
+    assert bool(rounds) == (not shut or role == "guardian_other_school")

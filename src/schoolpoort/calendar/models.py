@@ -17,7 +17,7 @@ from .recurrence import last_day_of
 
 class EventQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(visibility.event_q(user))
+        return self.filter(visibility.visible_event_q(user))
 
     def manageable_by(self, user):
         """Events the user may edit and cancel: the audiences they may post to (as for news)."""

@@ -1,5 +1,6 @@
-"""Who sees which calendar event, and who may post or change one, composed from the building
-blocks of ``core.access`` (one SQL query, subqueries only).
+"""Who sees which calendar event, and who may post or change one. The seeing rule is written
+once against ``core.access.AccessIds``: ``Event.objects.visible_to(user)`` reads it with
+subqueries (one SQL query), the home block with the request's plain id lists.
 
 Seeing:
 - a guardian: events of the board and the school of each child and of the child's current
@@ -22,8 +23,9 @@ from django.db.models import Q, QuerySet
 
 from schoolpoort.core.access import (
     NOTHING,
+    AccessIds,
+    SubqueryIds,
     board_school_ids,
-    guardian_group_ids,
     guardian_school_ids,
     managed_school_ids,
     open_module_school_ids,
@@ -59,32 +61,38 @@ def usable_school_ids(user) -> QuerySet:
     return School.objects.filter(as_staff | as_guardian).values("pk")
 
 
-def _event_group_ids(group_ids: QuerySet) -> QuerySet:
-    return _model("calendar", "Event").groups.through.objects.filter(group_id__in=group_ids).values("event_id")
-
-
-def event_q(user) -> Q:
-    if not _is_signed_in(user):
+def event_q(ids: AccessIds) -> Q:
+    """The events visible through ``ids``: ``SubqueryIds(user)`` for ``visible_to``, the request's
+    ``ReachIds`` for the home block."""
+    if not ids.signed_in:
         return NOTHING
-    School = _model("core", "School")
-    switched_on = switched_on_school_ids()
-    open_ids = open_module_school_ids(MODULE)
-    guardian_schools = School.objects.filter(pk__in=guardian_school_ids(user)).filter(pk__in=open_ids)
-    staff_schools = School.objects.filter(Q(pk__in=staff_school_ids(user)) | Q(pk__in=board_school_ids(user))).filter(
-        pk__in=switched_on
-    )
+    switched_on = ids.switched_on_schools(MODULE)
+    open_ids = ids.open_schools(MODULE)
+    # Guardians where the module is open; staff and board admins where it is switched on.
+    guardian_schools = ids.both(ids.child_schools, open_ids)
+    staff_schools = ids.both(ids.either(ids.staff_schools, ids.board_schools), switched_on)
     board_events = Q(audience=BOARD) & (
-        Q(board_id__in=guardian_schools.values("board_id")) | Q(board_id__in=staff_schools.values("board_id"))
+        Q(board_id__in=ids.boards_of(guardian_schools)) | Q(board_id__in=ids.boards_of(staff_schools))
     )
-    school_events = Q(audience=SCHOOL) & (
-        Q(school_id__in=guardian_schools.values("pk")) | Q(school_id__in=staff_schools.values("pk"))
-    )
+    school_events = Q(audience=SCHOOL) & (Q(school_id__in=guardian_schools) | Q(school_id__in=staff_schools))
     group_events = Q(audience=GROUPS) & (
-        (Q(school_id__in=managed_school_ids(user)) & Q(school_id__in=switched_on))
-        | (Q(pk__in=_event_group_ids(taught_group_ids(user))) & Q(school_id__in=switched_on))
-        | (Q(pk__in=_event_group_ids(guardian_group_ids(user))) & Q(school_id__in=open_ids))
+        Q(school_id__in=ids.both(ids.managed_schools, switched_on))
+        | _of_groups(ids.taught_groups, switched_on)
+        | _of_groups(ids.child_groups, open_ids)
     )
     return board_events | school_events | group_events
+
+
+def visible_event_q(user) -> Q:
+    """``event_q`` for ``Event.objects.visible_to(user)``: one SQL query, always current."""
+    return event_q(SubqueryIds(user))
+
+
+def _of_groups(group_ids, school_ids) -> Q:
+    if isinstance(group_ids, list) and not (group_ids and school_ids):
+        return NOTHING
+    of_groups = _model("calendar", "Event").groups.through.objects.filter(group_id__in=group_ids).values("event_id")
+    return Q(pk__in=of_groups, school_id__in=school_ids)
 
 
 def manageable_q(user) -> Q:

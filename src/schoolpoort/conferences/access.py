@@ -1,5 +1,6 @@
-"""Who sees which conference round and which booking, composed from the building blocks of
-``core.access`` (one SQL query each: subqueries only).
+"""Who sees which conference round and which booking. Each rule is written once against
+``core.access.AccessIds``: ``visible_to(user)`` reads it with subqueries (one SQL query each), the
+home block with the request's plain id lists.
 
 Rounds:
 - a guardian: rounds for a current group of one of their children, where the module is open at
@@ -25,16 +26,17 @@ from django.db.models import Q, QuerySet
 
 from schoolpoort.core.access import (
     NOTHING,
+    AccessIds,
+    SubqueryIds,
     board_school_ids,
-    guardian_student_ids,
-    managed_school_ids,
-    open_module_school_ids,
     roles_of,
     staff_school_ids,
+    switched_on_module_school_ids,
     taught_group_ids,
 )
 
 MODULE = "conferences"
+FAMILY = 0  # ``Booking.party`` of a booking the whole family sees (models.FAMILY)
 
 
 def _model(name: str):
@@ -47,64 +49,68 @@ def _is_signed_in(user) -> bool:
 
 def switched_on_school_ids() -> QuerySet:
     """Schools where the module is switched on (closed periods do not matter to staff)."""
-    return _model("core.ModuleSwitch").objects.filter(module=MODULE, enabled=True).values("school_id")
+    return switched_on_module_school_ids(MODULE)
 
 
-def children_group_ids(user) -> QuerySet:
-    """The current groups of the user's children (all of them, class pages or not)."""
-    return (
-        _model("core.Enrollment")
-        .objects.filter(student_id__in=guardian_student_ids(user), group__in=_model("core.Group").objects.current())
-        .values("group_id")
-    )
-
-
-def _rounds_of_groups(group_ids: QuerySet) -> QuerySet:
-    return _model("conferences.Round").groups.through.objects.filter(group_id__in=group_ids).values("round_id")
-
-
-def guardian_round_q(user) -> Q:
-    return Q(pk__in=_rounds_of_groups(children_group_ids(user))) & Q(
-        school_id__in=open_module_school_ids(MODULE)
-    )
-
-
-def staff_round_q(user) -> Q:
-    own_sessions = _model("conferences.Session").objects.filter(teacher=user).values("round_id")
-    return (
-        Q(school_id__in=managed_school_ids(user))
-        | (Q(pk__in=_rounds_of_groups(taught_group_ids(user))) & Q(school_id__in=staff_school_ids(user)))
-        | (Q(pk__in=own_sessions) & Q(school_id__in=staff_school_ids(user)))
-    ) & Q(school_id__in=switched_on_school_ids())
-
-
-def round_q(user) -> Q:
-    if not _is_signed_in(user):
+def _rounds_of_groups(group_ids) -> Q:
+    if isinstance(group_ids, list) and not group_ids:
         return NOTHING
-    return guardian_round_q(user) | staff_round_q(user)
+    through = _model("conferences.Round").groups.through
+    return Q(pk__in=through.objects.filter(group_id__in=group_ids).values("round_id"))
 
 
-def guardian_booking_q(user) -> Q:
-    children = guardian_student_ids(user)
+def guardian_round_q(ids: AccessIds) -> Q:
+    # The conversation is about their own child: class pages or not.
+    return _rounds_of_groups(ids.child_all_groups) & Q(school_id__in=ids.open_schools(MODULE))
+
+
+def staff_round_q(ids: AccessIds) -> Q:
+    own_sessions = _model("conferences.Session").objects.filter(teacher=ids.user).values("round_id")
     return (
-        Q(student_id__in=children)
-        & (Q(party=0) | Q(party=user.pk))
-        & Q(round__school_id__in=open_module_school_ids(MODULE))
+        Q(school_id__in=ids.managed_schools)
+        | (_rounds_of_groups(ids.taught_groups) & Q(school_id__in=ids.staff_schools))
+        | (Q(pk__in=own_sessions) & Q(school_id__in=ids.staff_schools))
+    ) & Q(school_id__in=ids.switched_on_schools(MODULE))
+
+
+def round_q(ids: AccessIds) -> Q:
+    if not ids.signed_in:
+        return NOTHING
+    return guardian_round_q(ids) | staff_round_q(ids)
+
+
+def guardian_booking_q(ids: AccessIds) -> Q:
+    if not ids.signed_in:
+        return NOTHING
+    return Q(
+        student_id__in=ids.children,
+        party__in=[FAMILY, ids.user.pk],
+        round__school_id__in=ids.open_schools(MODULE),
     )
 
 
-def staff_booking_q(user) -> Q:
+def staff_booking_q(ids: AccessIds) -> Q:
     return (
-        Q(round__school_id__in=managed_school_ids(user))
-        | (Q(slot__teacher=user) & Q(round__school_id__in=staff_school_ids(user)))
-        | (Q(slot__group_id__in=taught_group_ids(user)) & Q(round__school_id__in=staff_school_ids(user)))
-    ) & Q(round__school_id__in=switched_on_school_ids())
+        Q(round__school_id__in=ids.managed_schools)
+        | (Q(slot__teacher=ids.user) & Q(round__school_id__in=ids.staff_schools))
+        | (Q(slot__group_id__in=ids.taught_groups) & Q(round__school_id__in=ids.staff_schools))
+    ) & Q(round__school_id__in=ids.switched_on_schools(MODULE))
 
 
-def booking_q(user) -> Q:
-    if not _is_signed_in(user):
+def booking_q(ids: AccessIds) -> Q:
+    if not ids.signed_in:
         return NOTHING
-    return guardian_booking_q(user) | staff_booking_q(user)
+    return guardian_booking_q(ids) | staff_booking_q(ids)
+
+
+def visible_round_q(user) -> Q:
+    """``round_q`` for ``Round.objects.visible_to(user)``: one SQL query, always current."""
+    return round_q(SubqueryIds(user))
+
+
+def visible_booking_q(user) -> Q:
+    """``booking_q`` for ``Booking.objects.visible_to(user)``."""
+    return booking_q(SubqueryIds(user))
 
 
 # --- What a page offers (never a substitute for visible_to) ---------------------------------------
@@ -127,7 +133,7 @@ def staff_of_round(user, round) -> bool:
     """Sees the round as staff (its schedule, its pupils)."""
     if not _is_signed_in(user) or not roles_of(user).is_staff_at(round.school):
         return False
-    return _model("conferences.Round").objects.filter(pk=round.pk).filter(staff_round_q(user)).exists()
+    return _model("conferences.Round").objects.filter(pk=round.pk).filter(staff_round_q(SubqueryIds(user))).exists()
 
 
 def plannable_groups(user) -> QuerySet:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolpoort.core.access import SubqueryIds
 from schoolpoort.lib.feed import WINDOW_PAST_DAYS, FeedItem
 
 from .access import guardian_booking_q
@@ -27,7 +28,7 @@ def _description(round) -> str:
 def feed_items(user) -> list[FeedItem]:
     since = timezone.now() - datetime.timedelta(days=WINDOW_PAST_DAYS)
     bookings = (
-        Booking.objects.filter(guardian_booking_q(user), slot__starts_at__gte=since)
+        Booking.objects.filter(guardian_booking_q(SubqueryIds(user)), slot__starts_at__gte=since)
         .select_related("slot__teacher", "slot__session", "round", "student")
         .order_by("slot__starts_at", "pk")
     )

@@ -29,7 +29,7 @@ FAMILY = 0
 
 class RoundQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(access.round_q(user))
+        return self.filter(access.visible_round_q(user))
 
 
 class Round(models.Model):
@@ -205,7 +205,7 @@ class Slot(models.Model):
 
 class BookingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(access.booking_q(user))
+        return self.filter(access.visible_booking_q(user))
 
     def active(self):
         return self.filter(cancelled_at__isnull=True)

@@ -13,9 +13,11 @@ Visibility per role:
   (leavers) no longer count.
 Modules switched off, or closed for a period, are invisible to guardians.
 
-Later modules compose their own ``visible_to`` from these building blocks, e.g. a news post is
-visible when its audience school is in ``guardian_school_ids(user)`` and the news module is
-open there (``open_module_school_ids``).
+A module writes its rule once, as a function of an ``AccessIds`` (end of this file): read with
+``SubqueryIds(user)`` it is the module's ``visible_to(user)``, one SQL query; read with the
+request's ``ReachIds`` (plain id lists) it is the fast path of a list page. E.g. a news post is
+visible when its audience school is among ``ids.child_schools`` and news is open there
+(``ids.open_schools("news")``).
 """
 
 from __future__ import annotations
@@ -177,6 +179,11 @@ def open_module_school_ids(module: str, today: datetime.date | None = None) -> Q
     )
 
 
+def switched_on_module_school_ids(module: str) -> QuerySet:
+    """Schools where ``module`` is switched on, closed for a period or not: what staff may see."""
+    return _model("ModuleSwitch").objects.filter(module=module, enabled=True).values("school_id")
+
+
 @dataclass
 class ModuleState:
     info: ModuleInfo
@@ -312,7 +319,7 @@ class Reach:
     lets PostgreSQL walk an ordered index and stop after one page, where the subqueries are
     evaluated against every candidate row. A snapshot, so read it once per request
     (``request_reach``) and never keep it longer: a change in access, such as a leaver archived,
-    must show on the next page."""
+    must show on the next page. Rules read it through ``ReachIds`` (see ``AccessIds``)."""
 
     roles: Roles
     child_ids: frozenset[int] = frozenset()  # guardian: own children, leavers excluded
@@ -320,6 +327,7 @@ class Reach:
     child_group_ids: frozenset[int] = frozenset()  # current groups, where the guardian sees class pages
     taught_group_ids: frozenset[int] = frozenset()  # current groups
     school_boards: dict[int, int] = field(default_factory=dict)  # board of every school above
+    child_all_group_ids: frozenset[int] = frozenset()  # current groups, class pages or not
 
     @property
     def staff_school_ids(self) -> frozenset[int]:
@@ -347,18 +355,25 @@ def reach_of(user, today: datetime.date | None = None) -> Reach:
     children = list(
         _model("Guardianship")
         .objects.filter(user=user, student__archived_at__isnull=True)
-        .values_list("student_id", "student__school_id", "student__school__board_id")
+        .values_list("student_id", "student__school_id", "student__school__board_id", "sees_class_pages")
     )
-    child_groups = set(guardian_group_ids(user, today).values_list("group_id", flat=True))
+    class_pages = {student for student, _, _, sees in children if sees}
+    # The children's current groups in one query; those of class pages are ``guardian_group_ids``.
+    enrolled = list(
+        _model("Enrollment")
+        .objects.filter(student_id__in=guardian_student_ids(user), group__in=_model("Group").objects.current(today))
+        .values_list("group_id", "student_id")
+    )
     taught = set(taught_group_ids(user, today).values_list("pk", flat=True))
-    school_boards = {**roles.staff_school_boards, **{school: board for _, school, board in children}}
+    school_boards = {**roles.staff_school_boards, **{school: board for _, school, board, _ in children}}
     return Reach(
         roles=roles,
-        child_ids=frozenset(student for student, _, _ in children),
-        child_school_ids=frozenset(school for _, school, _ in children),
-        child_group_ids=frozenset(child_groups),
+        child_ids=frozenset(student for student, _, _, _ in children),
+        child_school_ids=frozenset(school for _, school, _, _ in children),
+        child_group_ids=frozenset(group for group, student in enrolled if student in class_pages),
         taught_group_ids=frozenset(taught),
         school_boards=school_boards,
+        child_all_group_ids=frozenset(group for group, _ in enrolled),
     )
 
 
@@ -368,3 +383,129 @@ def request_reach(request) -> Reach:
     if reach is None:
         reach = request._schoolpoort_reach = reach_of(request.user)
     return reach
+
+
+# --- Id sources: what a module's one visibility builder is written against ----------------------
+
+
+class AccessIds:
+    """The ids a module's visibility rule is built from, under one set of names. Each module writes
+    its rule once, as a function of an ``AccessIds``; two kinds exist:
+
+    - ``SubqueryIds(user)``: every id set is a subquery, so ``Model.objects.visible_to(user)`` is
+      one SQL query that is always current (workers, the API, single objects);
+    - ``ReachIds(user, reach, modules)``: the same sets as sorted plain lists, read once per request, for
+      list pages over large tables where PostgreSQL plans ``IN (1, 2, 3)`` far better than
+      subqueries (see ``Reach``).
+
+    Every value fits the right-hand side of an ``__in`` lookup. ``both``, ``either`` and
+    ``boards_of`` combine school id sets without leaving the kind (a subquery or a list)."""
+
+    user = None
+    children = ()  # the guardian's current children (leavers excluded)
+    child_schools = ()
+    child_groups = ()  # the children's current groups, where the school lets the guardian see class pages
+    child_all_groups = ()  # the children's current groups, class pages or not
+    taught_groups = ()  # groups the user teaches this school year
+    staff_schools = ()  # schools with any staff role of the user
+    managed_schools = ()  # board admin, director, administration: the whole school
+    board_schools = ()  # schools of the user's boards
+    member_boards = ()  # boards the user is admin of
+
+    @property
+    def signed_in(self) -> bool:
+        return _is_signed_in(self.user)
+
+    def open_schools(self, module: str):
+        """Schools where ``module`` is switched on and not closed today: what guardians may see."""
+        raise NotImplementedError
+
+    def switched_on_schools(self, module: str):
+        """Schools where ``module`` is switched on: what staff may see (closed periods or not)."""
+        raise NotImplementedError
+
+    def both(self, schools, other):
+        raise NotImplementedError
+
+    def either(self, schools, other):
+        raise NotImplementedError
+
+    def boards_of(self, schools):
+        raise NotImplementedError
+
+
+class SubqueryIds(AccessIds):
+    """The user's ids as subqueries (the building blocks above)."""
+
+    def __init__(self, user, today: datetime.date | None = None):
+        self.user = user
+        self.today = today
+        if not _is_signed_in(user):
+            return  # the empty sets of ``AccessIds``: nobody reaches nothing
+        self.children = guardian_student_ids(user)
+        self.child_schools = guardian_school_ids(user)
+        self.child_groups = guardian_group_ids(user, today)
+        self.child_all_groups = (
+            _model("Enrollment")
+            .objects.filter(student_id__in=self.children, group__in=_model("Group").objects.current(today))
+            .values("group_id")
+        )
+        self.taught_groups = taught_group_ids(user, today)
+        self.staff_schools = staff_school_ids(user)
+        self.managed_schools = managed_school_ids(user)
+        self.board_schools = board_school_ids(user)
+        self.member_boards = _model("BoardMembership").objects.filter(user=user).values("board_id")
+
+    def open_schools(self, module: str):
+        return open_module_school_ids(module, self.today)
+
+    def switched_on_schools(self, module: str):
+        return switched_on_module_school_ids(module)
+
+    def both(self, schools, other):
+        return _model("School").objects.filter(pk__in=schools).filter(pk__in=other).values("pk")
+
+    def either(self, schools, other):
+        return _model("School").objects.filter(Q(pk__in=schools) | Q(pk__in=other)).values("pk")
+
+    def boards_of(self, schools):
+        return _model("School").objects.filter(pk__in=schools).values("board_id")
+
+
+class ReachIds(AccessIds):
+    """The request's ``Reach`` as sorted plain lists; where a module is open or switched on comes
+    from ``modules``, the ``SchoolModules`` of every school the user sees (``modules_for_schools``,
+    the home page's ``overview.modules``), so no query is made here."""
+
+    def __init__(self, user, reach: Reach, modules):
+        self.user = user
+        self.reach = reach
+        self.modules = list(modules)
+        self.children = sorted(reach.child_ids)
+        self.child_schools = sorted(reach.child_school_ids)
+        self.child_groups = sorted(reach.child_group_ids)
+        self.child_all_groups = sorted(reach.child_all_group_ids)
+        self.taught_groups = sorted(reach.taught_group_ids)
+        self.staff_schools = sorted(reach.staff_school_ids)
+        self.managed_schools = sorted(reach.managed_school_ids)
+        self.board_schools = sorted(reach.roles.board_school_ids)
+        self.member_boards = sorted(reach.member_board_ids)
+        self._boards = {**{m.school.pk: m.school.board_id for m in self.modules}, **reach.school_boards}
+
+    def _states(self, module: str):
+        return [(m.school.pk, s) for m in self.modules for s in m.states if s.info.code == module]
+
+    def open_schools(self, module: str):
+        return sorted(school for school, state in self._states(module) if state.is_open)
+
+    def switched_on_schools(self, module: str):
+        return sorted(school for school, state in self._states(module) if state.enabled)
+
+    def both(self, schools, other):
+        return sorted(set(schools) & set(other))
+
+    def either(self, schools, other):
+        return sorted(set(schools) | set(other))
+
+    def boards_of(self, schools):
+        return sorted({self._boards[pk] for pk in schools if pk in self._boards})

@@ -1,5 +1,6 @@
-"""Who may see a news post, built from the building blocks of ``core.access``. One SQL query:
-every branch is a subquery of ids.
+"""Who may see a news post: one rule, written once against ``core.access.AccessIds``, so that
+``Post.objects.visible_to(user)`` (subqueries) and the feed's pages (the request's plain id lists,
+which PostgreSQL plans well on 50,000 posts) are the same code.
 
 - guardian: published posts (publish_at <= now) whose audience includes a current group of one
   of their children (where the school lets them see class pages), the school of one of their
@@ -19,15 +20,7 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
-from schoolpoort.core.access import (
-    NOTHING,
-    guardian_group_ids,
-    guardian_school_ids,
-    managed_school_ids,
-    open_module_school_ids,
-    staff_school_ids,
-    taught_group_ids,
-)
+from schoolpoort.core.access import NOTHING, AccessIds, SubqueryIds
 
 MODULE = "news"
 
@@ -36,74 +29,44 @@ def _model(label: str):
     return apps.get_model(label)
 
 
-def _signed_in(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
-def _posts_to_groups(group_ids):
-    """Ids of posts whose audience includes one of ``group_ids`` (no join: no duplicates)."""
-    return _model("news.Post").groups.through.objects.filter(group_id__in=group_ids).values("post_id")
-
-
-def guardian_post_q(user, now=None) -> Q:
-    School = _model("core.School")
-    open_schools = open_module_school_ids(MODULE)
-    children_open_schools = School.objects.filter(pk__in=guardian_school_ids(user)).filter(pk__in=open_schools)
-    return Q(publish_at__lte=now or timezone.now()) & (
-        Q(audience="groups", school_id__in=open_schools, pk__in=_posts_to_groups(guardian_group_ids(user)))
-        | Q(audience="school", school_id__in=children_open_schools.values("pk"))
-        | Q(audience="board", board_id__in=children_open_schools.values("board_id"))
-    )
-
-
-def staff_post_q(user, now=None) -> Q:
-    School = _model("core.School")
-    published = Q(publish_at__lte=now or timezone.now())
-    staff_schools = staff_school_ids(user)
-    staff_boards = School.objects.filter(pk__in=staff_schools).values("board_id")
-    return (
-        Q(author=user, school_id__in=staff_schools)
-        | Q(board_id__in=_model("core.BoardMembership").objects.filter(user=user).values("board_id"))
-        | Q(school_id__in=managed_school_ids(user))
-        | (published & Q(audience="school", school_id__in=staff_schools))
-        | (published & Q(audience="board", board_id__in=staff_boards))
-        | (published & Q(audience="groups", pk__in=_posts_to_groups(taught_group_ids(user))))
-    )
-
-
-def post_q(user, now=None) -> Q:
-    if not _signed_in(user):
+def post_q(ids: AccessIds, now=None) -> Q:
+    """The posts visible through ``ids``: ``SubqueryIds(user)`` for ``visible_to``, the request's
+    ``ReachIds`` for the feed."""
+    if not ids.signed_in:
         return NOTHING
     now = now or timezone.now()
-    return guardian_post_q(user, now) | staff_post_q(user, now)
+    return guardian_post_q(ids, now) | staff_post_q(ids, now)
 
 
-def reach_post_q(user, reach, open_school_ids, now=None) -> Q:
-    """``post_q`` with the user's ids as plain lists (``core.access.Reach``, read once per
-    request) and ``open_school_ids``, the schools among the user's where news is open today
-    (``NewsScope.open_school_ids``). Same posts, but PostgreSQL can walk the feed's index
-    (newest first) and stop after a page instead of testing subqueries on every post; the
-    equivalence is tested per role in tests/news/test_news_reach.py."""
-    if not _signed_in(user):
-        return NOTHING
+def guardian_post_q(ids: AccessIds, now=None) -> Q:
+    open_schools = ids.open_schools(MODULE)
+    open_child_schools = ids.both(ids.child_schools, open_schools)
+    return Q(publish_at__lte=now or timezone.now()) & (
+        (Q(audience="groups", school_id__in=open_schools) & _to_groups(ids.child_groups))
+        | Q(audience="school", school_id__in=open_child_schools)
+        | Q(audience="board", board_id__in=ids.boards_of(open_child_schools))
+    )
+
+
+def staff_post_q(ids: AccessIds, now=None) -> Q:
     published = Q(publish_at__lte=now or timezone.now())
-    open_child_schools = reach.child_school_ids & set(open_school_ids)
-    guardian = published & (
-        (Q(audience="groups", school_id__in=sorted(open_school_ids)) & _to_groups(reach.child_group_ids))
-        | Q(audience="school", school_id__in=sorted(open_child_schools))
-        | Q(audience="board", board_id__in=sorted(reach.boards_of(open_child_schools)))
+    return (
+        Q(author=ids.user, school_id__in=ids.staff_schools)
+        | Q(board_id__in=ids.member_boards)
+        | Q(school_id__in=ids.managed_schools)
+        | (published & Q(audience="school", school_id__in=ids.staff_schools))
+        | (published & Q(audience="board", board_id__in=ids.boards_of(ids.staff_schools)))
+        | (published & Q(audience="groups") & _to_groups(ids.taught_groups))
     )
-    staff_schools = sorted(reach.staff_school_ids)
-    staff = (
-        Q(author=user, school_id__in=staff_schools)
-        | Q(board_id__in=sorted(reach.member_board_ids))
-        | Q(school_id__in=sorted(reach.managed_school_ids))
-        | (published & Q(audience="school", school_id__in=staff_schools))
-        | (published & Q(audience="board", board_id__in=sorted(reach.boards_of(staff_schools))))
-        | (published & Q(audience="groups") & _to_groups(reach.taught_group_ids))
-    )
-    return guardian | staff
+
+
+def visible_post_q(user, now=None) -> Q:
+    """``post_q`` for ``Post.objects.visible_to(user)``: one SQL query, always current."""
+    return post_q(SubqueryIds(user), now)
 
 
 def _to_groups(group_ids) -> Q:
-    return Q(pk__in=_posts_to_groups(sorted(group_ids))) if group_ids else NOTHING
+    """Posts whose audience includes one of ``group_ids`` (no join: no duplicates)."""
+    if isinstance(group_ids, list) and not group_ids:
+        return NOTHING
+    return Q(pk__in=_model("news.Post").groups.through.objects.filter(group_id__in=group_ids).values("post_id"))

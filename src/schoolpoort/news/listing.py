@@ -1,6 +1,7 @@
 """The feed's query and its pages, shared by the feed page and the home page's block.
 
-The posts a user may see are filtered with plain id lists (``access.reach_post_q``) and ordered by
+The posts a user may see are filtered by the access rule (``access.post_q``) read from the request's
+plain id lists (``core.access.ReachIds``), and ordered by
 the ``news_post_feed_order`` index, so PostgreSQL reads the newest posts and stops after a page;
 the pages have "newer" and "older" links instead of a count of every post the user may see."""
 
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from .access import reach_post_q
+from schoolpoort.core.access import ReachIds
+
+from .access import post_q
 from .models import Post, PostRead
 from .scope import NewsScope
 
@@ -20,7 +23,7 @@ def feed_posts(user, reach, scope: NewsScope, now=None) -> QuerySet:
     """The user's feed, newest first with pinned posts on top, each with ``is_read``."""
     now = now or timezone.now()
     return (
-        Post.objects.filter(reach_post_q(user, reach, scope.open_school_ids, now))
+        Post.objects.filter(post_q(ReachIds(user, reach, scope.modules), now))
         .filter(scope.q())
         .select_related("school", "board", "author")
         .prefetch_related("groups", "attachments")

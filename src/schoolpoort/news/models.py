@@ -20,7 +20,7 @@ from .rendering import plain_excerpt, render_markdown
 
 class PostQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(access.post_q(user))
+        return self.filter(access.visible_post_q(user))
 
     def published(self, now=None):
         return self.filter(publish_at__lte=now or timezone.now())

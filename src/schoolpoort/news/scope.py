@@ -17,9 +17,9 @@ from .access import MODULE
 @dataclass(frozen=True)
 class NewsScope:
     schools: tuple[School, ...]
-    # Where news is open today (switched on, not closed), among the user's schools: what a
-    # guardian may read there, staff or not (see access.reach_post_q).
-    open_school_ids: frozenset[int] = frozenset()
+    # The module states of the user's schools: where news is open today (switched on, not
+    # closed) is what a guardian may read there, staff or not (see access.post_q).
+    modules: tuple = ()
 
     @property
     def school_ids(self) -> set[int]:
@@ -49,7 +49,4 @@ def news_scope(user) -> NewsScope:
 def scope_of(states) -> NewsScope:
     """The scope from module states already read (the home page's ``overview.modules``)."""
     usable = tuple(state.school for state in states if any(module.info.code == MODULE for module in state.usable))
-    open_ids = frozenset(
-        state.school.pk for state in states for module in state.states if module.info.code == MODULE and module.is_open
-    )
-    return NewsScope(usable, open_ids)
+    return NewsScope(usable, tuple(states))

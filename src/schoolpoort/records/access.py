@@ -1,11 +1,7 @@
-"""Who sees which part of a child's records, built from the building blocks of ``core.access``.
-
-- guardian: their own current children; every part that is on, unless a closed period covers it
-  today or (without parental authority) the school keeps that part from them;
-- teacher: the pupils of the groups they teach this school year;
-- administration, director: every current pupil of their school; board admin: of the board's schools.
-Staff are never stopped by a closed period. The core module "records" must be switched on (and, for
-guardians, not closed). Whatever a user may not see is a 404.
+"""Who sees which part of a child's records, for the pages. The rule itself lives in ``rules.py``
+(as SQL, under the managers: ``Note.objects.visible_to(user)`` is already right); here the pages
+read it: the tabs a user may open (``visible_parts``, one query), the pupil or a 404
+(``student_for_part_or_404``), and what a page offers staff.
 
 The results app (report cards, tests) builds on these pieces: ``student_for_part_or_404`` for its
 pages, ``child_nav`` for the tabs and the ``records/base_child.html`` template."""
@@ -15,26 +11,23 @@ from __future__ import annotations
 import datetime
 from functools import wraps
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from schoolpoort.core.access import (
-    NOTHING,
     guardian_student_ids,
-    managed_school_ids,
-    modules_for_schools,
     roles_of,
-    taught_group_ids,
 )
 from schoolpoort.core.audit import read_parts
-from schoolpoort.core.models import Enrollment, Guardianship, Student
+from schoolpoort.core.models import Student
 
+from . import rules
 from .models import ALL_PARTS, ClosedPeriod, Part, RecordsSettings
 
-MODULE = "records"
+MODULE = rules.MODULE
 read_parts(Part.choices)  # the labels of the guardian's "who at school viewed" page
 
 # The page of each part; each takes the student's id. The results app provides its three.
@@ -72,11 +65,8 @@ def settings_for(school) -> RecordsSettings:
 
 
 def staff_student_q(user, today: datetime.date | None = None) -> Q:
-    """Pupils whose records the user sees as staff."""
-    if not _signed_in(user):
-        return NOTHING
-    taught = Enrollment.objects.filter(group_id__in=taught_group_ids(user, today)).values("student_id")
-    return Q(school_id__in=managed_school_ids(user)) | Q(pk__in=taught)
+    """Pupils whose records the user keeps as staff (``rules.staff_students_q``)."""
+    return rules.staff_students_q(user, today)
 
 
 def record_students_visible_to(user, today: datetime.date | None = None) -> QuerySet:
@@ -90,21 +80,17 @@ def record_students_visible_to(user, today: datetime.date | None = None) -> Quer
 
 def record_students_editable_by(user, today: datetime.date | None = None) -> QuerySet:
     """Current pupils whose records the user keeps as staff (what they may edit is per part)."""
-    return Student.objects.filter(archived_at__isnull=True).filter(staff_student_q(user, today))
+    return Student.objects.filter(staff_student_q(user, today))
 
 
 def is_staff_for(user, student) -> bool:
     """Whether the user meets this pupil's records as staff (school office, director, board, or
-    a teacher of the pupil's group); cached on the student object."""
+    a teacher of the pupil's group); cached on the student object (``student_for_part_or_404``
+    reads it with the pupil)."""
     cache = student.__dict__.setdefault("_records_staff_for", {})
     if user.pk not in cache:
-        roles = roles_of(user)
-        if roles.administers(student.school):
-            cache[user.pk] = True
-        elif roles.is_staff_at(student.school):
-            cache[user.pk] = Enrollment.objects.filter(student=student, group_id__in=taught_group_ids(user)).exists()
-        else:
-            cache[user.pk] = False
+        kept = Student.objects.filter(pk=student.pk).filter(staff_student_q(user))
+        cache[user.pk] = _signed_in(user) and kept.exists()
     return cache[user.pk]
 
 
@@ -116,44 +102,34 @@ def is_office_for(user, student) -> bool:
 # --- Which parts ---------------------------------------------------------------------------------
 
 
-def _guardian_state(user, student, today: datetime.date):
-    """(has parental authority, closed periods in force) for a guardian; two queries, cached."""
-    key = (user.pk, today)
-    cache = student.__dict__.setdefault("_records_guardian_state", {})
-    if key not in cache:
-        authority = Guardianship.objects.filter(student=student, user=user, has_parental_authority=True).exists()
-        closed = list(ClosedPeriod.objects.filter(school_id=student.school_id).in_force(today))
-        cache[key] = (authority, closed)
-    return cache[key]
+def _with_parts(queryset: QuerySet, user, today: datetime.date) -> QuerySet:
+    """Each pupil with a flag per part: whether ``rules.part_q`` lets the user open it."""
+    def flag(q: Q):
+        return Case(When(q, then=Value(True)), default=Value(False))
+
+    flags = {f"_opens_{part}": flag(rules.part_q(user, part, today)) for part in ALL_PARTS}
+    return queryset.annotate(_kept_by_staff=flag(rules.staff_students_q(user, today)), **flags)
 
 
-def _module_usable(user, student, as_staff: bool, today: datetime.date) -> bool:
-    (school_modules,) = modules_for_schools(user, [student.school], today)
-    state = next(s for s in school_modules.states if s.info.code == MODULE)
-    return state.enabled if as_staff else state.is_open
+def _remember_parts(student, user, today: datetime.date) -> list[str]:
+    parts = [part for part in ALL_PARTS if getattr(student, f"_opens_{part}", False)]
+    student.__dict__.setdefault("_records_visible_parts", {})[(user.pk, today)] = parts
+    # Read in the same query: whether the pupil's records are the user's as staff.
+    student.__dict__.setdefault("_records_staff_for", {})[user.pk] = bool(student._kept_by_staff)
+    return parts
 
 
 def visible_parts(user, student, today: datetime.date | None = None) -> list[str]:
-    """The parts of this pupil's records the user may open today, in the order of ``Part``.
-    Assumes the student is in ``record_students_visible_to(user)``."""
+    """The parts of this pupil's records the user may open today, in the order of ``Part``: one
+    query (none after ``student_for_part_or_404``)."""
     today = _today(today)
-    cache = student.__dict__.setdefault("_records_visible_parts", {})
-    key = (user.pk, today)
-    if key in cache:
-        return cache[key]
-    as_staff = is_staff_for(user, student)
-    if not _module_usable(user, student, as_staff, today):
-        parts: list[str] = []
-    else:
-        settings = settings_for(student.school)
-        parts = [part for part in ALL_PARTS if settings.is_on(part)]
-        if not as_staff:
-            authority, closed = _guardian_state(user, student, today)
-            parts = [part for part in parts if not any(period.closes(part) for period in closed)]
-            if not authority:
-                parts = [part for part in parts if settings.open_to_guardian_without_authority(part)]
-    cache[key] = parts
-    return parts
+    cached = student.__dict__.get("_records_visible_parts", {}).get((user.pk, today))
+    if cached is not None:
+        return cached
+    if not _signed_in(user):
+        return []
+    flagged = _with_parts(Student.objects.filter(pk=student.pk), user, today).first()
+    return _remember_parts(flagged, user, today) if flagged else []
 
 
 def closed_notices(user, student, today: datetime.date | None = None) -> list[ClosedPeriod]:
@@ -161,17 +137,20 @@ def closed_notices(user, student, today: datetime.date | None = None) -> list[Cl
     today = _today(today)
     if is_staff_for(user, student):
         return []
-    _authority, closed = _guardian_state(user, student, today)
-    return closed
+    return list(ClosedPeriod.objects.filter(school_id=student.school_id).in_force(today))
 
 
 def student_for_part_or_404(user, student_id: int, part: str, today: datetime.date | None = None) -> Student:
-    """The pupil, if the user may open ``part`` of their records today; otherwise 404."""
+    """The pupil, if the user may open ``part`` of their records today; otherwise 404. One query,
+    which also reads the tabs (``visible_parts``)."""
+    today = _today(today)
+    if not _signed_in(user):
+        raise Http404
     try:
-        student = record_students_visible_to(user, today).select_related("school").get(pk=student_id)
+        student = _with_parts(Student.objects.select_related("school"), user, today).get(pk=student_id)
     except (Student.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if part not in visible_parts(user, student, today):
+    if part not in _remember_parts(student, user, today):
         raise Http404
     return student
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core.models import School, Student
 
+from . import rules
 from .crypto import EncryptedTextField
 
 
@@ -37,7 +38,7 @@ def _all_parts() -> list[str]:
 
 
 def _default_without_authority() -> list[str]:
-    return [Part.CARD, Part.REPORT_CARDS, Part.METHOD_TESTS, Part.STANDARDISED_TESTS]
+    return list(rules.DEFAULT_WITHOUT_AUTHORITY)
 
 
 class RecordsSettings(models.Model):
@@ -117,9 +118,22 @@ class ClosedPeriod(models.Model):
 # --- The parts ------------------------------------------------------------------------------------
 
 
+class PartQuerySet(models.QuerySet):
+    """Rows of one part of the records (the model's ``PART``): ``Model.objects.visible_to(user)`` is
+    the whole access rule. What guardians see of the rows of a part they may open is the model's
+    ``guardian_rows_q``, if it has one (every row otherwise)."""
+
+    def visible_to(self, user, today: datetime.date | None = None):
+        guardian_rows_q = getattr(self.model, "guardian_rows_q", None)
+        guardian_q = guardian_rows_q() if guardian_rows_q else None
+        return self.filter(rules.part_rows_q(user, self.model.PART, today, guardian_q))
+
+
 class StudentCard(models.Model):
     """The pupil's personal data as the school administration holds it (never the BSN). Parents
     read it and propose corrections; only the administration changes it."""
+
+    PART = Part.CARD
 
     student = models.OneToOneField(Student, on_delete=models.CASCADE, related_name="records_card")
     street = models.CharField(_("street and number"), max_length=200, blank=True)
@@ -129,6 +143,8 @@ class StudentCard(models.Model):
     mobile = models.CharField(_("mobile phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail of the family"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("student card")
@@ -141,12 +157,16 @@ class StudentCard(models.Model):
 class Contact(models.Model):
     """A family member or emergency contact beside the guardians (grandparent, neighbour)."""
 
+    PART = Part.FAMILY
+
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="records_contacts")
     name = models.CharField(_("name"), max_length=200)
     relation = models.CharField(_("relation"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_emergency = models.BooleanField(_("call in an emergency"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = PartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact")
@@ -160,6 +180,8 @@ class Contact(models.Model):
 class MedicalInfo(models.Model):
     """Medical details: every text encrypted at rest; staff opening them is audited."""
 
+    PART = Part.MEDICAL
+
     student = models.OneToOneField(Student, on_delete=models.CASCADE, related_name="records_medical")
     allergies = EncryptedTextField(_("allergies"), blank=True)
     medication = EncryptedTextField(_("medication"), blank=True)
@@ -168,6 +190,8 @@ class MedicalInfo(models.Model):
     dentist = EncryptedTextField(_("dentist"), blank=True)
     notes = EncryptedTextField(_("other medical notes"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("medical details")
@@ -178,6 +202,9 @@ class MedicalInfo(models.Model):
 
 
 class Invoice(models.Model):
+    PART = Part.INVOICES
+    guardian_rows_q = staticmethod(rules.guardian_invoices_q)
+
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         PARTLY = "partly", _("partly paid")
@@ -196,6 +223,8 @@ class Invoice(models.Model):
     # updates the invoice instead of adding it again. Empty for invoices made in the portal.
     external_key = models.CharField(_("invoice number of the administration"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invoice")
@@ -230,6 +259,9 @@ class SupportPlan(models.Model):
     """A support plan (hulpplan, ontwikkelingsperspectief): texts encrypted; a guardian with
     parental authority may sign it in the portal."""
 
+    PART = Part.PLANS
+    guardian_rows_q = staticmethod(rules.guardian_plans_q)
+
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="records_plans")
     title = EncryptedTextField(_("title"))
     starts_on = models.DateField(_("from"))
@@ -242,6 +274,8 @@ class SupportPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("support plan")
@@ -270,12 +304,17 @@ class NoteCategory(models.Model):
 
 
 class Note(models.Model):
+    PART = Part.NOTES
+    guardian_rows_q = staticmethod(rules.guardian_notes_q)
+
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="records_notes")
     category = models.ForeignKey(NoteCategory, on_delete=models.PROTECT, related_name="notes")
     date = models.DateField(_("date"))
     text = EncryptedTextField(_("text"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("note")

@@ -1,8 +1,10 @@
-"""What each part shows to whom. The visibility rules that go beyond "may open the part"
-(``access.student_for_part_or_404``) live here, so pages, imports and the API agree:
+"""What each part shows to whom, for the pages. Which rows a user sees is the managers' rule
+(``rules.py``: ``SupportPlan.objects.visible_to(user)`` and so on), which also holds what guardians
+see beyond opening the part:
 
 - support plans: guardians see plans that start on or after the school's ``plans_visible_from``;
 - notes: guardians see notes in categories open to them, dated on or after ``notes_visible_from``;
+- invoices: guardians never see cancelled ones;
 - staff see everything of the parts they may open. Teachers edit notes and plans of their own
   groups' pupils; the office (administration, director, board) edits every part."""
 
@@ -13,16 +15,12 @@ from django.db.models import Prefetch, QuerySet
 from schoolpoort.core.audit import reads_of
 from schoolpoort.core.models import AuditEntry
 
-from .access import is_office_for, is_staff_for, settings_for
+from .access import is_office_for, is_staff_for
 from .models import Invoice, Note, NoteCategory, NoteReaction, Part, SupportPlan
 
 
 def plans_for(user, student) -> QuerySet:
-    plans = SupportPlan.objects.filter(student=student).select_related("signed_by")
-    if is_staff_for(user, student):
-        return plans
-    start = settings_for(student.school).plans_visible_from
-    return plans.filter(starts_on__gte=start) if start else plans
+    return SupportPlan.objects.visible_to(user).filter(student=student).select_related("signed_by")
 
 
 def note_categories_for(user, student) -> QuerySet:
@@ -33,23 +31,16 @@ def note_categories_for(user, student) -> QuerySet:
 
 
 def notes_for(user, student) -> QuerySet:
-    notes = (
-        Note.objects.filter(student=student)
+    return (
+        Note.objects.visible_to(user)
+        .filter(student=student)
         .select_related("category", "author")
         .prefetch_related(Prefetch("reactions", NoteReaction.objects.select_related("author")))
     )
-    if is_staff_for(user, student):
-        return notes
-    notes = notes.filter(category__open_to_guardians=True)
-    start = settings_for(student.school).notes_visible_from
-    return notes.filter(date__gte=start) if start else notes
 
 
 def invoices_for(user, student) -> QuerySet:
-    invoices = Invoice.objects.filter(student=student)
-    if is_staff_for(user, student):
-        return invoices
-    return invoices.exclude(status=Invoice.Status.CANCELLED)
+    return Invoice.objects.visible_to(user).filter(student=student)
 
 
 def may_edit(user, student, part: str) -> bool:

@@ -63,7 +63,7 @@ def index(request):
 def card(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.CARD)
     note_staff_read(request, student, Part.CARD)
-    record = StudentCard.objects.filter(student=student).first()
+    record = StudentCard.objects.visible_to(request.user).filter(student=student).first()
     guardians = list(Guardianship.objects.filter(student=student).select_related("user").order_by("pk"))
     if not is_staff_for(request.user, student):
         guardians = hidden_guardians(request.user).visible(guardians)
@@ -87,7 +87,7 @@ def card(request, student_id: int):
 def family(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.FAMILY)
     note_staff_read(request, student, Part.FAMILY)
-    contacts = list(Contact.objects.filter(student=student))
+    contacts = list(Contact.objects.visible_to(request.user).filter(student=student))
     return _page(request, student, Part.FAMILY, "records/family.html", contacts=contacts)
 
 
@@ -97,7 +97,7 @@ def family(request, student_id: int):
 def medical(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.MEDICAL)
     note_staff_read(request, student, Part.MEDICAL)
-    record = MedicalInfo.objects.filter(student=student).first()
+    record = MedicalInfo.objects.visible_to(request.user).filter(student=student).first()
     return _page(request, student, Part.MEDICAL, "records/medical.html", record=record)
 
 

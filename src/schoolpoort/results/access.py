@@ -1,13 +1,10 @@
-"""Who sees and who keeps a pupil's results, from the records app's rules (``records.access``).
+"""Who sees and who keeps a pupil's results: the records' rule (``records.rules``, one domain with
+the records) read for the three parts of the results, so ``MethodTest.objects.visible_to(user)``
+alone respects the module switch, closed periods and parental authority.
 
-Rows are filtered per pupil here: staff see (and edit) the results of the pupils whose records they
-keep (teacher: the groups they teach this year; office, director, board: their schools); guardians
-see their own children's results, and report cards only from the period's release date on.
-Whether a part is on, closed for a period, or kept from a guardian without parental authority is
-decided per pupil by ``student_for_part_or_404``, which every page calls first.
-
-The records module is imported lazily: records' models import nothing of ours, and this module is
-imported by our models."""
+Staff see (and edit) the results of the pupils whose records they keep (teacher: the groups they
+teach this year; office, director, board: their schools); guardians see their own children's
+results of the parts they may open today, and report cards only from the period's release date on."""
 
 from __future__ import annotations
 
@@ -16,7 +13,10 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from schoolpoort.core.access import NOTHING, guardian_student_ids
+from schoolpoort.core.access import NOTHING
+from schoolpoort.records import rules
+
+REPORT_CARDS = "report_cards"
 
 
 def _signed_in(user) -> bool:
@@ -24,16 +24,12 @@ def _signed_in(user) -> bool:
 
 
 def staff_student_q(user, today: datetime.date | None = None) -> Q:
-    from schoolpoort.records.access import staff_student_q as records_staff_student_q
-
-    return records_staff_student_q(user, today)
+    return rules.staff_students_q(user, today)
 
 
 def editor_student_ids(user, today: datetime.date | None = None):
     """Ids of the current pupils whose results the user keeps as staff."""
-    from schoolpoort.records.access import record_students_editable_by
-
-    return record_students_editable_by(user, today).values("pk")
+    return rules.students(rules.staff_students_q(user, today))
 
 
 def editor_student_q(user, today: datetime.date | None = None) -> Q:
@@ -43,10 +39,10 @@ def editor_student_q(user, today: datetime.date | None = None) -> Q:
 
 
 def result_q(user, part: str, today: datetime.date | None = None) -> Q:
-    """Method tests and standardised tests: the staff's pupils and the guardian's own children."""
+    """Method tests and standardised tests of the pupils of whom the user may open ``part``."""
     if not _signed_in(user):
         return NOTHING
-    return editor_student_q(user, today) | Q(student_id__in=guardian_student_ids(user))
+    return rules.part_rows_q(user, part, today)
 
 
 def report_card_q(user, today: datetime.date | None = None) -> Q:
@@ -54,4 +50,4 @@ def report_card_q(user, today: datetime.date | None = None) -> Q:
     if not _signed_in(user):
         return NOTHING
     today = today or timezone.localdate()
-    return editor_student_q(user, today) | Q(student_id__in=guardian_student_ids(user), period__released_on__lte=today)
+    return rules.part_rows_q(user, REPORT_CARDS, today, Q(period__released_on__lte=today))
