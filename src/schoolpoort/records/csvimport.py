@@ -3,7 +3,7 @@
 Four kinds, each keyed on ``leerlingnummer`` (``Student.sis_id`` of the school's current pupils):
 personal data with the emergency contacts, medical details, invoices (keyed on the
 administration's own invoice number) and notes (category by name). They follow the pattern of
-``imports.csvfile``: ``make_plan(school, kind, data)`` reads and validates every row and looks up
+``schoolpoort.lib.csv``: ``make_plan(school, kind, data)`` reads and validates every row and looks up
 what exists in a constant number of queries, writing nothing (the dry run); ``apply`` computes the
 plan again inside a transaction and writes it only when no row is bad. The same file twice changes
 nothing.
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schoolpoort.core.models import AuditEntry, Student
-from schoolpoort.imports.csvfile import CsvTable, RowError, normalise_header, read_csv
+from schoolpoort.lib.csv import CsvTable, RowError, normalise_header, read_csv
 
 from .models import Contact, Invoice, MedicalInfo, Note, NoteCategory, StudentCard
 

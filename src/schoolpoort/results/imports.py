@@ -1,7 +1,7 @@
 """CSV imports of results from the school administration (columns: docs/results.md).
 
 Three kinds: method tests, standardised tests (LVS) and the level bands of the standardised tests.
-Each follows the pattern of ``imports.csvfile``: ``make_plan(school, data)`` reads and validates
+Each follows the pattern of ``schoolpoort.lib.csv``: ``make_plan(school, data)`` reads and validates
 every row and looks up what exists in a constant number of queries (nothing is written: the dry
 run); ``apply(school, data, user)`` computes the plan again inside a transaction and writes it only
 when no row is bad. Rows are matched on a natural key, so the same file twice changes nothing."""
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schoolpoort.core.models import AuditEntry, SchoolYear, Student
-from schoolpoort.imports.csvfile import RowError, read_csv
+from schoolpoort.lib.csv import RowError, read_csv
 
 from .models import (
     ALL_LEVELS,
