@@ -47,9 +47,7 @@ class StagedUploadQuerySet(models.QuerySet):
         """The office of the upload's school (administration, director, board admin)."""
         if not access._is_signed_in(user):
             return self.none()
-        return self.filter(
-            Q(school_id__in=access.managed_school_ids(user)) | Q(school__isnull=True, owner=user)
-        )
+        return self.filter(Q(school_id__in=access.managed_school_ids(user)) | Q(school__isnull=True, owner=user))
 
     def expired(self, now: datetime.datetime | None = None):
         """Past their expiry and not to be kept: never confirmed, or confirmed and no longer needed."""
@@ -205,6 +203,30 @@ def confirm(
             transaction.on_commit(lambda: _delete_file(locked))
     upload.status, upload.applied_at = locked.status, locked.applied_at
     return Confirmation("applied", plan)
+
+
+def plan_digest(*parts) -> str:
+    """A module's digest of the plan it shows: SHA-256 over the parts' ``repr`` (plain values)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def token_for(upload: StagedUpload, plan_digest: str) -> str:
+    """What a confirm form carries when it has one field: the upload and the digest of what it shows."""
+    return f"{upload.pk}.{upload.digest_for(plan_digest)}"
+
+
+def from_token(user, token: str, *, school, kind_prefix: str) -> tuple[StagedUpload, str]:
+    """The upload a confirm form names, if the user may confirm it (the office of its school), and
+    the digest it carried. Raises ``Expired`` for anything else: forged, another school, swept."""
+    pk, _dot, digest = (token or "").partition(".")
+    upload = (
+        StagedUpload.objects.visible_to(user)
+        .filter(school=school, kind__startswith=kind_prefix, pk=int(pk) if pk.isdigit() else 0)
+        .first()
+    )
+    if upload is None or not digest:
+        raise Expired
+    return upload, digest
 
 
 def _delete_file(upload: StagedUpload) -> None:
