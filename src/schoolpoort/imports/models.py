@@ -52,6 +52,7 @@ class ImportRun(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREVIEWED)
     summary = models.JSONField(_("summary"), default=dict, blank=True)  # counts per kind of change
+    preview = models.JSONField(default=dict, blank=True)  # the dry run as shown (run.stored_preview)
     digest = models.CharField(max_length=64, blank=True)  # of the plan last shown: was it still the same?
 
     objects = ImportRunQuerySet.as_manager()

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolpoort.core import staging
@@ -19,7 +20,7 @@ from . import formats
 from .applier import apply_plan
 from .dataset import Dataset
 from .models import ImportRun
-from .planner import SchoolPlan, plan_school
+from .planner import Change, SchoolPlan, plan_school
 
 
 @dataclass
@@ -133,6 +134,68 @@ def _remember(run: ImportRun, result: Result) -> None:
     run.summary = result.counts
     run.digest = result.digest()
     run.status = ImportRun.Status.FAILED if result.all_errors else ImportRun.Status.PREVIEWED
+    run.preview = _preview_data(result)
+
+
+@dataclass
+class ShownPlan:
+    shown: dict[str, list[Change]]
+
+
+@dataclass
+class Preview:
+    """The dry run as it was shown, read back from ``ImportRun.preview``: the page shows it without
+    parsing the file again (a large file is parsed once, by the worker)."""
+
+    plans: list[ShownPlan]
+    all_errors: list[RowError]
+    all_warnings: list[RowError]
+    is_empty: bool
+    plan_digest: str
+
+    def digest(self) -> str:
+        return self.plan_digest
+
+
+def _errors_data(errors: list[RowError]) -> list:
+    return [[e.line, e.message, e.source] for e in errors]
+
+
+def _preview_data(result: Result) -> dict:
+    first = result.plans[0] if result.plans else None  # the page shows one school
+    return {
+        "digest": result.digest(),
+        "is_empty": result.is_empty,
+        "errors": _errors_data(result.all_errors),
+        "warnings": _errors_data(result.all_warnings),
+        "shown": (
+            {name: [[c.key, c.name, c.line, c.changes] for c in rows] for name, rows in first.shown.items()}
+            if first is not None
+            else None
+        ),
+    }
+
+
+def stored_preview(run: ImportRun) -> Preview | None:
+    """The preview last made of ``run`` (None for a run from before previews were stored)."""
+    data = run.preview
+    if not data:
+        return None
+    shown = data["shown"]
+    plans = []
+    if shown is not None:
+        rows = {
+            name: [Change(key, who, line, [tuple(c) for c in changes]) for key, who, line, changes in items]
+            for name, items in shown.items()
+        }
+        plans.append(ShownPlan(rows))
+    return Preview(
+        plans=plans,
+        all_errors=[RowError(*e) for e in data["errors"]],
+        all_warnings=[RowError(*e) for e in data["warnings"]],
+        is_empty=data["is_empty"],
+        plan_digest=data["digest"],
+    )
 
 
 def preview(
@@ -143,7 +206,13 @@ def preview(
     None and the run is ``READING`` until ``read_in_worker`` has run."""
     later = staging.is_large(data) and not inline
     upload = staging.park(
-        kind=KIND, data=data, filename=filename, school=school, owner=user, lifetime=LIFETIME, keep=True,
+        kind=KIND,
+        data=data,
+        filename=filename,
+        school=school,
+        owner=user,
+        lifetime=LIFETIME,
+        keep=True,
         read_later=later,
     )
     run = ImportRun(
@@ -168,15 +237,17 @@ def preview(
 
 
 def read_in_worker(run: ImportRun) -> Result:
-    """The worker's half of ``preview`` for a large file."""
+    """The worker's half of ``preview`` for a large file, in the language of who uploaded it."""
+    language = getattr(run.created_by, "language", "") or settings.LANGUAGE_CODE
     try:
-        result = plan_run(run)
+        with translation.override(language):
+            result = plan_run(run)
     except staging.Expired:
         run.status = ImportRun.Status.FAILED
         run.save(update_fields=["status"])
         raise
     _remember(run, result)
-    run.save(update_fields=["summary", "digest", "status"])
+    run.save(update_fields=["summary", "digest", "status", "preview"])
     staging.mark_read(run.upload)
     return result
 
@@ -229,6 +300,6 @@ def apply_run(run: ImportRun, user, *, digest: str | None = None) -> Result:
         run.save(update_fields=["status", "summary"])
     elif done.outcome == "changed":
         _remember(run, result)
-        run.save(update_fields=["summary", "digest", "status"])
+        run.save(update_fields=["summary", "digest", "status", "preview"])
         raise PlanChanged(result)
     return result

@@ -21,7 +21,7 @@ from schoolpoort.core.access import administered_school_or_404, get_visible_or_4
 from . import formats
 from .forms import UploadForm
 from .models import ImportRun
-from .run import PlanChanged, Result, apply_run, plan_run, preview
+from .run import PlanChanged, Preview, Result, apply_run, plan_run, preview, stored_preview
 
 HISTORY_PER_PAGE = 20
 ROWS_PER_PAGE = 50
@@ -60,7 +60,7 @@ def index(request, school_id: int):
     return render(request, "imports/index.html", {"school": school, "form": form, "history": history})
 
 
-def _sections(request, result: Result) -> list[dict]:
+def _sections(request, result: Result | Preview) -> list[dict]:
     wanted, page_number = request.GET.get("deel"), request.GET.get("pagina")
     plan = result.plans[0] if result.plans else None
     rows = {"errors": result.all_errors, "warnings": result.all_warnings}
@@ -115,11 +115,13 @@ def run_detail(request, school_id: int, run_id: int):
     if run.status == ImportRun.Status.READING:
         reading = True  # the worker reads a large file; the page refreshes until it is done
     elif run.status != ImportRun.Status.APPLIED:
-        try:
-            result = plan_run(run) if not run.upload.is_expired else None
-        except (staging.Expired, AttributeError):
-            result = None
-        expired = result is None
+        if run.upload is None or run.upload.is_expired:
+            expired = True
+        else:
+            try:  # the preview as made when the file came in (or last confirmed); older runs: plan now
+                result = stored_preview(run) or plan_run(run)
+            except staging.Expired:
+                expired = True
     return render(
         request,
         "imports/run.html",

@@ -1,5 +1,5 @@
 """Import files move into core staging: each run's plaintext file is encrypted into a StagedUpload
-(kept, as the history offers it) and the plaintext is deleted."""
+(kept, as the history offers it) and the plaintext is deleted. Runs keep the preview they showed."""
 
 import datetime
 import hashlib
@@ -57,6 +57,11 @@ class Migration(migrations.Migration):
                 related_name="+",
                 to="core.stagedupload",
             ),
+        ),
+        migrations.AddField(
+            model_name="importrun",
+            name="preview",
+            field=models.JSONField(blank=True, default=dict),
         ),
         migrations.RunPython(park_existing_files, migrations.RunPython.noop),
         migrations.RemoveField(model_name="importrun", name="file"),
