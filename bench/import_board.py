@@ -193,7 +193,7 @@ def main() -> None:
         runs = []
         started = time.perf_counter()
         for school, data in zip(schools, files, strict=True):
-            run, result = preview(school=school, user=None, filename="f", data=data)
+            run, result = preview(school=school, user=None, filename="f", data=data, inline=True)
             assert not result.all_errors, [str(e) for e in result.all_errors[:5]]
             runs.append((run, result))
         dry = time.perf_counter() - started
@@ -253,7 +253,7 @@ def main() -> None:
         for label in ("OneRoster, first import", "OneRoster, re-import (no change)"):
             run, result = timed(
                 f"{label}: dry run",
-                lambda: preview(school=None, board=board, user=None, filename="or.zip", data=data),
+                lambda: preview(school=None, board=board, user=None, filename="or.zip", data=data, inline=True),
                 figures,
             )
             assert not result.all_errors, [str(e) for e in result.all_errors[:5]]

@@ -283,15 +283,13 @@ def test_the_office_previews_then_confirms(client, world, role):
 
 
 def test_the_parked_file_is_encrypted(client, world, settings):
-    from django.core.files.storage import default_storage
+    from schoolpoort.core.models import StagedUpload
 
     client.force_login(world.users["administration"])
-    response = upload_file(client, world, "medical", csv(MEDICAL_CSV, world))
-    from django.core import signing
-
-    name = signing.loads(response.context["token"], salt="schoolpoort.records.import")["name"]
-    with default_storage.open(name, "rb") as handle:
-        stored = handle.read()
+    upload_file(client, world, "medical", csv(MEDICAL_CSV, world))
+    parked = StagedUpload.objects.get()
+    assert parked.kind == "records.medical" and parked.school == world.school
+    stored = (settings.MEDIA_ROOT / parked.file.name).read_bytes()
     assert b"Pinda" not in stored and b"leerlingnummer" not in stored
 
 
@@ -333,3 +331,30 @@ def test_a_token_of_another_school_is_refused(client, world):
         reverse("records:import", args=[world.sister_school.pk]), {"token": response.context["token"]}
     )
     assert response.status_code == 302 and not StudentCard.objects.exists()
+
+
+def test_a_confirmation_of_a_preview_the_data_outran_shows_the_new_one_and_writes_nothing(client, world):
+    client.force_login(world.users["administration"])
+    response = upload_file(client, world, "card", csv(CARD_CSV, world))
+    shown = response.context["token"]
+    StudentCard.objects.create(student=world.child, city="Amersfoort")  # someone changed it meanwhile
+    response = client.post(reverse("records:import", args=[world.school.pk]), {"token": shown})
+    html = response.content.decode()
+    assert response.status_code == 200 and "The data changed since this preview" in html
+    assert response.context["token"] not in ("", shown) and 'id="import-apply"' in html
+    assert "Amersfoort" in html  # the new preview: old → new
+    assert StudentCard.objects.get(student=world.child).city == "Amersfoort" and not Contact.objects.exists()
+    response = client.post(reverse("records:import", args=[world.school.pk]), {"token": response.context["token"]})
+    assert response.status_code == 302 and StudentCard.objects.get(student=world.child).city == "Utrecht"
+
+
+def test_a_preview_confirmed_after_its_hour_is_refused(client, world):
+    from django.utils import timezone
+
+    from schoolpoort.core.models import StagedUpload
+
+    client.force_login(world.users["administration"])
+    token = upload_file(client, world, "card", csv(CARD_CSV, world)).context["token"]
+    StagedUpload.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.post(reverse("records:import", args=[world.school.pk]), {"token": token}, follow=True)
+    assert "This preview has expired" in response.content.decode() and not StudentCard.objects.exists()

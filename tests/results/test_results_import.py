@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from schoolpoort.core.models import AuditEntry, StagedUpload
 from schoolpoort.results import imports
 from schoolpoort.results.models import LevelBand, MethodTest, Source, StandardisedTest
 
@@ -143,3 +144,28 @@ def test_a_forged_token_imports_nothing(client, world):
 def test_only_the_office_imports(client, world, role):
     client.force_login(world.users[role])
     assert client.get(reverse("results:import", args=[world.school.pk])).status_code == 404
+
+
+def test_a_second_confirmation_imports_nothing_more(client, world):
+    token = upload(client, world, "method", METHOD_CSV.format(n=world.child.sis_id)).context["token"]
+    url = reverse("results:import", args=[world.school.pk])
+    assert client.post(url, {"token": token}).status_code == 302
+    response = client.post(url, {"token": token}, follow=True)
+    assert "already been imported" in response.content.decode()
+    assert MethodTest.objects.count() == 2 and AuditEntry.objects.filter(action="results.import").count() == 1
+
+
+def test_a_token_of_another_school_imports_nothing(client, world):
+    token = upload(client, world, "method", METHOD_CSV.format(n=world.child.sis_id), role="board_admin").context[
+        "token"
+    ]
+    response = client.post(reverse("results:import", args=[world.sister_school.pk]), {"token": token})
+    assert response.status_code in (302, 404) and MethodTest.objects.count() == 0
+
+
+def test_the_parked_results_file_holds_no_plaintext(client, world, settings):
+    upload(client, world, "method", METHOD_CSV.format(n=world.child.sis_id))
+    parked = StagedUpload.objects.get()
+    assert parked.kind == "results.method"
+    stored = (settings.MEDIA_ROOT / parked.file.name).read_bytes()
+    assert b"Pluspunt" not in stored and b"Leerlingnummer" not in stored

@@ -361,3 +361,6 @@ class AuditEntry(models.Model):
             detail=detail,
         )
 
+
+# Defined beside its functions in staging.py; imported here so that Django registers it with core.
+from .staging import StagedUpload  # noqa: E402, F401

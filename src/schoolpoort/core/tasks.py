@@ -9,3 +9,14 @@ from .models import AuditEntry
 def worker_heartbeat(note: str) -> int:
     """Proves that a worker runs: `manage.py check_worker` enqueues it and waits for the row."""
     return AuditEntry.record(None, "worker.heartbeat", note=note).pk
+
+
+@task(queue_name="bulk")
+def sweep_staged_uploads() -> int:
+    """The sweep of ``core.staging`` as a task, for an installation that schedules tasks."""
+    from .staging import sweep
+
+    count = 0
+    while removed := sweep():
+        count += removed
+    return count

@@ -1,6 +1,6 @@
 """One import of a file from the administration system: previewed (dry run), then applied or not.
-The file is kept privately (Django storage, never a public URL) so that confirming re-reads
-exactly what was previewed, and so that the history shows what came in."""
+The file is parked encrypted in ``core.staging`` (kept after applying, so that the history shows
+what came in; an unconfirmed one goes when it expires) and confirming re-reads exactly that file."""
 
 import uuid
 
@@ -10,11 +10,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core import access
-from schoolpoort.core.models import Board, School
+from schoolpoort.core.models import Board, School, StagedUpload
 
 
-def _upload_to(run: "ImportRun", filename: str) -> str:
-    # A random name: the original name is kept in ``filename`` and never decides a path.
+def _upload_to(run, filename: str) -> str:
+    # Only for migration 0001, from when runs kept their file themselves (plaintext).
     return f"imports/{uuid.uuid4().hex}"
 
 
@@ -29,6 +29,7 @@ class ImportRunQuerySet(models.QuerySet):
 
 class ImportRun(models.Model):
     class Status(models.TextChoices):
+        READING = "reading", _("being read")
         PREVIEWED = "previewed", _("previewed")
         APPLIED = "applied", _("applied")
         FAILED = "failed", _("failed")
@@ -46,9 +47,12 @@ class ImportRun(models.Model):
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     format = models.CharField(_("format"), max_length=20)
     filename = models.CharField(_("file name"), max_length=255)
-    file = models.FileField(upload_to=_upload_to, max_length=200)
+    upload = models.OneToOneField(  # the parked file; None once an unconfirmed preview expired
+        StagedUpload, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREVIEWED)
     summary = models.JSONField(_("summary"), default=dict, blank=True)  # counts per kind of change
+    preview = models.JSONField(default=dict, blank=True)  # the dry run as shown (run.stored_preview)
     digest = models.CharField(max_length=64, blank=True)  # of the plan last shown: was it still the same?
 
     objects = ImportRunQuerySet.as_manager()

@@ -36,8 +36,8 @@ from schoolpoort.core.models import (
     StaffMembership,
     Student,
 )
+from schoolpoort.lib.csv import RowError
 
-from .csvfile import RowError
 from .dataset import SchoolData, SisGroup, SisGuardian, SisStudent, SisTeacher
 
 

@@ -1,24 +1,26 @@
-"""The actions the page and the ``import_sis`` command share: keep a file and show its dry run
-(``preview``), and apply it (``apply_run``): re-read the kept file, re-plan inside one transaction,
-write only when there are no errors and the plan is still the one that was shown."""
+"""The actions the page and the ``import_sis`` command share: park a file (``core.staging``) and
+show its dry run (``preview``; the worker reads a large file), and apply it (``apply_run``):
+staging re-reads the parked file, re-plans inside one locked transaction and writes only when there
+are no errors and the file and plan are still the ones that were shown."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from schoolpoort.core import staging
 from schoolpoort.core.models import AuditEntry, School
+from schoolpoort.lib.csv import RowError
 
 from . import formats
 from .applier import apply_plan
-from .csvfile import RowError
 from .dataset import Dataset
 from .models import ImportRun
-from .planner import SchoolPlan, plan_school
+from .planner import Change, SchoolPlan, plan_school
 
 
 @dataclass
@@ -109,33 +111,145 @@ def plan_dataset(dataset: Dataset, *, school: School | None = None, board=None, 
     return result
 
 
+KIND = "imports.sis"
+LIFETIME = datetime.timedelta(days=1)  # an administration may check a preview and confirm it the next day
+
+
 def read_run(run: ImportRun) -> Dataset:
-    with run.file.open("rb") as handle:
-        data = handle.read()
-    return formats.parse(data, run.format or None)
+    """The kept file, parsed. Raises ``staging.Expired`` when it is gone."""
+    if run.upload is None:
+        raise staging.Expired
+    return formats.parse(staging.read(run.upload), run.format or None)
 
 
 def plan_run(run: ImportRun) -> Result:
-    return plan_dataset(read_run(run), school=run.school, board=run.board if run.school_id is None else None)
+    return _plan(run, read_run(run))
 
 
-def preview(*, school: School | None, board=None, user, filename: str, data: bytes) -> tuple[ImportRun, Result]:
-    """Keep the file, make its dry run, and remember what it showed."""
-    fmt = formats.detect(data) or ""
+def _plan(run: ImportRun, dataset: Dataset) -> Result:
+    return plan_dataset(dataset, school=run.school, board=run.board if run.school_id is None else None)
+
+
+def _remember(run: ImportRun, result: Result) -> None:
+    run.summary = result.counts
+    run.digest = result.digest()
+    run.status = ImportRun.Status.FAILED if result.all_errors else ImportRun.Status.PREVIEWED
+    run.preview = _preview_data(result)
+
+
+@dataclass
+class ShownPlan:
+    shown: dict[str, list[Change]]
+
+
+@dataclass
+class Preview:
+    """The dry run as it was shown, read back from ``ImportRun.preview``: the page shows it without
+    parsing the file again (a large file is parsed once, by the worker)."""
+
+    plans: list[ShownPlan]
+    all_errors: list[RowError]
+    all_warnings: list[RowError]
+    is_empty: bool
+    plan_digest: str
+
+    def digest(self) -> str:
+        return self.plan_digest
+
+
+def _errors_data(errors: list[RowError]) -> list:
+    return [[e.line, e.message, e.source] for e in errors]
+
+
+def _preview_data(result: Result) -> dict:
+    first = result.plans[0] if result.plans else None  # the page shows one school
+    return {
+        "digest": result.digest(),
+        "is_empty": result.is_empty,
+        "errors": _errors_data(result.all_errors),
+        "warnings": _errors_data(result.all_warnings),
+        "shown": (
+            {name: [[c.key, c.name, c.line, c.changes] for c in rows] for name, rows in first.shown.items()}
+            if first is not None
+            else None
+        ),
+    }
+
+
+def stored_preview(run: ImportRun) -> Preview | None:
+    """The preview last made of ``run`` (None for a run from before previews were stored)."""
+    data = run.preview
+    if not data:
+        return None
+    shown = data["shown"]
+    plans = []
+    if shown is not None:
+        rows = {
+            name: [Change(key, who, line, [tuple(c) for c in changes]) for key, who, line, changes in items]
+            for name, items in shown.items()
+        }
+        plans.append(ShownPlan(rows))
+    return Preview(
+        plans=plans,
+        all_errors=[RowError(*e) for e in data["errors"]],
+        all_warnings=[RowError(*e) for e in data["warnings"]],
+        is_empty=data["is_empty"],
+        plan_digest=data["digest"],
+    )
+
+
+def preview(
+    *, school: School | None, board=None, user, filename: str, data: bytes, inline: bool = False
+) -> tuple[ImportRun, Result | None]:
+    """Park the file and make its dry run, remembering what it showed. A large file is read by the
+    worker instead (``inline`` forces reading it here, as the command does): the result is then
+    None and the run is ``READING`` until ``read_in_worker`` has run."""
+    later = staging.is_large(data) and not inline
+    upload = staging.park(
+        kind=KIND,
+        data=data,
+        filename=filename,
+        school=school,
+        owner=user,
+        lifetime=LIFETIME,
+        keep=True,
+        read_later=later,
+    )
     run = ImportRun(
         school=school,
         board=board,
         created_by=user if getattr(user, "pk", None) else None,
-        format=fmt,
+        format=formats.detect(data) or "",
         filename=filename[:255],
+        upload=upload,
     )
-    run.file.save(filename, ContentFile(data), save=False)
-    result = plan_dataset(formats.parse(data, fmt or None), school=school, board=board)
-    run.summary = result.counts
-    run.digest = result.digest()
-    run.status = ImportRun.Status.FAILED if result.all_errors else ImportRun.Status.PREVIEWED
+    if later:
+        run.status = ImportRun.Status.READING
+        run.save()
+        from .tasks import read_import
+
+        read_import.enqueue(run.pk)  # in this transaction: the worker sees the run once it is committed
+        return run, None
+    result = _plan(run, formats.parse(data, run.format or None))
+    _remember(run, result)
     run.save()
     return run, result
+
+
+def read_in_worker(run: ImportRun) -> Result:
+    """The worker's half of ``preview`` for a large file, in the language of who uploaded it."""
+    language = getattr(run.created_by, "language", "") or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            result = plan_run(run)
+    except staging.Expired:
+        run.status = ImportRun.Status.FAILED
+        run.save(update_fields=["status"])
+        raise
+    _remember(run, result)
+    run.save(update_fields=["summary", "digest", "status", "preview"])
+    staging.mark_read(run.upload)
+    return result
 
 
 class PlanChanged(Exception):
@@ -147,35 +261,45 @@ class PlanChanged(Exception):
 
 
 def apply_run(run: ImportRun, user, *, digest: str | None = None) -> Result:
-    """Apply ``run`` all or nothing. Raises ``PlanChanged`` (nothing written) when ``digest`` is
-    given and the plan is no longer the one shown; returns the result, with errors and nothing
-    written when the file has any."""
-    with transaction.atomic():
-        # Lock the run: two clicks on "apply" apply once.
-        run = ImportRun.objects.select_for_update().get(pk=run.pk)
-        if run.status == ImportRun.Status.APPLIED:
-            return plan_run(run)  # already done: now an empty plan
-        result = plan_run(run)
+    """Apply ``run`` all or nothing, once. ``digest`` is what the confirm form carried
+    (``run.upload.digest_for(plan digest)``); without it, the plan last shown (the command).
+    Raises ``PlanChanged`` (nothing written) when the file or the plan is no longer the one shown,
+    ``staging.Expired`` when the file is gone; returns the result, with errors and nothing written
+    when the file has any."""
+    if run.upload is None:
+        raise staging.Expired
+    if digest is None:
+        digest = run.upload.digest_for(run.digest)
+
+    def write(result: Result) -> bool:
         if result.all_errors:
-            run.status = ImportRun.Status.FAILED
-            run.summary = result.counts
-            run.save(update_fields=["status", "summary"])
-            return result
-        if digest is not None and digest != result.digest():
-            changed = result
-        else:
-            changed = None
-            for plan in result.plans:
-                apply_plan(plan)
-            run.status = ImportRun.Status.APPLIED
-            run.applied_at = timezone.now()
-            run.summary = result.counts
-            run.save(update_fields=["status", "applied_at", "summary"])
-            for plan in result.plans:
-                AuditEntry.record(user, "imports.applied", run, school=plan.school, **plan.counts)
-    if changed is not None:
-        run.summary = changed.counts
-        run.digest = changed.digest()
-        run.save(update_fields=["summary", "digest"])
-        raise PlanChanged(changed)
+            return False
+        for plan in result.plans:
+            apply_plan(plan)
+        run.status = ImportRun.Status.APPLIED
+        run.applied_at = timezone.now()
+        run.summary = result.counts
+        run.save(update_fields=["status", "applied_at", "summary"])
+        for plan in result.plans:
+            AuditEntry.record(user, "imports.applied", run, school=plan.school, **plan.counts)
+        return True
+
+    done = staging.confirm(
+        run.upload,
+        digest=digest,
+        make_plan=lambda data: _plan(run, formats.parse(data, run.format or None)),
+        digest_of=Result.digest,
+        write=write,
+    )
+    if done.outcome == "already":
+        return Result(format=run.format)
+    result = done.plan
+    if done.outcome == "refused":
+        run.status = ImportRun.Status.FAILED
+        run.summary = result.counts
+        run.save(update_fields=["status", "summary"])
+    elif done.outcome == "changed":
+        _remember(run, result)
+        run.save(update_fields=["summary", "digest", "status", "preview"])
+        raise PlanChanged(result)
     return result

@@ -1,24 +1,27 @@
 """The import page of a school's administration: upload → dry run → confirm. Thin: the work is
-in ``run`` (preview, apply) and the planner. Only administration, director and board admin of
-the school see it (``administered_school_or_404``); runs are fetched through ``visible_to``."""
+in ``run`` (preview, apply), the planner and ``core.staging`` (the parked file). Only
+administration, director and board admin of the school see it (``administered_school_or_404``);
+runs are fetched through ``visible_to``."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from schoolpoort.core import staging
 from schoolpoort.core.access import administered_school_or_404, get_visible_or_404
-from schoolpoort.core.files import send_file
 
 from . import formats
 from .forms import UploadForm
 from .models import ImportRun
-from .run import PlanChanged, Result, apply_run, plan_run, preview
+from .run import PlanChanged, Preview, Result, apply_run, plan_run, preview, stored_preview
 
 HISTORY_PER_PAGE = 20
 ROWS_PER_PAGE = 50
@@ -39,7 +42,7 @@ SECTION_LABELS = {
 
 
 def _run_or_404(user, school, run_id: int) -> ImportRun:
-    return get_visible_or_404(ImportRun.objects.filter(school=school), user, pk=run_id)
+    return get_visible_or_404(ImportRun.objects.filter(school=school).select_related("upload"), user, pk=run_id)
 
 
 @login_required
@@ -57,7 +60,7 @@ def index(request, school_id: int):
     return render(request, "imports/index.html", {"school": school, "form": form, "history": history})
 
 
-def _sections(request, result: Result) -> list[dict]:
+def _sections(request, result: Result | Preview) -> list[dict]:
     wanted, page_number = request.GET.get("deel"), request.GET.get("pagina")
     plan = result.plans[0] if result.plans else None
     rows = {"errors": result.all_errors, "warnings": result.all_warnings}
@@ -81,6 +84,11 @@ def _sections(request, result: Result) -> list[dict]:
     return sections
 
 
+def _expired(request, school):
+    messages.error(request, _("This preview has expired. Please choose the file again."))
+    return redirect("imports:index", school.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def run_detail(request, school_id: int, run_id: int):
@@ -89,6 +97,8 @@ def run_detail(request, school_id: int, run_id: int):
     if request.method == "POST" and run.status != ImportRun.Status.APPLIED:
         try:
             result = apply_run(run, request.user, digest=request.POST.get("digest", ""))
+        except staging.Expired:
+            return _expired(request, school)
         except PlanChanged:
             messages.warning(
                 request, _("The data changed since this preview. Check the new preview and confirm again.")
@@ -100,10 +110,18 @@ def run_detail(request, school_id: int, run_id: int):
             messages.success(request, _("The import is done."))
         return redirect("imports:run", school.pk, run.pk)
     run.refresh_from_db()
-    if run.status == ImportRun.Status.APPLIED:
-        result = None  # what was done is in the summary; a new plan would be empty
-    else:
-        result = plan_run(run)
+    result = None  # applied: what was done is in the summary; a new plan would be empty
+    expired = reading = False
+    if run.status == ImportRun.Status.READING:
+        reading = True  # the worker reads a large file; the page refreshes until it is done
+    elif run.status != ImportRun.Status.APPLIED:
+        if run.upload is None or run.upload.is_expired:
+            expired = True
+        else:
+            try:  # the preview as made when the file came in (or last confirmed); older runs: plan now
+                result = stored_preview(run) or plan_run(run)
+            except staging.Expired:
+                expired = True
     return render(
         request,
         "imports/run.html",
@@ -111,8 +129,10 @@ def run_detail(request, school_id: int, run_id: int):
             "school": school,
             "run": run,
             "result": result,
+            "reading": reading,
+            "expired": expired,
             "sections": _sections(request, result) if result else [],
-            "digest": result.digest() if result else "",
+            "digest": run.upload.digest_for(result.digest()) if result else "",
             "format_label": formats.FORMATS.get(run.format, run.format),
             "summary": [(SECTION_LABELS[k], v) for k, v in run.summary.items() if k in SECTION_LABELS and v],
             "can_apply": result is not None and not result.all_errors and not result.is_empty,
@@ -124,4 +144,14 @@ def run_detail(request, school_id: int, run_id: int):
 def run_file(request, school_id: int, run_id: int):
     school = administered_school_or_404(request.user, school_id)
     run = _run_or_404(request.user, school, run_id)
-    return send_file(request, run.file, filename=run.filename, content_type="application/octet-stream")
+    try:
+        data = staging.read(run.upload) if run.upload else None
+    except staging.Expired:
+        data = None
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, run.filename or "import")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,49 +1,18 @@
-"""Encryption at rest for medical data, support plans and notes.
-
-Keys come from ``SCHOOLPOORT_RECORDS_KEYS``: comma-separated Fernet keys, the first encrypts, all
-decrypt (MultiFernet), so a new key is put in front and ``manage.py rotate_records_key`` re-encrypts
-every row with it before the old key is dropped. Without the variable (a fresh checkout, the demo,
-the tests) a key is generated once into var/records_key, as settings.py does for SECRET_KEY.
-The key never reaches the database: it sees only Fernet tokens (AES-128-CBC + HMAC-SHA256)."""
+"""Encryption at rest for medical data, support plans and notes, with the key of
+``schoolpoort.lib.encryption`` (``SCHOOLPOORT_RECORDS_KEYS``; ``manage.py rotate_records_key``
+re-encrypts every row with a new first key). The database sees only Fernet tokens."""
 
 from __future__ import annotations
 
-import os
-from functools import cache
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
+from cryptography.fernet import InvalidToken
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-ENV = "SCHOOLPOORT_RECORDS_KEYS"
+from schoolpoort.lib.encryption import ENV, configured_keys, fernet
+
+__all__ = ["ENV", "EncryptedTextField", "configured_keys", "decrypt", "encrypt", "encrypted_fields", "fernet", "rotate"]
+
 PREFIX = "fernet:"  # marks a stored token, so an empty value stays empty and is not mistaken
-
-
-def _key_file_key() -> str:
-    path = settings.VAR_DIR / "records_key"
-    if not path.exists():
-        path.write_text(Fernet.generate_key().decode())
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-def configured_keys() -> list[str]:
-    keys = [key.strip() for key in os.environ.get(ENV, "").split(",") if key.strip()]
-    return keys or [_key_file_key()]
-
-
-@cache
-def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
-    try:
-        return MultiFernet([Fernet(key.encode()) for key in keys])
-    except (ValueError, TypeError) as error:
-        raise ImproperlyConfigured(f"{ENV} must hold Fernet keys (urlsafe base64, 32 bytes): {error}") from None
-
-
-def fernet() -> MultiFernet:
-    # Read each time (cheap; the MultiFernet is cached per key list) so tests can switch keys.
-    return _fernet_for(tuple(configured_keys()))
 
 
 def encrypt(text: str) -> str:

@@ -3,10 +3,11 @@
 Four kinds, each keyed on ``leerlingnummer`` (``Student.sis_id`` of the school's current pupils):
 personal data with the emergency contacts, medical details, invoices (keyed on the
 administration's own invoice number) and notes (category by name). They follow the pattern of
-``imports.csvfile``: ``make_plan(school, kind, data)`` reads and validates every row and looks up
-what exists in a constant number of queries, writing nothing (the dry run); ``apply`` computes the
-plan again inside a transaction and writes it only when no row is bad. The same file twice changes
-nothing.
+``schoolpoort.lib.csv``: ``make_plan(school, kind, data)`` reads and validates every row and looks
+up what exists in a constant number of queries, writing nothing (the dry run); the page parks the
+file in ``core.staging``, whose ``confirm`` computes the plan again inside a locked transaction and
+``write``s it only when no row is bad and it is still the plan shown (``digest``). The same file
+twice changes nothing.
 
 Encrypted values (medical details, note texts) never appear in a plan's display, an error or the
 command's output: a plan says *that* they change, not what they change into. Error messages do not
@@ -27,8 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schoolpoort.core import staging
 from schoolpoort.core.models import AuditEntry, Student
-from schoolpoort.imports.csvfile import CsvTable, RowError, normalise_header, read_csv
+from schoolpoort.lib.csv import CsvTable, RowError, normalise_header, read_csv
 
 from .models import Contact, Invoice, MedicalInfo, Note, NoteCategory, StudentCard
 
@@ -518,28 +520,42 @@ def make_plan(school, kind: str, data: bytes, user=None) -> Plan:
     return PLANNERS[kind](school, read_csv(data, required, optional), user)
 
 
+def digest(plan: Plan) -> str:
+    """What the preview of ``plan`` shows, as a digest: a confirmation applies only that."""
+    items = [(i.line, i.student.pk, i.what, i.changes) for i in plan.added + plan.changed]
+    return staging.plan_digest(plan.kind, items, plan.unchanged, [(e.line, e.message) for e in plan.errors])
+
+
+def write(school, plan: Plan, user=None) -> bool:
+    """Write ``plan``; nothing (False) when any row is bad. Call inside a transaction."""
+    if plan.errors:
+        return False
+    if plan.is_empty:
+        return True
+    now = timezone.now()
+    if plan.replaced_contacts:
+        Contact.objects.filter(student_id__in=plan.replaced_contacts, is_emergency=True).delete()
+    by_model: dict[type, list] = defaultdict(list)
+    for obj in plan.creates:
+        by_model[type(obj)].append(obj)
+    for model, objs in by_model.items():
+        model.objects.bulk_create(objs)
+    if plan.updates:
+        for obj in plan.updates:
+            if hasattr(obj, "updated_at"):
+                obj.updated_at = now  # bulk_update skips auto_now
+        model = type(plan.updates[0])
+        fields = [name for name in plan.update_fields if hasattr(model, name)]
+        model.objects.bulk_update(plan.updates, fields, batch_size=500)
+    AuditEntry.record(
+        user, "records.import", school=school, kind=plan.kind, added=len(plan.added), changed=len(plan.changed)
+    )
+    return True
+
+
 def apply(school, kind: str, data: bytes, user=None) -> Plan:
-    """Import ``data``: every row or, when any row is bad, none."""
+    """Import ``data`` at once (the command): every row or, when any row is bad, none."""
     with transaction.atomic():
         plan = make_plan(school, kind, data, user)
-        if plan.errors or plan.is_empty:
-            return plan
-        now = timezone.now()
-        if plan.replaced_contacts:
-            Contact.objects.filter(student_id__in=plan.replaced_contacts, is_emergency=True).delete()
-        by_model: dict[type, list] = defaultdict(list)
-        for obj in plan.creates:
-            by_model[type(obj)].append(obj)
-        for model, objs in by_model.items():
-            model.objects.bulk_create(objs)
-        if plan.updates:
-            for obj in plan.updates:
-                if hasattr(obj, "updated_at"):
-                    obj.updated_at = now  # bulk_update skips auto_now
-            model = type(plan.updates[0])
-            fields = [name for name in plan.update_fields if hasattr(model, name)]
-            model.objects.bulk_update(plan.updates, fields, batch_size=500)
-        AuditEntry.record(
-            user, "records.import", school=school, kind=kind, added=len(plan.added), changed=len(plan.changed)
-        )
+        write(school, plan, user)
         return plan

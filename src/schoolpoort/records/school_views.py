@@ -4,14 +4,8 @@ reached from the records settings; for anyone else the school does not exist (40
 
 from __future__ import annotations
 
-import datetime
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, ProtectedError
 from django.http import Http404
@@ -20,49 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from schoolpoort.core import staging
 from schoolpoort.core.access import administered_school_or_404
 from schoolpoort.core.models import AuditEntry
 
-from . import crypto, csvimport
+from . import csvimport
 from .access import no_store
 from .forms import ClosedPeriodForm, ImportForm, NoteCategoryForm
 from .models import ClosedPeriod, NoteCategory, Part
 
-PARKED = "records/imports"
-TOKEN_SALT = "schoolpoort.records.import"
-TOKEN_MAX_AGE = 60 * 60  # a preview may be confirmed for an hour
+KIND = "records."  # staged uploads of this page are "records.<kind>"
 PREVIEW_ROWS = 200
 
 
 # --- Import ---------------------------------------------------------------------------------------
-
-
-def _park(data: bytes) -> str:
-    """Keep the previewed file until it is confirmed: encrypted with the records key (it may hold
-    medical details), under a random name, never at a public URL."""
-    _sweep()
-    return default_storage.save(f"{PARKED}/{uuid.uuid4().hex}", ContentFile(crypto.fernet().encrypt(data)))
-
-
-def _unpark(name: str) -> bytes:
-    with default_storage.open(name, "rb") as handle:
-        return crypto.fernet().decrypt(handle.read())
-
-
-def _sweep() -> None:
-    """Remove parked files whose preview can no longer be confirmed."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=TOKEN_MAX_AGE + 60)
-    try:
-        _dirs, names = default_storage.listdir(PARKED)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    for name in names:
-        path = f"{PARKED}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-        except (FileNotFoundError, NotImplementedError):
-            continue
 
 
 def _import_context(school, **context) -> dict:
@@ -96,37 +61,53 @@ def import_records(request, school_id: int):
     user = request.user
     school = administered_school_or_404(user, school_id)
     if request.method == "POST" and "token" in request.POST:
-        try:
-            parked = signing.loads(request.POST["token"], salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-        except signing.BadSignature:
-            parked = None
-        if parked is None or parked["school"] != school.pk or not default_storage.exists(parked["name"]):
-            messages.error(request, _("This preview has expired. Please choose the file again."))
-            return redirect("records:import", school.pk)
-        plan = csvimport.apply(school, parked["kind"], _unpark(parked["name"]), user)
-        if plan.errors:  # the data changed since the preview: nothing was written, show why
-            form = ImportForm(initial={"kind": parked["kind"]})
-            context = _import_context(school, form=form, **_plan_context(plan, request.POST["token"]))
-            return render(request, "records/import.html", context)
-        default_storage.delete(parked["name"])
-        messages.success(
-            request,
-            _("Imported: %(added)s added, %(changed)s changed, %(unchanged)s unchanged.")
-            % {"added": len(plan.added), "changed": len(plan.changed), "unchanged": plan.unchanged},
-        )
-        return redirect("records:import", school.pk)
+        return _confirm_import(request, school)
 
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {}
     if request.method == "POST" and form.is_valid():
-        kind, data = form.cleaned_data["kind"], form.cleaned_data["file"].read()
+        upload = form.cleaned_data["file"]
+        kind, data = form.cleaned_data["kind"], upload.read()
         plan = csvimport.make_plan(school, kind, data, user)
         token = ""
         if not plan.errors and not plan.is_empty:
-            name = _park(data)
-            token = signing.dumps({"school": school.pk, "kind": kind, "name": name, "user": user.pk}, salt=TOKEN_SALT)
+            # Parked encrypted with the records key (it may hold medical details) until confirmed.
+            parked = staging.park(kind=KIND + kind, data=data, filename=upload.name, school=school, owner=user)
+            token = staging.token_for(parked, csvimport.digest(plan))
         context = _plan_context(plan, token)
     return render(request, "records/import.html", _import_context(school, form=form, **context))
+
+
+def _confirm_import(request, school):
+    user = request.user
+    try:
+        parked, digest = staging.from_token(user, request.POST["token"], school=school, kind_prefix=KIND)
+        kind = parked.kind.removeprefix(KIND)
+        done = staging.confirm(
+            parked,
+            digest=digest,
+            make_plan=lambda data: csvimport.make_plan(school, kind, data, user),
+            digest_of=csvimport.digest,
+            write=lambda plan: csvimport.write(school, plan, user),
+        )
+    except staging.Expired:
+        messages.error(request, _("This preview has expired. Please choose the file again."))
+        return redirect("records:import", school.pk)
+    if done.outcome == "already":
+        messages.info(request, _("This file has already been imported."))
+        return redirect("records:import", school.pk)
+    plan = done.plan
+    if not done.applied:  # the data changed since the preview: nothing was written, show it again
+        token = "" if plan.errors or plan.is_empty else staging.token_for(parked, csvimport.digest(plan))
+        form = ImportForm(initial={"kind": kind})
+        messages.warning(request, _("The data changed since this preview. Check the new preview and confirm again."))
+        return render(request, "records/import.html", _import_context(school, form=form, **_plan_context(plan, token)))
+    messages.success(
+        request,
+        _("Imported: %(added)s added, %(changed)s changed, %(unchanged)s unchanged.")
+        % {"added": len(plan.added), "changed": len(plan.changed), "unchanged": plan.unchanged},
+    )
+    return redirect("records:import", school.pk)
 
 
 # --- Note categories ------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """CSV imports of results from the school administration (columns: docs/results.md).
 
 Three kinds: method tests, standardised tests (LVS) and the level bands of the standardised tests.
-Each follows the pattern of ``imports.csvfile``: ``make_plan(school, data)`` reads and validates
+Each follows the pattern of ``schoolpoort.lib.csv``: ``make_plan(school, data)`` reads and validates
 every row and looks up what exists in a constant number of queries (nothing is written: the dry
 run); ``apply(school, data, user)`` computes the plan again inside a transaction and writes it only
 when no row is bad. Rows are matched on a natural key, so the same file twice changes nothing."""
@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schoolpoort.core import staging
 from schoolpoort.core.models import AuditEntry, SchoolYear, Student
-from schoolpoort.imports.csvfile import RowError, read_csv
+from schoolpoort.lib.csv import RowError, read_csv
 
 from .models import (
     ALL_LEVELS,
@@ -310,26 +311,54 @@ def make_plan(school, kind: str, data: bytes, user=None) -> Plan:
     return PLANNERS[kind](school, read_csv(data, required, optional), user)
 
 
+def _values(obj) -> list:
+    # Who is recorded as the author is not part of what the preview shows.
+    return [
+        (f.attname, str(getattr(obj, f.attname)))
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and f.attname != "created_by_id"
+    ]
+
+
+def digest(plan: Plan) -> str:
+    """What the preview of ``plan`` shows, as a digest: a confirmation applies only that."""
+    return staging.plan_digest(
+        plan.kind,
+        [_values(obj) for obj in plan.added],
+        [(c.obj.pk, [(name, str(old), str(new)) for name, old, new in c.changes]) for c in plan.changed],
+        plan.unchanged,
+        [(e.line, e.message) for e in plan.errors],
+    )
+
+
+def write(school, plan: Plan, user=None) -> bool:
+    """Write ``plan``; nothing (False) when any row is bad. Call inside a transaction."""
+    if plan.errors:
+        return False
+    if plan.is_empty:
+        return True
+    if plan.kind == "method":
+        MethodTest.objects.bulk_create(plan.added)
+        MethodTest.objects.bulk_update([c.obj for c in plan.changed], METHOD_FIELDS)
+    elif plan.kind == "standardised":
+        first_days = {test.year_name: test.taken_on for test in plan.added}
+        years = {name: SchoolYear.for_date(day) for name, day in first_days.items()}  # one per year
+        for test in plan.added:
+            test.school_year = years[test.year_name]
+        StandardisedTest.objects.bulk_create(plan.added)
+        StandardisedTest.objects.bulk_update([c.obj for c in plan.changed], STANDARDISED_FIELDS)
+    else:
+        LevelBand.objects.bulk_create(plan.added)
+        LevelBand.objects.bulk_update([c.obj for c in plan.changed], ["lower_bound"])
+    AuditEntry.record(
+        user, "results.import", school=school, kind=plan.kind, added=len(plan.added), changed=len(plan.changed)
+    )
+    return True
+
+
 def apply(school, kind: str, data: bytes, user=None) -> Plan:
-    """Import ``data``: all rows or, when any row is bad, none."""
+    """Import ``data`` at once: all rows or, when any row is bad, none."""
     with transaction.atomic():
         plan = make_plan(school, kind, data, user)
-        if plan.errors or plan.is_empty:
-            return plan
-        if kind == "method":
-            MethodTest.objects.bulk_create(plan.added)
-            MethodTest.objects.bulk_update([c.obj for c in plan.changed], METHOD_FIELDS)
-        elif kind == "standardised":
-            first_days = {test.year_name: test.taken_on for test in plan.added}
-            years = {name: SchoolYear.for_date(day) for name, day in first_days.items()}  # one per year
-            for test in plan.added:
-                test.school_year = years[test.year_name]
-            StandardisedTest.objects.bulk_create(plan.added)
-            StandardisedTest.objects.bulk_update([c.obj for c in plan.changed], STANDARDISED_FIELDS)
-        else:
-            LevelBand.objects.bulk_create(plan.added)
-            LevelBand.objects.bulk_update([c.obj for c in plan.changed], ["lower_bound"])
-        AuditEntry.record(
-            user, "results.import", school=school, kind=kind, added=len(plan.added), changed=len(plan.changed)
-        )
+        write(school, plan, user)
         return plan

@@ -7,7 +7,8 @@ import zipfile
 
 from django.utils.translation import gettext as _
 
-from ..csvfile import RowError
+from schoolpoort.lib.csv import RowError
+
 from ..dataset import Dataset
 from . import edexml, guardians_csv, oneroster
 

@@ -29,7 +29,8 @@ from defusedxml.ElementTree import fromstring
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ..csvfile import RowError
+from schoolpoort.lib.csv import RowError
+
 from ..dataset import (
     Dataset,
     SchoolData,

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.models import Guardianship
+from schoolpoort.lib.csv import RowError, read_csv
 
-from ..csvfile import RowError, read_csv
 from ..dataset import Dataset, SchoolData, SisGuardian, clean_email, join_infix
 
 FORMAT = "guardians"

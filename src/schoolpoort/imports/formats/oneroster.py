@@ -12,16 +12,15 @@ separate files. One file may hold several schools (orgs of type "school", the BR
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections import Counter, defaultdict
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.models import Guardianship
+from schoolpoort.lib.archives import ArchiveRefused, open_zip
+from schoolpoort.lib.csv import CsvTable, RowError, read_csv
 
-from ..csvfile import CsvTable, RowError, read_csv
 from ..dataset import (
     Dataset,
     SchoolData,
@@ -77,17 +76,13 @@ def _year_of(start: str) -> str:
 
 
 def parse_zip(data: bytes) -> Dataset:
+    """The CSV files of a OneRoster ZIP, unpacked within the kernel's archive limits."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        files = open_zip(data).read_all(suffixes=(".csv",))
+    except ArchiveRefused as refused:
         dataset = Dataset(format=FORMAT)
-        dataset.errors.append(RowError(1, _("The ZIP file cannot be opened.")))
+        dataset.errors.append(RowError(1, refused.message))
         return dataset
-    files = {}
-    for info in archive.infolist():
-        name = info.filename.rsplit("/", 1)[-1]
-        if name.lower().endswith(".csv") and not info.is_dir():
-            files[name] = archive.read(info)
     return parse(files)
 
 

@@ -47,7 +47,7 @@ class Command(BaseCommand):
             board_obj = Board.objects.filter(pk=board).first()
             if board_obj is None:
                 raise CommandError(f"No board {board}")
-        run, result = preview(school=school_obj, board=board_obj, user=None, filename=name, data=data)
+        run, result = preview(school=school_obj, board=board_obj, user=None, filename=name, data=data, inline=True)
         self._report(result)
         if result.all_errors:
             raise CommandError(f"{len(result.all_errors)} error(s): nothing was imported.")

@@ -7,7 +7,8 @@ tab as the delimiter; headers in any case, with spaces, underscores or hyphens (
 ``(line, row)`` pairs, where ``line`` is the line number a user sees in a spreadsheet or editor
 (the header is line 1), and a list of ``RowError``.
 
-The pattern for an import built on it (used by pupils/guardians here, and by records and results):
+The pattern for an import built on it (the administration import, records and results; the file
+is parked between the steps by ``core.staging``):
 
 1. **Dry run** — ``plan = make_plan(school, table)``: read every row, validate it, look the existing
    rows up in a constant number of queries (dictionaries keyed on the external id), and return a

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from schoolpoort.imports.csvfile import RowError, normalise_header, read_csv
+from schoolpoort.lib.csv import RowError, normalise_header, read_csv
 
 
 @pytest.fixture(autouse=True)
