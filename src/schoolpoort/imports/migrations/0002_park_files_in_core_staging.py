@@ -42,7 +42,7 @@ def park_existing_files(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_staged_upload"),
+        ("core", "0004_staged_upload"),
         ("imports", "0001_initial"),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_audit_object_index'),
+        ('core', '0003_modules_declared_by_apps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
