@@ -94,7 +94,7 @@ INSTALLED_APPS = [
     "schoolpoort.imports",
     "schoolpoort.onboarding",
     "schoolpoort.records",
-    "schoolpoort.results",
+    "schoolpoort.records.results",
     "schoolpoort.web",
     "schoolpoort.demo",
 ]

@@ -20,7 +20,7 @@ urlpatterns = [
     path("import/", include("schoolpoort.imports.urls")),
     path("aanmelding/", include("schoolpoort.onboarding.urls")),
     path("leerling/", include("schoolpoort.records.urls")),
-    path("resultaten/", include("schoolpoort.results.urls")),
+    path("resultaten/", include("schoolpoort.records.results.urls")),
     path("beheer/django/", admin.site.urls),
 ]
 

@@ -4,7 +4,7 @@ sees the growth chart (an SVG image) and the table with the same numbers."""
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from schoolpoort.results.models import StandardisedTest
+from schoolpoort.records.results.models import StandardisedTest
 from tests.e2e.test_foundation_flows import assert_fits_the_phone, signed_in_phone
 
 

@@ -19,7 +19,7 @@ from schoolpoort.albums.models import Photo
 from schoolpoort.documents.models import Document, DocumentVersion
 from schoolpoort.messaging.models import Message, MessageAttachment
 from schoolpoort.news.models import Post, PostAttachment
-from schoolpoort.results.models import ReportCard
+from schoolpoort.records.results.models import ReportCard
 from schoolpoort.staff.models import StaffProfile
 from tests.albums.helpers import make_album, upload_url
 from tests.documents.helpers import add_document, make_shelf

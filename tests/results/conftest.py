@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from schoolpoort.core.models import SchoolYear
-from schoolpoort.results.models import (
+from schoolpoort.records.results.models import (
     LevelBand,
     MethodTest,
     ReportCard,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from schoolpoort.core.models import AuditEntry
-from schoolpoort.results.models import MethodTest, StandardisedTest
+from schoolpoort.records.results.models import MethodTest, StandardisedTest
 
 
 def reads(user) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from schoolpoort.results import charts
+from schoolpoort.records.results import charts
 
 
 def test_growth_chart_table_holds_the_numbers_of_the_line():

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from schoolpoort.results.models import MethodTest, ReportCard, StandardisedTest
+from schoolpoort.records.results.models import MethodTest, ReportCard, StandardisedTest
 
 
 @pytest.mark.django_db(transaction=True)

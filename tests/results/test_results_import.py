@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from schoolpoort.core.models import AuditEntry, StagedUpload
-from schoolpoort.results import imports
-from schoolpoort.results.models import LevelBand, MethodTest, Source, StandardisedTest
+from schoolpoort.records.results import imports
+from schoolpoort.records.results.models import LevelBand, MethodTest, Source, StandardisedTest
 
 METHOD_CSV = (
     "Leerlingnummer;Vak;Methode;Blok;Datum;Score;Norm\n"

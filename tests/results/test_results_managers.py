@@ -11,7 +11,7 @@ from django.utils import timezone
 from schoolpoort.core.models import Guardianship, ModuleClosure, ModuleSwitch
 from schoolpoort.records.access import settings_for
 from schoolpoort.records.models import ClosedPeriod, Part
-from schoolpoort.results.models import MethodTest, ReportCard, StandardisedTest
+from schoolpoort.records.results.models import MethodTest, ReportCard, StandardisedTest
 
 TODAY = timezone.localdate()
 MODELS = {Part.REPORT_CARDS: ReportCard, Part.METHOD_TESTS: MethodTest, Part.STANDARDISED_TESTS: StandardisedTest}

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from schoolpoort.results.models import MethodTest, ReportCard, ReportPeriod, StandardisedTest
+from schoolpoort.records.results.models import MethodTest, ReportCard, ReportPeriod, StandardisedTest
 from tests.factories import GuardianshipFactory, enrolled_student
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from schoolpoort.results.models import MethodTest, StandardisedTest
+from schoolpoort.records.results.models import MethodTest, StandardisedTest
 from tests.results.conftest import add_results
 from tests.world import build_world
 

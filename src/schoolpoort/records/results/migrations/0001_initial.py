@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import schoolpoort.results.models
+import schoolpoort.records.results.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='ReportCard',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to=schoolpoort.results.models.report_card_path, verbose_name='report card (PDF)')),
+                ('file', models.FileField(blank=True, max_length=200, upload_to=schoolpoort.records.results.models.report_card_path, verbose_name='report card (PDF)')),
                 ('file_name', models.CharField(blank=True, max_length=255)),
                 ('remark', models.TextField(blank=True, verbose_name='remark of the teacher')),
                 ('source', models.CharField(choices=[('import', 'import'), ('manual', 'entered by hand')], default='manual', max_length=10, verbose_name='source')),
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('test', models.CharField(help_text='For example: CITO Rekenen-Wiskunde.', max_length=80, verbose_name='test')),
-                ('moment', models.CharField(help_text='M3, E3, M4 …', max_length=2, validators=[schoolpoort.results.models.validate_moment], verbose_name='moment')),
+                ('moment', models.CharField(help_text='M3, E3, M4 …', max_length=2, validators=[schoolpoort.records.results.models.validate_moment], verbose_name='moment')),
                 ('taken_on', models.DateField(verbose_name='date')),
                 ('ability_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='ability score')),
                 ('level', models.CharField(blank=True, max_length=4, verbose_name='level')),
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('test', models.CharField(max_length=80, verbose_name='test')),
-                ('moment', models.CharField(max_length=2, validators=[schoolpoort.results.models.validate_moment], verbose_name='moment')),
+                ('moment', models.CharField(max_length=2, validators=[schoolpoort.records.results.models.validate_moment], verbose_name='moment')),
                 ('level', models.CharField(max_length=4, verbose_name='level')),
                 ('lower_bound', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='from score')),
                 ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.school')),

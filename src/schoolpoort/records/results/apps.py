@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ResultsConfig(AppConfig):
-    name = "schoolpoort.results"
+    name = "schoolpoort.records.results"
     label = "results"
     verbose_name = _("Results")
