@@ -20,9 +20,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from schoolpoort.core.demo import REGENBOOG, DemoWorld
-from schoolpoort.core.models import Guardianship, Student
+from schoolpoort.core.models import Consent, Guardianship, Student, Use
 
-from .models import Album, Consent, Photo, PhotoTag, Use
+from .models import Album, Photo, PhotoTag
 from .processing import make_versions
 
 DIRECTOR = "directie@regenboog.example"

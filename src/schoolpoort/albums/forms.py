@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Album, Use
+from schoolpoort.core.models import Use
+
+from .models import Album
 from .scope import AuthoringOptions, Target
 from .uploads import MAX_FILES, accept_attribute, accepted_types_text
 
