@@ -3,7 +3,7 @@ see, in every module (album photos, news photos, images in group messages, image
 
 A viewer sees a photo when
 - they are staff of the photo's school (or board), or uploaded it themselves; the module says
-  which school and who uploaded (``image_q``);
+  where its rows keep the school and the uploader (``image_q``);
 - otherwise, as one of the families: staff looked at the photo — they tagged the children in it,
   or stated that no child is recognisable (album photos skip this step: an album is a tagging
   place of its own) — and every child tagged in it has consent for the use in the current school
@@ -25,8 +25,6 @@ from django.utils import timezone
 
 from .access import guardian_student_ids, roles_of
 from .consent_models import Consent, ImageTag, Use
-
-EVERYTHING = ~Q(pk__in=[])
 
 
 def _signed_in(user) -> bool:
@@ -64,39 +62,35 @@ def family_image_q(user, model: type[Model], use: str = Use.PORTAL) -> Q:
     return Q(pk__in=tags.values("object_id")) & ~Q(pk__in=blocked_image_ids(tags, user, use))
 
 
-def sees_every_image(user, school_id: int | None = None, board_id: int | None = None) -> bool:
-    """Staff of the school (for a board-wide item: of the board or of one of its schools)."""
-    roles = roles_of(user)
-    if school_id is not None:
-        return school_id in roles.board_school_ids or school_id in roles.school_roles
-    return board_id is not None and (board_id in roles.board_ids or board_id in roles.staff_school_boards.values())
-
-
 def image_q(
     user,
     model: type[Model],
     *,
-    school_id: int | None = None,
-    board_id: int | None = None,
+    school_field: str,
+    board_field: str | None = None,
     uploader_field: str | None = None,
     use: str = Use.PORTAL,
 ) -> Q:
-    """The condition on ``model``'s image rows of one school (or board) that the user may see:
-    all of them for staff there, otherwise the user's own uploads and what ``family_image_q``
-    allows. The module adds its own condition for rows that are not images."""
+    """The condition on ``model``'s image rows that the user may see: every image of the schools
+    where they are staff (``school_field`` leads to the school id; for a board-wide item without a
+    school, ``board_field`` to the board id: staff of the board or of one of its schools), every
+    image they uploaded (``uploader_field``), and otherwise what ``family_image_q`` allows. The
+    module adds its own condition for rows that are not images."""
     if not _signed_in(user):
         return Q(pk__in=[])
-    if sees_every_image(user, school_id, board_id):
-        return EVERYTHING
-    q = family_image_q(user, model, use)
+    roles = roles_of(user)
+    q = Q(**{f"{school_field}__in": sorted(roles.board_school_ids | set(roles.school_roles))})
+    if board_field:
+        boards = sorted(roles.board_ids | set(roles.staff_school_boards.values()))
+        q |= Q(**{f"{school_field}__isnull": True, f"{board_field}__in": boards})
     if uploader_field:
         q |= Q(**{uploader_field: user})
-    return q
+    return q | family_image_q(user, model, use)
 
 
-def may_show(user, image: Model, **scope) -> bool:
-    """Whether the user may see one image (``scope`` as for ``image_q``)."""
-    return type(image)._default_manager.filter(image_q(user, type(image), **scope), pk=image.pk).exists()
+def may_show(user, image: Model, **fields) -> bool:
+    """Whether the user may see one image (``fields`` as for ``image_q``)."""
+    return type(image)._default_manager.filter(image_q(user, type(image), **fields), pk=image.pk).exists()
 
 
 # --- Tagging an image (staff) ----------------------------------------------------------------------

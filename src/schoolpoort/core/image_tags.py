@@ -21,8 +21,10 @@ def audience_groups(user, groups: QuerySet) -> list[Group]:
     )
 
 
-def tag_page(request, image: Model, *, groups: list[Group], back_url: str, image_url: str, title: str):
-    """GET: the form; POST: save and go back to where the image is shown."""
+def tag_page(request, image: Model, *, groups: list[Group], back_url: str, image_url: str, title: str,
+             save=set_image_tags):
+    """GET: the form; POST: save (``save(image, student_ids, none_recognisable, user)``, by
+    default on this image alone) and go back to where the image is shown."""
     candidates = {pupil.pk for group in groups for pupil in group.pupils}
     tagged, none_recognisable = image_tags(image)
     error = ""
@@ -36,7 +38,7 @@ def tag_page(request, image: Model, *, groups: list[Group], back_url: str, image
         elif not chosen and not none_chosen:
             error = _("Tick the children in the photo, or that no child is recognisable.")
         else:
-            set_image_tags(image, chosen, none_chosen, request.user)
+            save(image, chosen, none_chosen, request.user)
             messages.success(request, _("Saved: who is in this photo."))
             return redirect(back_url)
         tagged, none_recognisable = chosen, none_chosen
