@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from schoolpoort.accounts.models import User
 from schoolpoort.core.consent import image_tags, set_image_tags
+from schoolpoort.core.demo import build_demo
 from schoolpoort.core.models import Consent, ImageTag, SchoolYear, Use
 from schoolpoort.documents.uploads import prepare_upload as prepare_document
 from schoolpoort.messaging.recipients import SEPARATE, TOGETHER
@@ -277,3 +279,22 @@ def test_only_who_may_change_the_shelf_can_tag_a_document_photo(client, world, r
 
 def test_a_document_prepared_from_an_image_is_an_image(world):
     assert prepare_document(ContentFile(png(), name="foto.png")).content_type.startswith("image/")
+
+
+# --- The demo -------------------------------------------------------------------------------------------
+
+
+def test_the_demo_news_photos_are_tagged_and_the_gym_photo_shows_daan(client, db):
+    build_demo(verbosity=0)
+    photos = {a.original_name: a for a in PostAttachment.objects.filter(kind="image")}
+    assert set(photos) == {"plattegrond-artis.png", "gymles-groep-3.png"}
+    daan = image_tags(photos["gymles-groep-3.png"])
+    assert image_tags(photos["plattegrond-artis.png"]) == (set(), True)
+    assert len(daan[0]) == 1 and not daan[1]
+    jansen, smit = User.objects.get(email="jansen@ouders.example"), User.objects.get(email="smit@ouders.example")
+    gym, plan = photos["gymles-groep-3.png"], photos["plattegrond-artis.png"]
+    assert status(client, jansen, gym.get_absolute_url()) == 404
+    assert status(client, jansen, plan.get_absolute_url()) == 200
+    assert status(client, smit, gym.get_absolute_url()) == 200
+    teacher = User.objects.get(email="leerkracht.groep3@regenboog.example")
+    assert status(client, teacher, gym.get_absolute_url()) == 200
