@@ -14,10 +14,10 @@ from django.utils import timezone
 from PIL import Image
 
 from schoolpoort.albums import actions
-from schoolpoort.albums.models import Album, Consent, Photo, PhotoTag, Use
+from schoolpoort.albums.models import Album, Photo, PhotoTag
 from schoolpoort.albums.processing import process_photo
 from schoolpoort.albums.uploads import prepare_upload
-from schoolpoort.core.models import SchoolYear
+from schoolpoort.core.models import Consent, SchoolYear, Use
 
 GPS_IFD, EXIF_IFD = 0x8825, 0x8769
 ORIENTATION = 0x0112

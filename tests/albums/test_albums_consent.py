@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 
 from schoolpoort.accounts.models import User
 from schoolpoort.albums.consent import remind_unanswered
-from schoolpoort.albums.models import Album, Consent, ConsentReminder, Photo, Use
-from schoolpoort.core.models import Guardianship, SchoolYear
+from schoolpoort.albums.models import Album, ConsentReminder, Photo
+from schoolpoort.core.models import Consent, Guardianship, SchoolYear, Use
 from schoolpoort.notify.models import Broadcast
 from tests.albums.helpers import add_photo, consent, english, file_urls, make_album, run_worker
 from tests.factories import GuardianshipFactory, UserFactory, enrolled_student

@@ -10,24 +10,22 @@ Albums:
   school-wide ones of their children's schools and those for their children's current groups,
   in both cases only for children whose class pages they may see.
 
-Photos (the image consent rule):
+Photos (the image consent rule of ``core.consent``, asked with the albums' own tags):
 - staff of an album see all its photos, also those still processing or failed;
 - guardians see its ready photos, except a photo that shows (is tagged with) any child without
   consent for the portal in the current school year, unless that child is their own. No answer
-  counts as no consent."""
+  counts as no consent. An album is itself the place where staff tag, so an untagged album photo
+  is shown (unlike an untagged news or message photo)."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
+from schoolpoort.core import consent
 from schoolpoort.core.access import (
     NOTHING,
     guardian_group_ids,
-    guardian_student_ids,
     managed_school_ids,
     open_module_school_ids,
     staff_school_ids,
@@ -35,7 +33,6 @@ from schoolpoort.core.access import (
 )
 
 MODULE = "albums"
-PORTAL = "portal"
 
 
 def _model(label: str):
@@ -90,25 +87,14 @@ def album_q(user) -> Q:
     return staff_album_q(user) | guardian_album_q(user)
 
 
-def consenting_student_ids(use: str = PORTAL, today: datetime.date | None = None) -> QuerySet:
-    """Pupils whose guardians gave consent for ``use`` in the current school year."""
-    today = today or timezone.localdate()
-    return (
-        _model("albums.Consent")
-        .objects.filter(use=use, given=True, school_year__starts_on__lte=today, school_year__ends_on__gte=today)
-        .values("student_id")
-    )
-
-
 def unconsented_tags() -> QuerySet:
     """Tags of children without portal consent this school year."""
-    return _model("albums.PhotoTag").objects.exclude(student_id__in=consenting_student_ids())
+    return consent.unconsented(_model("albums.PhotoTag").objects.all())
 
 
 def hidden_photo_ids(user) -> QuerySet:
-    """Photos the user may not see as a guardian: they show a child without portal consent who
-    is not one of the user's own children."""
-    return unconsented_tags().exclude(student_id__in=guardian_student_ids(user)).values("photo_id")
+    """Photos the user may not see as a guardian (the one consent rule, ``core.consent``)."""
+    return consent.blocked_image_ids(_model("albums.PhotoTag").objects.all(), user, key="photo_id")
 
 
 def photo_q(user) -> Q:

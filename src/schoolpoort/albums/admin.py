@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Album, Consent, Photo
+from schoolpoort.core.models import Consent
+
+from .models import Album, Photo
 
 
 @admin.register(Album)

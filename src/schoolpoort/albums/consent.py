@@ -1,9 +1,10 @@
-"""Image consent (toestemming beeldgebruik): each school year, the guardians of a child answer per
+"""Asking for image consent (toestemming beeldgebruik): each school year, the guardians of a child answer per
 use whether the school may use images of the child. Any guardian with parental authority may
 answer for the child; the answer is the child's, so both parents see the same one (the last answer
 counts). No answer counts as no consent.
 
-Only children at schools where the albums module is switched on are asked."""
+Only children at schools where the albums module is switched on are asked. The answers are
+``core.Consent``; the rule that every photo asks is ``core.consent``."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import managed_school_ids, open_module_school_ids, taught_group_ids
-from schoolpoort.core.models import AuditEntry, Enrollment, Group, Guardianship, SchoolYear, Student
+from schoolpoort.core.models import AuditEntry, Consent, Enrollment, Group, Guardianship, SchoolYear, Student, Use
 
 from .access import MODULE, enabled_module_school_ids
-from .models import Consent, ConsentReminder, Use
+from .models import ConsentReminder
 
 USES = [use.value for use in Use]
 REMIND_EVERY = datetime.timedelta(days=7)

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from schoolpoort.core.models import Use
+
 from . import consent
 from .forms import ConsentForm
-from .models import SHORT_LABELS, Use
+from .models import SHORT_LABELS
 
 
 def _mark_reminders_read(user) -> None:

@@ -19,10 +19,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from schoolpoort.core.models import Guardianship, Student
+from schoolpoort.core.models import Consent, Guardianship, Student, Use
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
-from .models import Album, Consent, Photo, PhotoTag, Use
+from .models import Album, Photo, PhotoTag
 from .processing import make_versions
 
 DIRECTOR = "directie@regenboog.example"

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schoolpoort.core.models import Use
 from schoolpoort.lib.forms import MultipleFileField
 
-from .models import Album, Use
+from .models import Album
 from .scope import AuthoringOptions, Target
 from .uploads import POLICY, accept_attribute, accepted_types_text
 

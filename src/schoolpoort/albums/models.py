@@ -7,8 +7,9 @@ web version and the thumbnail that ``processing.py`` re-encodes without any meta
 a copy remuxed without any metadata (``video.py``: not transcoded) and a poster-frame thumbnail.
 
 Staff tag the children a photo shows. A child's guardians record per school year, per use,
-whether the school may use images of the child; no answer means no consent. Who may see which
-photo lives in ``access.py`` and is reached through ``Photo.objects.visible_to(user)``."""
+whether the school may use images of the child (``core.Consent``); no answer means no consent.
+Who may see which photo lives in ``access.py`` (asking the one consent rule, ``core.consent``) and
+is reached through ``Photo.objects.visible_to(user)``."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from schoolpoort.core.models import Use
 
 from . import access
 
@@ -227,44 +230,12 @@ class PhotoTag(models.Model):
         return f"{self.student_id} in {self.photo_id}"
 
 
-class Use(models.TextChoices):
-    """What images of a child may be used for: one answer per use, per school year."""
-
-    PORTAL = "portal", _("In the portal, for the parents of the group")
-    WEBSITE = "website", _("On the school website")
-    SOCIAL = "social", _("On the school's social media")
-    GUIDE = "guide", _("In the school guide")
-
-
 SHORT_LABELS = {
     Use.PORTAL: _("Portal"),
     Use.WEBSITE: _("Website"),
     Use.SOCIAL: _("Social media"),
     Use.GUIDE: _("School guide"),
 }
-
-
-class Consent(models.Model):
-    """A guardian's answer for one child, one school year and one use. No row: not answered,
-    which counts as no consent."""
-
-    student = models.ForeignKey("core.Student", on_delete=models.CASCADE, related_name="image_consents")
-    school_year = models.ForeignKey("core.SchoolYear", on_delete=models.PROTECT, related_name="+")
-    use = models.CharField(_("use"), max_length=10, choices=Use)
-    given = models.BooleanField(_("consent given"))
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    answered_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("image consent")
-        verbose_name_plural = _("image consents")
-        constraints = [
-            models.UniqueConstraint(fields=["student", "school_year", "use"], name="albums_consent_unique"),
-        ]
-        indexes = [models.Index(fields=["school_year", "use", "given"], name="albums_consent_year_use")]
-
-    def __str__(self) -> str:
-        return f"{self.student_id} {self.school_year_id} {self.use}: {'yes' if self.given else 'no'}"
 
 
 class ConsentReminder(models.Model):

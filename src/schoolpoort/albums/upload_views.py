@@ -16,10 +16,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from schoolpoort.core.access import get_visible_or_404
+from schoolpoort.core.consent import consenting_student_ids
 from schoolpoort.core.models import Group, Student
 
 from . import actions
-from .access import consenting_student_ids
 from .forms import UploadForm
 from .models import Album, Photo
 from .uploads import Refusal, check_uploads

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import access
+from .consent_models import Consent, ImageTag, Use  # noqa: F401  (models of core, kept apart)
 from .modules import module_choices
 
 

@@ -12,6 +12,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -190,6 +191,8 @@ class DocumentVersion(models.Model):
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
     note = models.CharField(_("what changed"), max_length=300, blank=True)
+    # Who is in a photo document (image consent): deleted with the version.
+    image_tags = GenericRelation("core.ImageTag")
 
     objects = DocumentVersionQuerySet.as_manager()
 

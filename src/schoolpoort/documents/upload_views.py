@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import actions
+from schoolpoort.core.image_tags import audience_groups, tag_page
+
+from . import actions, images
 from .forms import DocumentForm, ReplaceForm, UploadForm
 from .views import editable_document_or_404, editable_shelf_or_404
 
@@ -33,7 +36,7 @@ def upload(request, shelf_id: int):
             folder=data["folder"], notify=data["notify"],
         )
         messages.success(request, _("“%(title)s” has been added.") % {"title": document.title})
-        return redirect(_place(document))
+        return redirect(document if _ask_to_tag(request, document) else _place(document))
     return render(request, "documents/upload.html", {"form": form, "shelf": shelf})
 
 
@@ -47,6 +50,7 @@ def replace(request, document_id: int):
         actions.replace_document(document, data["file"], request.user, note=data["note"], notify=data["notify"])
         messages.success(request, _("A new version of “%(title)s” has been added; the old one is kept.")
                          % {"title": document.title})
+        _ask_to_tag(request, document)
         return redirect(document)
     return render(request, "documents/replace.html", {"form": form, "document": document})
 
@@ -78,3 +82,26 @@ def delete(request, document_id: int):
         "kind": "document", "object": document, "back": document.get_absolute_url(),
         "count": document.versions.count(),
     })
+
+
+def _ask_to_tag(request, document) -> bool:
+    """After a photo was put on a shelf: say that other parents see it only once it is tagged."""
+    if document.current_version is None or not images.is_image(document.current_version):
+        return False
+    messages.info(request, _("Other parents see this photo only after you say who is in it: use “Who is in this "
+                             "photo?”."))
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tag_image(request, document_id: int, version_id: int):
+    """Whoever may change the shelf says who is in a photo document (image consent)."""
+    document = editable_document_or_404(request.user, document_id)
+    version = document.versions.filter(pk=version_id, content_type__startswith="image/").first()
+    if version is None:
+        raise Http404
+    return tag_page(
+        request, version, groups=audience_groups(request.user, images.audience_groups(document.shelf)),
+        back_url=document.get_absolute_url(), image_url=version.get_absolute_url(), title=document.title,
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:document_id>/", views.detail, name="detail"),
     path("<int:document_id>/bestand/", views.current_file, name="file"),
     path("<int:document_id>/versies/<int:version_id>/", views.version_file, name="version"),
+    path("<int:document_id>/versies/<int:version_id>/kinderen/", upload_views.tag_image, name="tag_image"),
     # Staff: shelves and folders
     path("school/<int:school_id>/nieuwe-kast/", manage_views.shelf_create, name="shelf_create"),
     path("kast/<int:shelf_id>/bewerken/", manage_views.shelf_edit, name="shelf_edit"),

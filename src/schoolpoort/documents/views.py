@@ -16,10 +16,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from schoolpoort.core.access import get_visible_or_404
+from schoolpoort.core.consent import tagged_image_ids
 from schoolpoort.core.files import send_file
 from schoolpoort.core.models import Guardianship, School
 
-from . import actions
+from . import actions, images
 from .editing import rights_of
 from .forms import folder_paths
 from .models import Document, DocumentVersion, Folder, Shelf
@@ -181,15 +182,21 @@ def detail(request, document_id: int):
     rights = rights_of(user)
     document.shelf.audience_text = document.shelf.audience_label(rights.is_staff_at(document.shelf.school_id))
     actions.mark_read(document, user)
+    version = document.current_version
+    can_edit = rights.can_edit(document.shelf)
+    photo = version is not None and images.is_image(version)
     return render(
         request,
         "documents/detail.html",
         {
             "document": document,
-            "version": document.current_version,
+            # A photo the user may not see (image consent) is as if there were no file.
+            "version": version if images.shows(user, version) else None,
             "versions": versions,
             "sees_history": rights.is_staff_at(document.shelf.school_id),
-            "can_edit": rights.can_edit(document.shelf),
+            "can_edit": can_edit,
+            "can_tag": can_edit and photo,
+            "untagged": can_edit and photo and not tagged_image_ids(DocumentVersion, [version.pk]),
         },
     )
 
@@ -205,7 +212,7 @@ def _send(request, version: DocumentVersion, max_age: int = 3600):
 def current_file(request, document_id: int):
     """The newest file of a document (what every viewer gets)."""
     version = get_visible_or_404(
-        DocumentVersion.objects.select_related("document"),
+        DocumentVersion.objects.select_related("document").filter(images.shown_version_q(request.user)),
         request.user,
         document_id=document_id,
         pk=F("document__current_version_id"),
@@ -219,5 +226,8 @@ def current_file(request, document_id: int):
 def version_file(request, document_id: int, version_id: int):
     """One version of a document: staff get every version, guardians only the current one. A version
     never changes, so the browser may keep it for a while."""
-    version = get_visible_or_404(DocumentVersion.objects.all(), request.user, pk=version_id, document_id=document_id)
+    version = get_visible_or_404(
+        DocumentVersion.objects.filter(images.shown_version_q(request.user)), request.user, pk=version_id,
+        document_id=document_id,
+    )
     return _send(request, version)

@@ -12,6 +12,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -192,6 +193,8 @@ class MessageAttachment(models.Model):
     size = models.PositiveIntegerField()
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
+    # Who is in an image (image consent): deleted with the attachment.
+    image_tags = GenericRelation("core.ImageTag")
 
     class Meta:
         verbose_name = _("attachment")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:conversation_id>/", views.conversation, name="conversation"),
     path("<int:conversation_id>/nieuw/", views.poll, name="poll"),
     path("<int:conversation_id>/bijlagen/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("<int:conversation_id>/bijlagen/<int:attachment_id>/kinderen/", views.tag_image, name="tag_image"),
     path("<int:conversation_id>/dempen/", views.mute, name="mute"),
     path("<int:conversation_id>/melden/", views.report, name="report"),
     path("<int:conversation_id>/sluiten/", views.close, name="close"),

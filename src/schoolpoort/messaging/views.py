@@ -13,15 +13,18 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolpoort.core.access import get_visible_or_404, roles_of
+from schoolpoort.core.consent import tagged_image_ids
 from schoolpoort.core.hiding import hidden_guardians
+from schoolpoort.core.image_tags import audience_groups, tag_page
 from schoolpoort.core.models import School
 
-from . import actions
+from . import actions, images
 from .access import closable_q, usable_school_ids
 from .export import conversation_text
 from .forms import ComposeForm, MessageForm, ReportForm
@@ -150,8 +153,15 @@ def inbox_poll(request):
 # --- One conversation ---------------------------------------------------------------------------
 
 
-def _page_of_messages(conversation, before: str | None):
-    messages_qs = conversation.messages.select_related("sender").prefetch_related("attachments")
+def _with_attachments(messages_qs, user):
+    """The messages with the attachments the user may see (image consent)."""
+    return messages_qs.select_related("sender").prefetch_related(
+        Prefetch("attachments", queryset=images.shown_attachments(user))
+    )
+
+
+def _page_of_messages(conversation, before: str | None, user):
+    messages_qs = _with_attachments(conversation.messages.all(), user)
     if before and before.isdigit():
         messages_qs = messages_qs.filter(pk__lt=int(before))
     newest_first = list(messages_qs.order_by("-created_at", "-pk")[: MESSAGES_PER_PAGE + 1])
@@ -179,7 +189,7 @@ def conversation(request, conversation_id: int):
             else:
                 return redirect(f"{conversation.get_absolute_url()}#message-{message.pk}")
     before = request.GET.get("voor")
-    shown, older = _page_of_messages(conversation, before)
+    shown, older = _page_of_messages(conversation, before, request.user)
     if me is not None:
         actions.mark_read(conversation, request.user)
     else:
@@ -216,7 +226,47 @@ def conversation(request, conversation_id: int):
         "can_export": roles.administers(conversation.school) and not conversation.between_parents,
         "can_report": me is not None and me.role == Participant.Role.GUARDIAN,
         "poll_seconds": POLL_SECONDS,
+        **_image_tagging(request.user, conversation, participants, shown),
     })
+
+
+def _may_tag(user, conversation) -> bool:
+    return not conversation.between_parents and roles_of(user).is_staff_at(conversation.school)
+
+
+def _image_tagging(user, conversation, participants, shown) -> dict:
+    """For staff: the images they can say who is in, and those other parents do not see yet."""
+    if not _may_tag(user, conversation):
+        return {"can_tag_images": False, "untagged_images": set()}
+    guardians = {p.user_id for p in participants if p.role == Participant.Role.GUARDIAN}
+    pictures = [a for message in shown for a in message.attachments.all() if a.is_image]
+    tagged = tagged_image_ids(MessageAttachment, [a.pk for a in pictures])
+    untagged = {
+        a.pk for message in shown for a in message.attachments.all()
+        if a.is_image and a.pk not in tagged
+        and (conversation.kind == Conversation.Kind.GROUP or message.sender_id not in guardians)
+    }
+    return {"can_tag_images": True, "untagged_images": untagged}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tag_image(request, conversation_id: int, attachment_id: int):
+    """Staff of the school say who is in an image of the conversation (image consent)."""
+    conversation, _me, _participants = _conversation_or_404(request, conversation_id)
+    if not _may_tag(request.user, conversation):
+        raise Http404
+    item = MessageAttachment.objects.filter(
+        pk=attachment_id, message__conversation=conversation, kind=MessageAttachment.Kind.IMAGE
+    ).first()
+    if item is None:
+        raise Http404
+    return tag_page(
+        request, item, groups=audience_groups(request.user, images.audience_groups(conversation)),
+        back_url=f"{conversation.get_absolute_url()}#message-{item.message_id}",
+        image_url=reverse("messaging:attachment", args=[conversation.pk, item.pk]), title=conversation.subject,
+        save=images.tag_copies,
+    )
 
 
 @login_required_htmx
@@ -229,8 +279,7 @@ def poll(request, conversation_id: int):
     after = request.GET.get("na", "0")
     after = int(after) if after.isdigit() else 0
     new = list(
-        conversation.messages.filter(pk__gt=after).select_related("sender").prefetch_related("attachments")
-        .order_by("created_at", "pk")
+        _with_attachments(conversation.messages.filter(pk__gt=after), request.user).order_by("created_at", "pk")
     )
     if not new:
         return HttpResponse(status=204)
@@ -251,7 +300,7 @@ def poll(request, conversation_id: int):
 def attachment(request, conversation_id: int, attachment_id: int):
     """A message's file, for whoever may see the conversation; photos inline, documents as a download."""
     conversation, me, _participants = _conversation_or_404(request, conversation_id)
-    item = MessageAttachment.objects.filter(pk=attachment_id, message__conversation=conversation).first()
+    item = images.shown_attachments(request.user).filter(pk=attachment_id, message__conversation=conversation).first()
     if item is None:
         raise Http404
     try:

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from schoolpoort.core.consent import set_image_tags
 from schoolpoort.core.models import StaffMembership
 from schoolpoort.lib.demo import ARK, BOARD_NAME, REGENBOOG, DemoWorld
 
@@ -139,7 +140,7 @@ Groetjes, juf Judith""",
     ),
     DemoPost(
         "gym", TEACHER_3, "Gym voortaan op dinsdag en donderdag", days=-11, at=(15, 20), school=REGENBOOG,
-        grades=("3",),
+        grades=("3",), attachments=("gymles",),
         body="""Lieve ouders,
 
 Vanaf volgende week heeft groep 3 **gym op dinsdag en donderdag**, steeds het eerste uur na de pauze.
@@ -281,7 +282,25 @@ def _demo_pdf() -> ContentFile:
     return ContentFile(buffer.getvalue(), name="Toestemmingsformulier schoolreisje.pdf")
 
 
-ATTACHMENTS = {"plattegrond": _demo_image, "toestemming": _demo_pdf}
+def _demo_class_photo() -> ContentFile:
+    """A "photo" of the gym class, drawn here: children as figures, one of them Daan (tagged)."""
+    image = Image.new("RGB", (1200, 800), "#f3e7c9")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 600, 1200, 800), fill="#c98f5a")
+    for n, colour in enumerate(["#e4572e", "#17bebb", "#ffc914", "#76b041", "#2e282a"]):
+        x = 140 + n * 220
+        draw.ellipse((x - 45, 250, x + 45, 340), fill="#f1c27d", outline="#1d2327", width=3)
+        draw.rounded_rectangle((x - 60, 345, x + 60, 560), radius=30, fill=colour)
+    draw.text((40, 30), "Gymles groep 3", font=ImageFont.load_default(size=56), fill="#1d2327")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return ContentFile(buffer.getvalue(), name="gymles-groep-3.png")
+
+
+ATTACHMENTS = {"plattegrond": _demo_image, "toestemming": _demo_pdf, "gymles": _demo_class_photo}
+# Who is in each demo photo (image consent): nobody recognisable on the plan of the zoo; Daan Smit,
+# whose parents gave no consent, in the gym photo: only his own parents and the staff see that one.
+PHOTO_CHILDREN = {"plattegrond": (), "gymles": ("Daan Smit",)}
 
 
 def clear_demo() -> None:
@@ -311,7 +330,10 @@ def load_demo(world: DemoWorld) -> None:
         if spec.grades:
             post.groups.set([world.groups[spec.school, grade] for grade in spec.grades])
         for name in spec.attachments:
-            store_upload(post, prepare_upload(ATTACHMENTS[name]()))
+            attachment = store_upload(post, prepare_upload(ATTACHMENTS[name]()))
+            if name in PHOTO_CHILDREN:
+                children = [world.students[child].pk for child in PHOTO_CHILDREN[name]]
+                set_image_tags(attachment, children, not children, users[spec.author])
         if publish_at <= now:
             _add_reads(post, spec, rng, now)
 

@@ -9,24 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from schoolpoort.core.access import ReachIds
 
 from .access import post_q
+from .images import shown_attachments
 from .models import Post, PostRead
 from .scope import NewsScope
 
 
 def feed_posts(user, reach, scope: NewsScope, now=None) -> QuerySet:
-    """The user's feed, newest first with pinned posts on top, each with ``is_read``."""
+    """The user's feed, newest first with pinned posts on top, each with ``is_read``; only the
+    attachments the user may see (image consent) are counted on a card."""
     now = now or timezone.now()
     return (
         Post.objects.filter(post_q(ReachIds(user, reach, scope.modules), now))
         .filter(scope.q())
         .select_related("school", "board", "author")
-        .prefetch_related("groups", "attachments")
+        .prefetch_related("groups", Prefetch("attachments", queryset=shown_attachments(user)))
         .defer("body")  # the feed shows the stored excerpt, never the Markdown source
         .annotate(is_read=Exists(PostRead.objects.filter(user=user, post=OuterRef("pk"))))
         .feed_order()

@@ -8,6 +8,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -147,6 +148,8 @@ class PostAttachment(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who is in an image (image consent): deleted with the attachment.
+    image_tags = GenericRelation("core.ImageTag")
 
     class Meta:
         verbose_name = _("attachment")

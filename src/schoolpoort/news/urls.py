@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:post_id>/verwijderen/", views.delete, name="delete"),
     path("<int:post_id>/gelezen/", views.stats, name="stats"),
     path("<int:post_id>/bijlagen/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("<int:post_id>/bijlagen/<int:attachment_id>/kinderen/", views.tag_image, name="tag_image"),
 ]

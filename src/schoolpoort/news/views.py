@@ -17,15 +17,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from schoolpoort.core.access import get_visible_or_404, request_reach, roles_of
+from schoolpoort.core.consent import tagged_image_ids
 from schoolpoort.core.files import send_file
+from schoolpoort.core.image_tags import audience_groups, tag_page
 from schoolpoort.core.models import Enrollment, Group, Guardianship
 
 from . import actions
 from .audience import families, read_stats
 from .authoring import authoring_options, can_edit
 from .forms import PostForm
+from .images import audience_groups as post_audience_groups
+from .images import shown_attachments
 from .listing import feed_page, feed_posts, mark, page_number
-from .models import Post, PostAttachment
+from .models import Post
 from .scope import NewsScope, news_scope
 
 PER_PAGE = 20
@@ -39,10 +43,11 @@ def _scope_or_404(user) -> NewsScope:
 
 
 def _post_or_404(request, post_id: int, scope: NewsScope | None = None) -> Post:
-    """The post, if the user may see it and the module is usable for them there."""
+    """The post, if the user may see it and the module is usable for them there, with the
+    attachments the user may see (image consent)."""
     scope = scope or _scope_or_404(request.user)
     queryset = Post.objects.select_related("school", "board", "author").prefetch_related(
-        "groups", Prefetch("attachments", queryset=PostAttachment.objects.order_by("pk"))
+        "groups", Prefetch("attachments", queryset=shown_attachments(request.user))
     )
     post = get_visible_or_404(queryset, request.user, pk=post_id)
     if not scope.includes(post):
@@ -111,14 +116,20 @@ def detail(request, post_id: int):
     if post.is_published:
         actions.mark_read(post, request.user)
     attachments = list(post.attachments.all())
+    images = [a for a in attachments if a.is_image]
+    editable = can_edit(request.user, post)
+    if editable:  # staff see which photos other parents do not see yet
+        tagged = tagged_image_ids(type(images[0]), [a.pk for a in images]) if images else set()
+        for image in images:
+            image.untagged = image.pk not in tagged
     return render(
         request,
         "news/detail.html",
         {
             "post": post,
-            "images": [a for a in attachments if a.is_image],
+            "images": images,
             "files": [a for a in attachments if not a.is_image],
-            "can_edit": can_edit(request.user, post),
+            "can_edit": editable,
         },
     )
 
@@ -132,6 +143,20 @@ def attachment(request, post_id: int, attachment_id: int):
         raise Http404
     return send_file(
         request, item.file, filename=item.original_name, inline=item.is_image, content_type=item.content_type
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tag_image(request, post_id: int, attachment_id: int):
+    """Staff who may edit the post say who is in one of its photos (image consent)."""
+    post = _editable_post_or_404(request, post_id)
+    item = next((a for a in post.attachments.all() if a.pk == attachment_id and a.is_image), None)
+    if item is None:
+        raise Http404
+    return tag_page(
+        request, item, groups=audience_groups(request.user, post_audience_groups(post)),
+        back_url=post.get_absolute_url(), image_url=item.get_absolute_url(), title=post.title,
     )
 
 
@@ -181,8 +206,15 @@ def create(request):
         groups = [t.pk for t in form.cleaned_data["audience_targets"] if t.kind == "group"]
         actions.save_post(post, groups=groups, uploads=form.cleaned_data["attachments"])
         messages.success(request, _published_message(post))
+        _ask_to_tag(request, post)
         return redirect(post)
     return _form_page(request, form, None)
+
+
+def _ask_to_tag(request, post: Post) -> None:
+    if post.attachments.filter(kind="image").exists():
+        messages.info(request, _("Other parents see a photo only after you say who is in it: use “Who is in this "
+                                 "photo?” below each photo."))
 
 
 def _published_message(post: Post) -> str:
@@ -214,6 +246,7 @@ def edit(request, post_id: int):
             remove_attachments=form.cleaned_data.get("remove_attachments") or [],
         )
         messages.success(request, _("The message has been saved."))
+        _ask_to_tag(request, post)
         return redirect(post)
     return _form_page(request, form, post)
 
