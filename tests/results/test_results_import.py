@@ -151,7 +151,7 @@ def test_a_second_confirmation_imports_nothing_more(client, world):
     url = reverse("results:import", args=[world.school.pk])
     assert client.post(url, {"token": token}).status_code == 302
     response = client.post(url, {"token": token}, follow=True)
-    assert "already been imported" in response.content.decode()
+    assert "Dit bestand is al geïmporteerd." in response.content.decode()
     assert MethodTest.objects.count() == 2 and AuditEntry.objects.filter(action="results.import").count() == 1
 
 
