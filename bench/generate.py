@@ -225,11 +225,12 @@ def generate(scale: float = 1.0, media_root: Path | None = None, out=sys.stdout)
     from django.utils import timezone
 
     from schoolpoort.accounts.models import User
-    from schoolpoort.albums.models import Album, Consent, Photo, PhotoTag
+    from schoolpoort.albums.models import Album, Photo, PhotoTag
     from schoolpoort.calendar.models import Event
     from schoolpoort.core.models import (
         Board,
         BoardMembership,
+        Consent,
         Enrollment,
         Group,
         Guardianship,
