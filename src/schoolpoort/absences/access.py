@@ -24,12 +24,12 @@ from django.db.models import Q, QuerySet
 
 from schoolpoort.core.access import (
     NOTHING,
-    board_school_ids,
     guardian_student_ids,
     managed_school_ids,
     open_module_school_ids,
-    staff_school_ids,
+    switched_on_module_school_ids,
     taught_group_ids,
+    usable_module_school_ids,
 )
 
 MODULE = "absences"
@@ -45,7 +45,7 @@ def _is_signed_in(user) -> bool:
 
 def switched_on_school_ids() -> QuerySet:
     """Schools where the module is switched on (closed periods do not matter to staff)."""
-    return _model("core", "ModuleSwitch").objects.filter(module=MODULE, enabled=True).values("school_id")
+    return switched_on_module_school_ids(MODULE)
 
 
 def taught_student_ids(user) -> QuerySet:
@@ -84,18 +84,8 @@ def leave_q(user) -> Q:
 
 
 def usable_school_ids(user) -> QuerySet:
-    """Schools whose absence pages the user can open: as staff where the module is switched on,
-    as guardian where it is open."""
-    School = _model("core", "School")
-    if not _is_signed_in(user):
-        return School.objects.none().values("pk")
-    as_staff = (Q(pk__in=staff_school_ids(user)) | Q(pk__in=board_school_ids(user))) & Q(
-        pk__in=switched_on_school_ids()
-    )
-    as_guardian = Q(pk__in=_model("core", "Student").objects.filter(pk__in=guardian_student_ids(user)).values(
-        "school_id"
-    )) & Q(pk__in=open_module_school_ids(MODULE))
-    return School.objects.filter(as_staff | as_guardian).values("pk")
+    """Schools where the user can open the module's pages (the one rule in core.access)."""
+    return usable_module_school_ids(user, MODULE)
 
 
 def staff_group_q(user) -> Q:

@@ -8,10 +8,11 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from schoolpoort.lib import dates
 
 from .models import Absence, AbsenceSettings, LeaveRequest
 from .rules import leave_problems, report_problems
@@ -88,7 +89,7 @@ class AbsenceForm(forms.Form):
             earlier = Absence.objects.filter(student=student).overlapping(starts_on, last).order_by("starts_on").first()
             if earlier is not None:
                 self.add_error(None, _("%(name)s has already been reported absent from %(date)s.") % {
-                    "name": student.first_name, "date": date_format(earlier.starts_on, "j F Y")})
+                    "name": student.first_name, "date": dates.style(earlier.starts_on, "day")})
         return data
 
 

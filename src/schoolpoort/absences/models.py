@@ -14,9 +14,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from schoolpoort.lib import dates
 
 from . import access
 
@@ -183,26 +184,26 @@ class Absence(models.Model):
     @property
     def period_label(self) -> str:
         """E.g. "Monday 23 November 2026, 10:00–11:30", or "from Monday 23 November 2026, until better"."""
-        first = date_format(self.starts_on, "l j F Y")
+        first = dates.style(self.starts_on, "weekday_year")
         if self.ends_on is None:
             return gettext("from %(date)s, until better") % {"date": first}
         if self.ends_on == self.starts_on:
             if self.from_time is not None:
                 return f"{first}, {self.from_time:%H:%M}–{self.until_time:%H:%M}"
             return first
-        return gettext("%(first)s to %(last)s") % {"first": first, "last": date_format(self.ends_on, "l j F Y")}
+        return gettext("%(first)s to %(last)s") % {"first": first, "last": dates.style(self.ends_on, "weekday_year")}
 
     @property
     def short_label(self) -> str:
         """For the lists of a day: "since Mon 23 Nov, until better", "10:00–11:30", "all day"."""
         if self.ends_on is None:
-            return gettext("since %(date)s, until better") % {"date": date_format(self.starts_on, "D j M")}
+            return gettext("since %(date)s, until better") % {"date": dates.style(self.starts_on, "short")}
         if self.from_time is not None:
             return f"{self.from_time:%H:%M}–{self.until_time:%H:%M}"
         if self.ends_on == self.starts_on:
             return gettext("all day")
         return gettext("%(first)s to %(last)s") % {
-            "first": date_format(self.starts_on, "D j M"), "last": date_format(self.ends_on, "D j M")}
+            "first": dates.style(self.starts_on, 'short'), "last": dates.style(self.ends_on, "short")}
 
 
 class AttendanceMarkQuerySet(models.QuerySet):
@@ -338,7 +339,7 @@ class LeaveRequest(models.Model):
 
     @property
     def period_label(self) -> str:
-        first, last = date_format(self.starts_on, "l j F Y"), date_format(self.ends_on, "l j F Y")
+        first, last = dates.style(self.starts_on, 'weekday_year'), dates.style(self.ends_on, "weekday_year")
         return first if self.starts_on == self.ends_on else gettext("%(first)s to %(last)s") % {
             "first": first, "last": last}
 

@@ -15,8 +15,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from schoolpoort.lib import dates
 
 from . import schooldays
 from .models import LeaveRequest
@@ -41,7 +42,7 @@ class Problem:
 
 
 def _day(value: datetime.date) -> str:
-    return date_format(value, "j F Y")
+    return dates.style(value, "day")
 
 
 def leave_problems(

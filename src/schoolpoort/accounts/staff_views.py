@@ -7,12 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import administered_school_or_404
 from schoolpoort.core.models import AuditEntry, Group, Guardianship, School
+from schoolpoort.lib import dates
 
 from .activation import invite_guardian
 from .guardians import (
@@ -135,7 +134,7 @@ def _guardian_action(request, school: School):
                 % {
                     **names,
                     "code": plain,
-                    "date": date_format(timezone.localtime(code.expires_at), "DATE_FORMAT"),
+                    "date": dates.style(code.expires_at, "formal"),
                 },
             )
     else:

@@ -29,6 +29,7 @@ from schoolpoort.core.access import (
     managed_school_ids,
     open_module_school_ids,
     staff_school_ids,
+    switched_on_module_school_ids,
     taught_group_ids,
 )
 
@@ -45,7 +46,7 @@ def _signed_in(user) -> bool:
 
 def enabled_module_school_ids(module: str = MODULE) -> QuerySet:
     """Schools where the module is switched on (closed or not): where staff may use it."""
-    return _model("core.ModuleSwitch").objects.filter(module=module, enabled=True).values("school_id")
+    return switched_on_module_school_ids(module)
 
 
 def _albums_for_groups(group_ids) -> QuerySet:

@@ -16,10 +16,11 @@ from typing import Any
 from dateutil.rrule import rrule, rrulestr
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
-from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from icalendar import vRecur
+
+from schoolpoort.lib import dates
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 SUPPORTED_PARTS = {
@@ -124,7 +125,7 @@ def check_rule(
     if rule.after(dtstart, inc=True) != dtstart:
         raise RecurrenceError(
             _("The first day (%(day)s) is not a day on which this rule repeats; choose a first day that fits it.")
-            % {"day": date_format(starts_on, "l j F Y")}
+            % {"day": dates.style(starts_on, "weekday_year")}
         )
     parts = rule_parts(text)
     if "UNTIL" in parts and _until_day(parts["UNTIL"]) < starts_on:
@@ -135,7 +136,7 @@ def check_rule(
         moment = datetime.datetime.combine(day, start_time or datetime.time.min)
         if rule.after(moment, inc=True) != moment:
             raise RecurrenceError(
-                _("%(day)s is not one of the days this event takes place.") % {"day": date_format(day, "l j F Y")},
+                _("%(day)s is not one of the days this event takes place.") % {"day": dates.style(day, "weekday_year")},
                 part="exdates",
             )
 
@@ -176,7 +177,7 @@ def describe(event) -> str:
         if names:
             text = _("%(rule)s on %(days)s") % {"rule": text, "days": ", ".join(names)}
     if "UNTIL" in parts:
-        text = _("%(rule)s, until %(day)s") % {"rule": text, "day": date_format(_until_day(parts["UNTIL"]), "j F Y")}
+        text = _("%(rule)s, until %(day)s") % {"rule": text, "day": dates.style(_until_day(parts["UNTIL"]), "day")}
     elif "COUNT" in parts:
         count = int(parts["COUNT"])
         text = _("%(rule)s, %(times)s") % {"rule": text, "times": ngettext("%(n)d time", "%(n)d times", count) % {
@@ -217,26 +218,26 @@ class Occurrence:
         return (self.first_day, not self.all_day, self.start or datetime.datetime.min.replace(tzinfo=datetime.UTC),
                 self.event.title, self.event.pk or 0)
 
-    def _label(self, day_format: str) -> str:
+    def _label(self, day_style: str) -> str:
         if self.all_day:
             if self.is_multi_day:
-                return f"{date_format(self.first_day, day_format)} – {date_format(self.last_day, day_format)}"
-            return date_format(self.first_day, day_format)
+                return f"{dates.style(self.first_day, day_style)} – {dates.style(self.last_day, day_style)}"
+            return dates.style(self.first_day, day_style)
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
         if self.is_multi_day:
-            return (f"{date_format(self.first_day, day_format)} {time_format(start, 'H:i')} – "
-                    f"{date_format(self.last_day, day_format)} {time_format(end, 'H:i')}")
-        return f"{date_format(self.first_day, day_format)}, {time_format(start, 'H:i')}–{time_format(end, 'H:i')}"
+            return (f"{dates.style(self.first_day, day_style)} {dates.style(start, 'time')} – "
+                    f"{dates.style(self.last_day, day_style)} {dates.style(end, 'time')}")
+        return f"{dates.style(self.first_day, day_style)}, {dates.style(start, 'time')}–{dates.style(end, 'time')}"
 
     @property
     def short_label(self) -> str:
         """"Tue 13 Oct, 08:30–09:15" or "Sat 17 Oct – Sun 25 Oct"."""
-        return self._label("D j M")
+        return self._label("short")
 
     @property
     def full_label(self) -> str:
         """As ``short_label`` with the day and month written out and the year."""
-        label = self._label("l j F Y")
+        label = self._label("weekday_year")
         if self.all_day and not self.is_multi_day:
             label = _("%(day)s, all day") % {"day": label}
         return label
@@ -246,14 +247,14 @@ class Occurrence:
         """What a row under a day heading says about the time."""
         if self.all_day:
             if self.is_multi_day:
-                return _("until %(day)s") % {"day": date_format(self.last_day, "D j M")}
+                return _("until %(day)s") % {"day": dates.style(self.last_day, "short")}
             return _("all day")
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
         if self.is_multi_day:
             return _("%(start)s until %(day)s %(end)s") % {
-                "start": time_format(start, "H:i"), "day": date_format(self.last_day, "D j M"),
-                "end": time_format(end, "H:i")}
-        return f"{time_format(start, 'H:i')}–{time_format(end, 'H:i')}"
+                "start": dates.style(start, 'time'), "day": dates.style(self.last_day, "short"),
+                "end": dates.style(end, "time")}
+        return f"{dates.style(start, 'time')}–{dates.style(end, 'time')}"
 
 
 def _occurrence(event, day: datetime.date) -> Occurrence:

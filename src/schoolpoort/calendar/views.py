@@ -15,11 +15,11 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from schoolpoort.core.access import get_visible_or_404, guardian_student_ids, require_module, roles_of
 from schoolpoort.core.models import Enrollment, Group, School, SchoolYear, Student
+from schoolpoort.lib import dates
 
 from . import recurrence, vacations
 from .feed import event_calendar
@@ -260,7 +260,7 @@ def detail(request, pk: int):
         "event": event,
         "first": recurrence.first_occurrence(event),
         "repeats": recurrence.describe(event),
-        "skipped": [date_format(day, "l j F Y") for day in recurrence.exdate_days(event)],
+        "skipped": [dates.style(day, "weekday_year") for day in recurrence.exdate_days(event)],
         "upcoming": upcoming,
         "can_manage": can_manage,
     })

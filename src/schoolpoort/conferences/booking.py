@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+
+from schoolpoort.lib import dates
 
 from . import notifications
 from .families import children_in_round
@@ -104,11 +105,11 @@ def free_slots(round: Round, group_ids, *, now: datetime.datetime | None = None)
 
 
 def _taken_message(slots: list[Slot], free: list[Slot]) -> str:
-    times = ", ".join(time_format(timezone.localtime(slot.starts_at), "H:i") for slot in slots)
+    times = ", ".join(dates.style(timezone.localtime(slot.starts_at), "time") for slot in slots)
     message = _("Sorry, %(times)s was just taken by another family.") % {"times": times}
     if free:
         shown = ", ".join(
-            date_format(timezone.localtime(slot.starts_at), "D j M H:i") for slot in free[:FREE_TIMES_IN_MESSAGE]
+            dates.style(timezone.localtime(slot.starts_at), "short_time") for slot in free[:FREE_TIMES_IN_MESSAGE]
         )
         message += " " + _("Still free: %(times)s.") % {"times": shown}
     else:
@@ -243,7 +244,7 @@ def _refuse_overlaps(round: Round, slot_ids: list[int], booked: list[Slot]) -> N
         if clash is not None:
             raise NotBookable(
                 _("That time overlaps your other conversation at %(time)s.")
-                % {"time": time_format(timezone.localtime(clash.starts_at), "H:i")}
+                % {"time": dates.style(timezone.localtime(clash.starts_at), "time")}
             )
 
 

@@ -7,12 +7,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schoolpoort.core.models import StaffMembership
+from schoolpoort.lib import dates
 
 from .access import plannable_groups
 from .models import Round, Session
@@ -179,7 +179,7 @@ class PlaceForm(forms.Form):
 
 def slot_label(slot, *, teacher: bool = False) -> str:
     local = timezone.localtime(slot.starts_at)
-    label = f"{date_format(local, 'l j F')} {time_format(local, 'H:i')}"
+    label = f"{dates.style(local, 'weekday')} {dates.style(local, 'time')}"
     if teacher:
         label += f" · {slot.teacher.full_name or slot.teacher.email}"
     return label
@@ -205,7 +205,7 @@ def preference_blocks(sessions) -> list[tuple[str, str]]:
         while moment < end:
             until = min(moment + BLOCK, end)
             value = f"{moment.isoformat()}|{until.isoformat()}"
-            label = f"{date_format(moment, 'l j F')}, {time_format(moment, 'H:i')}–{time_format(until, 'H:i')}"
+            label = f"{dates.style(moment, 'weekday')}, {dates.style(moment, 'time')}–{dates.style(until, 'time')}"
             blocks.append((value, label))
             moment = until
     return blocks

@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
-from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+
+from schoolpoort.lib import dates
 
 from .access import MODULE
 from .families import guardian_user_ids, invited_pupils, party_user_ids
@@ -20,7 +21,7 @@ from .families import guardian_user_ids, invited_pupils, party_user_ids
 def when(moment) -> str:
     """"Tuesday 12 November, 19:10" in the active language."""
     local = timezone.localtime(moment)
-    return f"{date_format(local, 'l j F')}, {time_format(local, 'H:i')}"
+    return f"{dates.style(local, 'weekday')}, {dates.style(local, 'time')}"
 
 
 def send(user_ids: Iterable[int], *, round, event: str, key: str, title: Callable[[], str]) -> int:
@@ -105,7 +106,7 @@ def reminders(round, bookings, day) -> int:
             user_ids, round=round, event="conferences.reminder",
             key=f"{round.notification_key}:reminder:{day.isoformat()}",
             title=lambda moment=moment: _("Reminder: your parent-teacher conference tomorrow at %(time)s")
-            % {"time": time_format(timezone.localtime(moment), "H:i")},
+            % {"time": dates.style(timezone.localtime(moment), "time")},
         )
     return count
 

@@ -184,6 +184,19 @@ def switched_on_module_school_ids(module: str) -> QuerySet:
     return _model("ModuleSwitch").objects.filter(module=module, enabled=True).values("school_id")
 
 
+def usable_module_school_ids(user, module: str, today: datetime.date | None = None) -> QuerySet:
+    """Schools where ``module`` is usable for ``user``: as staff (of the school or its board) where
+    it is switched on, closed or not; as guardian where it is open today. One subquery."""
+    School = _model("School")
+    if not _is_signed_in(user):
+        return School.objects.none().values("pk")
+    as_staff = (Q(pk__in=staff_school_ids(user)) | Q(pk__in=board_school_ids(user))) & Q(
+        pk__in=switched_on_module_school_ids(module)
+    )
+    as_guardian = Q(pk__in=guardian_school_ids(user)) & Q(pk__in=open_module_school_ids(module, today))
+    return School.objects.filter(as_staff | as_guardian).values("pk")
+
+
 @dataclass
 class ModuleState:
     info: ModuleInfo

@@ -29,6 +29,7 @@ from schoolpoort.core.access import (
     managed_school_ids,
     open_module_school_ids,
     staff_school_ids,
+    switched_on_module_school_ids,
     taught_group_ids,
 )
 
@@ -44,8 +45,8 @@ def _signed_in(user) -> bool:
 
 
 def switched_on_school_ids() -> QuerySet:
-    """Schools where documents is switched on (what staff may use, closed for parents or not)."""
-    return _model("core.ModuleSwitch").objects.filter(module=MODULE, enabled=True).values("school_id")
+    """Schools where the module is switched on (closed periods do not matter to staff)."""
+    return switched_on_module_school_ids(MODULE)
 
 
 def _shelves_for_groups(group_ids) -> QuerySet:

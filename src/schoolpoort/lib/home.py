@@ -5,7 +5,9 @@ a ``home.py`` may define
 - ``school_links(staff)``: links for the card of a school the user works at (``staff`` is the
   overview's StaffSchool: ``school``, ``groups``, ``manages``, ``administers``); no queries;
 - ``group_links(staff)``: a LinkRow ("Results: groep 3 · groep 4") for the teacher's groups, or
-  None; no queries."""
+  None; no queries;
+- ``HEADER_LINK``: the template of the module's link in the top bar of every page (it reads what
+  it needs from the context; a fixed number of queries)."""
 
 from __future__ import annotations
 
@@ -47,3 +49,8 @@ def home_blocks(request, overview) -> list[HomeBlock]:
     providers = module_hooks("home", "home_block")
     blocks = [block for provider in providers if (block := provider(request, overview)) is not None]
     return sorted(blocks, key=lambda block: block.order)
+
+
+def header_links() -> tuple[str, ...]:
+    """The templates of the top bar's links, in the order of INSTALLED_APPS."""
+    return module_hooks("home", "HEADER_LINK")

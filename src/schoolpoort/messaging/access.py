@@ -19,9 +19,9 @@ from django.db.models import Q, QuerySet
 from schoolpoort.core.access import (
     NOTHING,
     board_school_ids,
-    guardian_school_ids,
-    open_module_school_ids,
     staff_school_ids,
+    switched_on_module_school_ids,
+    usable_module_school_ids,
 )
 
 MODULE = "messaging"
@@ -36,18 +36,13 @@ def _is_signed_in(user) -> bool:
 
 
 def switched_on_school_ids() -> QuerySet:
-    return _model("core", "ModuleSwitch").objects.filter(module=MODULE, enabled=True).values("school_id")
+    """Schools where the module is switched on (closed periods do not matter to staff)."""
+    return switched_on_module_school_ids(MODULE)
 
 
 def usable_school_ids(user) -> QuerySet:
-    """Schools whose messages the user can open: as staff where the module is switched on, as
-    guardian where it is open."""
-    School = _model("core", "School")
-    as_staff = (Q(pk__in=staff_school_ids(user)) | Q(pk__in=board_school_ids(user))) & Q(
-        pk__in=switched_on_school_ids()
-    )
-    as_guardian = Q(pk__in=guardian_school_ids(user)) & Q(pk__in=open_module_school_ids(MODULE))
-    return School.objects.filter(as_staff | as_guardian).values("pk")
+    """Schools where the user can open the module's pages (the one rule in core.access)."""
+    return usable_module_school_ids(user, MODULE)
 
 
 def led_school_ids(user) -> QuerySet:

@@ -5,6 +5,8 @@ from schoolpoort.lib.home import HomeBlock
 from .access import MODULE
 from .counts import header_counts
 
+HEADER_LINK = "messaging/_header_link.html"  # the inbox, with its unread count
+
 
 def home_block(request, overview) -> HomeBlock | None:
     usable = any(state.info.code == MODULE for school in overview.modules for state in school.usable)

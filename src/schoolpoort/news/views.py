@@ -11,7 +11,6 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -21,6 +20,7 @@ from schoolpoort.core.consent import tagged_image_ids
 from schoolpoort.core.files import send_file
 from schoolpoort.core.image_tags import audience_groups, tag_page
 from schoolpoort.core.models import Enrollment, Group, Guardianship
+from schoolpoort.lib import dates
 
 from . import actions
 from .audience import families, read_stats
@@ -221,8 +221,8 @@ def _published_message(post: Post) -> str:
     if post.notified_at is None and not post.is_published:
         when = timezone.localtime(post.publish_at)
         return _("The message will be published on %(date)s at %(time)s.") % {
-            "date": date_format(when, "j F Y"),
-            "time": time_format(when, "H:i"),
+            "date": dates.style(when, "day"),
+            "time": dates.style(when, "time"),
         }
     return _("The message has been published.")
 

@@ -1,9 +1,12 @@
-"""Quiet hours on the home page of those who manage a school (see lib/home.py)."""
+"""Notifications in the top bar, and quiet hours on the home page of those who manage a school
+(see lib/home.py)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schoolpoort.lib.home import Link
+
+HEADER_LINK = "notify/_header_link.html"  # the notifications, with their unread count
 
 
 def school_links(staff) -> list[Link]:

@@ -23,13 +23,13 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 
 from schoolpoort.accounts.guardians import guardian_slots
 from schoolpoort.accounts.models import RegistrationCode
 from schoolpoort.accounts.registration import generate_code, hash_code
 from schoolpoort.core.models import AuditEntry, Group, School
+from schoolpoort.lib import dates
 
 from .models import BatchStatus, BouncedAddress, LetterBatch
 
@@ -146,7 +146,7 @@ def _make(batch: LetterBatch) -> dict:
     plain_codes = _fresh_codes(len(slots))
     letters = []
     with translation.override(batch.language):
-        deadline = date_format(timezone.localtime(expires_at), "DATE_FORMAT")
+        deadline = dates.style(expires_at, "formal")
     for slot, plain in zip(slots, plain_codes, strict=True):
         url = registration_url(plain)
         letters.append(

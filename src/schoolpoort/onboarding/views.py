@@ -11,8 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +20,7 @@ from schoolpoort.accounts.registration import issue_registration_code
 from schoolpoort.core.access import administered_school_or_404, get_visible_or_404, managed_school_ids
 from schoolpoort.core.files import send_file
 from schoolpoort.core.models import AuditEntry, Group, Guardianship, School
+from schoolpoort.lib import dates
 
 from . import dashboard
 from .addresses import AddressTaken, StaffAccount, change_guardian_email
@@ -183,7 +182,7 @@ def _group_action(request, school: School, group: Group) -> None:
                     "Write it down now: it is shown only once. Older codes and letters for this guardian no "
                     "longer work."
                 )
-                % {**names, "code": plain, "date": date_format(timezone.localtime(code.expires_at), "DATE_FORMAT")},
+                % {**names, "code": plain, "date": dates.style(code.expires_at, "formal")},
             )
     else:
         raise Http404

@@ -25,6 +25,7 @@ from schoolpoort.core.access import (
     open_module_school_ids,
     roles_of,
     staff_school_ids,
+    switched_on_module_school_ids,
     taught_group_ids,
 )
 
@@ -41,7 +42,7 @@ def _is_signed_in(user) -> bool:
 
 def switched_on_school_ids() -> QuerySet:
     """Schools where the module is switched on (closed periods do not matter to staff)."""
-    return apps.get_model("core", "ModuleSwitch").objects.filter(module=MODULE, enabled=True).values("school_id")
+    return switched_on_module_school_ids(MODULE)
 
 
 def _of_groups(model: str, group_ids) -> QuerySet:

@@ -13,10 +13,10 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.models import AuditEntry
+from schoolpoort.lib import dates
 
 from .access import MODULE
 from .audience import answered, recipients
@@ -140,7 +140,7 @@ def remind(form: Form, actor) -> int:
             state.waiting_guardian_ids, item=form, event="signups.reminder",
             key=f"{form.notification_key}:reminder:{now:%Y%m%dT%H%M%S%f}",
             title=lambda: _("Reminder: please answer “%(title)s” before %(deadline)s") % {
-                "title": form.title, "deadline": date_format(deadline, "j F H:i"),
+                "title": form.title, "deadline": dates.style(deadline, "day_month_time"),
             },
         )
     Form.objects.filter(pk=form.pk).update(reminded_at=now)

@@ -17,8 +17,8 @@ import datetime
 from collections import Counter
 
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
+from schoolpoort.lib import dates
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .audience import families
@@ -90,7 +90,7 @@ def load_demo(world: DemoWorld) -> None:
     today = timezone.localdate()
     day = trip_day(today)
     with translation.override("nl"):
-        when = date_format(day, "l j F")
+        when = dates.style(day, "weekday")
 
     # The volunteer sign-up for groep 3.
     trip = _form(

@@ -17,6 +17,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from schoolpoort.lib import dates
+
 from .models import ALL_LEVELS, LEVELS, moment_order
 
 WIDTH, HEIGHT = 400, 260
@@ -304,13 +306,13 @@ def scores_chart(bars: list[Bar], maximum: int = 100, title: str = "") -> Chart:
             )
     body.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(y_of(0))}" y2="{_n(y_of(0))}" stroke="#374151"/>')
     description = "; ".join(
-        f"{bar.label} ({date_format(bar.day, 'j F Y')}): {_number(bar.score)}"
+        f"{bar.label} ({dates.style(bar.day, 'day')}): {_number(bar.score)}"
         + (" " + _("(norm %(norm)s)") % {"norm": _number(bar.norm)} if bar.norm is not None else "")
         for bar in bars
     )
     columns = [_("Date"), _("Method"), _("Block"), _("Score"), _("Norm")]
     rows = [
-        [date_format(bar.day, "SHORT_DATE_FORMAT"), bar.method, bar.label, _number(bar.score), _number(bar.norm)]
+        [dates.style(bar.day, "numeric"), bar.method, bar.label, _number(bar.score), _number(bar.norm)]
         for bar in bars
     ]
     return Chart(_frame(chart_id, title, description, body), title, description, columns, rows)
