@@ -7,7 +7,15 @@ from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.utils import translation
 
-from schoolpoort.core.audit import READ_ACTION, audit_read, audits_reads, part_label, read_part, reads_of
+from schoolpoort.core.audit import (
+    READ_ACTION,
+    audit_read,
+    audits_reads,
+    label_parts,
+    part_label,
+    read_part,
+    reads_of,
+)
 from schoolpoort.core.models import AuditEntry, Student
 from tests.factories import enrolled_student
 from tests.world import build_world
@@ -73,7 +81,7 @@ def test_each_part_has_a_label_and_reads_of_lists_them_newest_first(world):
     read_part("test_part", "A test part")
     audit_read(world.users["teacher"], [world.child], "test_part")
     audit_read(world.users["director"], [world.child], "no_module_declares_this")
-    first, second = reads_of(world.child.pk)
+    first, second = label_parts(reads_of(world.child.pk))
     assert (first.actor, first.part_label) == (world.users["director"], "no_module_declares_this")
     assert (second.actor, second.part_label) == (world.users["teacher"], "A test part")
     from schoolpoort.records import access  # noqa: F401  the records app declares its parts on import

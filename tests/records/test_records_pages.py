@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from schoolpoort.core.audit import audit_read
 from schoolpoort.core.models import AuditEntry, Guardianship
 from schoolpoort.records.access import settings_for
 from schoolpoort.records.models import ClosedPeriod, Invoice, Note, NoteReaction, Part, SupportPlan
@@ -260,3 +261,18 @@ def test_the_medical_form_of_a_pupil_without_medical_details_is_a_read_too(clien
     office = world.users["administration"]
     assert get(client, office, "records:medical_edit", world.child.pk).status_code == 200
     assert AuditEntry.objects.get(action="records.view").detail == {"part": "medical"}
+
+
+def test_who_viewed_pages_through_every_read_so_none_is_pushed_off(client, world):
+    """Many class-list reads after one medical read: the medical read is still there, a page on."""
+    fill_records(world)
+    office, teacher = world.users["administration"], world.users["teacher"]
+    assert get(client, office, "records:medical_edit", world.child.pk).status_code == 200
+    for _ in range(60):  # the teacher opens the class list with contacts every day
+        audit_read(teacher, [world.child], "classlist")
+    guardian = world.users["guardian"]
+    first = get(client, guardian, "records:viewed", world.child.pk).content.decode()
+    assert office.full_name not in first and 'rel="next"' in first
+    client.force_login(guardian)
+    second = client.get(reverse("records:viewed", args=[world.child.pk]) + "?pagina=2").content.decode()
+    assert office.full_name in second

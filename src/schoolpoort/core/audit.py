@@ -107,13 +107,19 @@ def audits_reads(view):
     return wrapper
 
 
-def reads_of(student_id: int, limit: int = 100) -> list[AuditEntry]:
-    """Who at school read this pupil's data, newest first, with a ``part_label`` on each."""
-    entries = list(
+def reads_of(student_id: int):
+    """Who at school read this pupil's data, newest first (a queryset: page through it, then
+    ``label_parts`` on the page)."""
+    return (
         AuditEntry.objects.filter(action=READ_ACTION, object_type=STUDENT_TYPE, object_id=str(student_id))
         .select_related("actor")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-created_at", "-pk")
     )
+
+
+def label_parts(entries) -> list[AuditEntry]:
+    """The entries, each with a readable ``part_label``."""
+    entries = list(entries)
     for entry in entries:
         entry.part_label = part_label(entry.detail.get("part", ""))
     return entries

@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from schoolpoort.core.audit import reads_of
-from schoolpoort.core.models import AuditEntry
 
 from .access import is_office_for, is_staff_for
 from .models import Invoice, Note, NoteCategory, NoteReaction, Part, SupportPlan
@@ -50,6 +49,7 @@ def may_edit(user, student, part: str) -> bool:
     return part in (Part.NOTES, Part.PLANS) and is_staff_for(user, student)
 
 
-def viewed_by(student, limit: int = 100) -> list[AuditEntry]:
-    """Who at school read this child's data (records, results, class list, exports), newest first."""
-    return reads_of(student.pk, limit)
+def viewed_by(student):
+    """Who at school read this child's data (records, results, class list, exports), newest first:
+    a queryset to page through."""
+    return reads_of(student.pk)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from schoolpoort.core.audit import audits_reads
+from schoolpoort.core.audit import audits_reads, label_parts
 from schoolpoort.core.hiding import hidden_guardians
 from schoolpoort.core.models import AuditEntry, Guardianship
 
@@ -32,6 +32,8 @@ from .access import (
 )
 from .forms import CorrectionForm, ReactionForm
 from .models import Contact, CorrectionRequest, MedicalInfo, NoteReaction, Part, StudentCard
+
+VIEWED_PER_PAGE = 50
 
 
 def _page(request, student, part: str, template: str, **context):
@@ -211,8 +213,9 @@ def react(request, student_id: int, note_id: int):
 def viewed(request, student_id: int):
     """Who at school read this child's data: records, results, the class list, exports."""
     student = student_for_part_or_404(request.user, student_id, Part.CARD)
-    entries = [(entry, entry.part_label) for entry in parts.viewed_by(student)]
-    return _page(request, student, "viewed", "records/viewed.html", entries=entries, can_edit=False)
+    page = Paginator(parts.viewed_by(student), VIEWED_PER_PAGE).get_page(request.GET.get("pagina"))
+    entries = [(entry, entry.part_label) for entry in label_parts(page)]
+    return _page(request, student, "viewed", "records/viewed.html", entries=entries, page=page, can_edit=False)
 
 
 # --- Correction requests (guardians) --------------------------------------------------------------
