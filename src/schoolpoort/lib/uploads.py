@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -398,3 +399,20 @@ def check_all(files, policy: Policy) -> tuple[list[CheckedFile], list[Validation
         except ValidationError as error:
             refused.append(error)
     return accepted, refused
+
+
+# --- Photos and documents with a post or a message (news, messages) ----------------------------------
+
+ATTACHMENTS = PHOTOS | {"pdf", "docx", "xlsx", "pptx", "odt"}
+
+
+def attachments_text(max_size: int) -> str:
+    images = "JPG, PNG, WebP" + (", HEIC" if HEIC else "")
+    text = _("Photos (%(images)s) and documents (PDF, Word, Excel, PowerPoint, OpenDocument), at most %(size)s each.")
+    return text % {"images": images, "size": filesizeformat(max_size)}
+
+
+def attachment_policy(*, max_files: int, max_size: int = 10 * 1024 * 1024) -> Policy:
+    """Photos (saved again upright, at most 2560 pixels, without metadata) and office documents."""
+    return Policy(kinds=ATTACHMENTS, max_size=max_size, max_files=max_files, image_side=2560,
+                  describe=partial(attachments_text, max_size))

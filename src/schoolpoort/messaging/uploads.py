@@ -5,28 +5,13 @@ each at most 10 MB, 5 per message. On disk a file has a random name."""
 
 from __future__ import annotations
 
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
-
 from schoolpoort.lib import uploads
 from schoolpoort.lib.uploads import CheckedFile
 
 from .models import MessageAttachment
 
-
-def accepted_types_text() -> str:
-    images = "JPG, PNG, WebP" + (", HEIC" if uploads.HEIC else "")
-    text = _("Photos (%(images)s) and documents (PDF, Word, Excel, PowerPoint, OpenDocument), at most %(size)s each.")
-    return text % {"images": images, "size": filesizeformat(POLICY.max_size)}
-
-
-POLICY = uploads.Policy(
-    kinds=uploads.PHOTOS | {"pdf", "docx", "xlsx", "pptx", "odt"},
-    max_size=10 * 1024 * 1024,
-    max_files=5,
-    image_side=2560,
-    describe=accepted_types_text,
-)
+POLICY = uploads.attachment_policy(max_files=5)
+accepted_types_text = POLICY.describe
 
 
 def accepted_extensions() -> list[str]:

@@ -14,16 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from schoolpoort.core import staging
 from schoolpoort.core.access import administered_school_or_404
 from schoolpoort.core.models import AuditEntry
 
-from . import csvimport
+from . import csvimport, import_flow
 from .access import no_store
 from .forms import ClosedPeriodForm, ImportForm, NoteCategoryForm
 from .models import ClosedPeriod, NoteCategory, Part
 
-KIND = "records."  # staged uploads of this page are "records.<kind>"
+IMPORTER = import_flow.Importer("records.", "records:import", csvimport.make_plan, csvimport.digest, csvimport.write)
 PREVIEW_ROWS = 200
 
 
@@ -58,56 +57,19 @@ def _plan_context(plan, token: str = "") -> dict:
 @no_store
 def import_records(request, school_id: int):
     """Upload → dry run (what would change, every bad row with its line) → confirm → apply."""
-    user = request.user
-    school = administered_school_or_404(user, school_id)
+    school = administered_school_or_404(request.user, school_id)
+
+    def page(form, **context):
+        return render(request, "records/import.html", _import_context(school, form=form, **context))
+
     if request.method == "POST" and "token" in request.POST:
-        return _confirm_import(request, school)
-
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        kind, data = form.cleaned_data["kind"], upload.read()
-        plan = csvimport.make_plan(school, kind, data, user)
-        token = ""
-        if not plan.errors and not plan.is_empty:
-            # Parked encrypted with the records key (it may hold medical details) until confirmed.
-            parked = staging.park(kind=KIND + kind, data=data, filename=upload.name, school=school, owner=user)
-            token = staging.token_for(parked, csvimport.digest(plan))
-        context = _plan_context(plan, token)
-    return render(request, "records/import.html", _import_context(school, form=form, **context))
-
-
-def _confirm_import(request, school):
-    user = request.user
-    try:
-        parked, digest = staging.from_token(user, request.POST["token"], school=school, kind_prefix=KIND)
-        kind = parked.kind.removeprefix(KIND)
-        done = staging.confirm(
-            parked,
-            digest=digest,
-            make_plan=lambda data: csvimport.make_plan(school, kind, data, user),
-            digest_of=csvimport.digest,
-            write=lambda plan: csvimport.write(school, plan, user),
+        return import_flow.confirm(
+            IMPORTER, request, school,
+            lambda kind, plan, token: page(ImportForm(initial={"kind": kind}), **_plan_context(plan, token)),
         )
-    except staging.Expired:
-        messages.error(request, _("This preview has expired. Please choose the file again."))
-        return redirect("records:import", school.pk)
-    if done.outcome == "already":
-        messages.info(request, _("This file has already been imported."))
-        return redirect("records:import", school.pk)
-    plan = done.plan
-    if not done.applied:  # the data changed since the preview: nothing was written, show it again
-        token = "" if plan.errors or plan.is_empty else staging.token_for(parked, csvimport.digest(plan))
-        form = ImportForm(initial={"kind": kind})
-        messages.warning(request, _("The data changed since this preview. Check the new preview and confirm again."))
-        return render(request, "records/import.html", _import_context(school, form=form, **_plan_context(plan, token)))
-    messages.success(
-        request,
-        _("Imported: %(added)s added, %(changed)s changed, %(unchanged)s unchanged.")
-        % {"added": len(plan.added), "changed": len(plan.changed), "unchanged": plan.unchanged},
-    )
-    return redirect("records:import", school.pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    previewed = import_flow.preview(IMPORTER, request, school, form)
+    return page(form, **(_plan_context(*previewed) if previewed else {}))
 
 
 # --- Note categories ------------------------------------------------------------------------------
