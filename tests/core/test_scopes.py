@@ -14,6 +14,8 @@ from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from schoolpoort.core.models import SchoolYear
 from schoolpoort.core.scopes import (
@@ -21,6 +23,7 @@ from schoolpoort.core.scopes import (
     SchoolScopeMiddleware,
     ScopeError,
     get_scope,
+    in_school_scope,
     school_scope,
     scopes_disabled,
 )
@@ -290,3 +293,34 @@ def test_the_demo_loader_declares_its_scope(db, enforce_scopes):
     with scopes_disabled():
         assert ReportCard.objects.exclude(file="").exists()
         assert StudentCard.objects.exists()
+
+
+@task()
+@in_school_scope
+def count_cards_of_school(school_id):
+    return StudentCard.objects.count()
+
+
+@task()
+def count_cards_without_a_scope(school_id):
+    return StudentCard.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_in_the_worker_runs_in_the_scope_it_declares(enforce_scopes):
+    with scopes_disabled():
+        world = build_world()
+        one_of_each(world.child)
+        one_of_each(world.other_school_child)
+    declared = count_cards_of_school.enqueue(world.other_school.pk)
+    undeclared = count_cards_without_a_scope.enqueue(world.other_school.pk)
+
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+
+    declared.refresh()
+    assert (declared.status, declared.return_value) == ("SUCCESSFUL", 1)
+    undeclared.refresh()
+    assert undeclared.status == "FAILED"
+    with scopes_disabled():
+        failed = DBTaskResult.objects.get(pk=undeclared.id)
+    assert "ScopeError" in str(failed.exception_class_path)

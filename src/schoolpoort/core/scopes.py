@@ -16,11 +16,13 @@ foreign key or a one-to-one from another row (``student.records_card``), deletio
 ``save()``. Those start from a row the code already holds; the net is about finding rows.
 
 A module joins by giving its pupil models ``objects = school_scoped(TheQuerySet, school="student__school")``
-(the path from the model to its ``core.School``) and declaring the scope in its commands and tasks."""
+(the path from the model to its ``core.School``) and declaring the scope in its commands and tasks
+(``in_school_scope``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import wraps
 
 from django.db import models
 from django_scopes import ScopedManager, ScopeError, get_scope, scope, scopes_disabled
@@ -33,6 +35,7 @@ __all__ = [
     "SchoolIds",
     "SchoolScopeMiddleware",
     "get_scope",
+    "in_school_scope",
     "reached_school_ids",
     "school_scope",
     "school_scoped",
@@ -75,6 +78,19 @@ def school_scope(schools):
     """The scope of one school or several (objects or ids), for a command or a task that works
     on them: ``with school_scope(school): ...``."""
     return scope(**{DIMENSION: _ids(schools)})
+
+
+def in_school_scope(func):
+    """For a task whose first argument is a school id: runs it in that school's scope, as pretix's
+    tasks re-enter their organizer's. A worker has no request; tasks take ids, so the school is
+    at hand. Under the task decorator: ``@task()`` then ``@in_school_scope``."""
+
+    @wraps(func)
+    def wrapper(school_id, *args, **kwargs):
+        with school_scope([school_id]):
+            return func(school_id, *args, **kwargs)
+
+    return wrapper
 
 
 class SchoolIds(list):
