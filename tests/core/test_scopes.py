@@ -17,7 +17,7 @@ from django.urls import include, path
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from schoolpoort.core.models import SchoolYear
+from schoolpoort.core.models import School, SchoolYear
 from schoolpoort.core.scopes import (
     SchoolIds,
     SchoolScopeMiddleware,
@@ -59,7 +59,7 @@ PUPIL_MODELS = {
 
 
 def _is_scoped(model) -> bool:
-    return type(model._default_manager).__name__.startswith("SchoolScoped")
+    return getattr(model._default_manager, "school_path", None) is not None
 
 
 def one_of_each(student) -> dict:
@@ -109,6 +109,11 @@ def rows(world):
 def test_every_pupil_model_of_the_records_domain_is_scoped():
     domain = [*apps.get_app_config("records").get_models(), *apps.get_app_config("results").get_models()]
     assert {model for model in domain if _is_scoped(model)} == PUPIL_MODELS
+    for model in PUPIL_MODELS:  # each path ends at core.School
+        *hops, last = model._default_manager.school_path.split("__")
+        for hop in hops:
+            model = model._meta.get_field(hop).related_model
+        assert model._meta.get_field(last).related_model is School
 
 
 @pytest.mark.parametrize("model", sorted(PUPIL_MODELS, key=lambda m: m.__name__), ids=lambda m: m.__name__)

@@ -58,6 +58,8 @@ def school_scoped(queryset_class: type[models.QuerySet] = models.QuerySet, *, sc
     refusing = type(f"Unscoped{queryset_class.__name__}", (DisabledQuerySet, queryset_class), {})
 
     class SchoolScopedManager(base):
+        school_path = school  # how the model reaches its school; tests check every pupil model has one
+
         def get_queryset(self):
             queryset = super().get_queryset()
             if isinstance(queryset, DisabledQuerySet) and not isinstance(queryset, refusing):
