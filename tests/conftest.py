@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django_scopes import scope, scopes_disabled
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow DB use there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -16,6 +17,23 @@ def _fast_password_hashing(settings):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test (the demo writes some too) go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _scopes_disabled_in_test_code():
+    """Test code makes and reads the data of every school outside any request, as pretix's tests
+    do. Requests through the test client or the live server still pass ``SchoolScopeMiddleware``
+    and run in the user's scope (the middleware enters a scope of its own)."""
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture
+def enforce_scopes(_scopes_disabled_in_test_code):
+    """Opt out of the above: a query of a scoped model in the test's own code raises ``ScopeError``
+    until the test declares a scope, as it would in a task, a command or the shell."""
+    with scope():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Queries of school data run in the scope of the user's schools (core/scopes.py).
+    "schoolpoort.core.scopes.SchoolScopeMiddleware",
     "schoolpoort.accounts.middleware.LanguageMiddleware",
     "schoolpoort.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -10,6 +10,7 @@ import json
 
 from django.utils import timezone
 
+from schoolpoort.core.scopes import school_scope
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .corrections import due_date
@@ -24,6 +25,12 @@ MEDICAL = {
 
 
 def load_demo(world: DemoWorld) -> None:
+    # Outside any request: the demo declares the one school it fills (core/scopes.py).
+    with school_scope(world.schools[REGENBOOG]):
+        _load(world)
+
+
+def _load(world: DemoWorld) -> None:
     rng = world.rng_for("records")
     faker = world.faker_for("records")
     school = world.schools[REGENBOOG]

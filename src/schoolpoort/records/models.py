@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core.models import School, Student
+from schoolpoort.core.scopes import school_scoped
 
 from . import rules
 from .crypto import EncryptedTextField
@@ -144,7 +145,7 @@ class StudentCard(models.Model):
     email = models.EmailField(_("e-mail of the family"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PartQuerySet.as_manager()
+    objects = school_scoped(PartQuerySet, school="student__school")
 
     class Meta:
         verbose_name = _("student card")
@@ -166,7 +167,7 @@ class Contact(models.Model):
     is_emergency = models.BooleanField(_("call in an emergency"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = PartQuerySet.as_manager()
+    objects = school_scoped(PartQuerySet, school="student__school")
 
     class Meta:
         verbose_name = _("contact")
@@ -191,7 +192,7 @@ class MedicalInfo(models.Model):
     notes = EncryptedTextField(_("other medical notes"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PartQuerySet.as_manager()
+    objects = school_scoped(PartQuerySet, school="student__school")
 
     class Meta:
         verbose_name = _("medical details")
@@ -224,7 +225,7 @@ class Invoice(models.Model):
     external_key = models.CharField(_("invoice number of the administration"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PartQuerySet.as_manager()
+    objects = school_scoped(PartQuerySet, school="student__school")
 
     class Meta:
         verbose_name = _("invoice")
@@ -275,7 +276,7 @@ class SupportPlan(models.Model):
     )
     signed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PartQuerySet.as_manager()
+    objects = school_scoped(PartQuerySet, school="student__school")
 
     class Meta:
         verbose_name = _("support plan")
@@ -314,7 +315,7 @@ class Note(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PartQuerySet.as_manager()
+    objects = school_scoped(PartQuerySet, school="student__school")
 
     class Meta:
         verbose_name = _("note")
@@ -331,6 +332,8 @@ class NoteReaction(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     text = EncryptedTextField(_("reaction"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = school_scoped(school="note__student__school")
 
     class Meta:
         verbose_name = _("reaction")
@@ -368,6 +371,8 @@ class CorrectionRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     handled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = school_scoped(school="school")
 
     class Meta:
         verbose_name = _("correction request")

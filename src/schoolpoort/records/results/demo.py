@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from schoolpoort.core.models import Enrollment, SchoolYear
+from schoolpoort.core.scopes import school_scope, scopes_disabled
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .models import (
@@ -65,6 +66,12 @@ def moment_day(first_year: int, moment: str) -> datetime.date:
 
 
 def load_demo(world: DemoWorld) -> None:
+    # Outside any request: the demo declares the one school it fills (core/scopes.py).
+    with school_scope(world.schools[REGENBOOG]):
+        _load(world)
+
+
+def _load(world: DemoWorld) -> None:
     rng = world.rng_for("results")
     today = timezone.localdate()
     school = world.schools[REGENBOOG]
@@ -208,6 +215,7 @@ def load_demo(world: DemoWorld) -> None:
             ReportCard.objects.filter(pk=card.pk).update(file=card.file.name, file_name=card.file_name)
 
 
+@scopes_disabled()  # every demo school, and outside any request
 def clear_demo() -> None:
     """Remove the PDFs of the demo's report cards from the storage (the rows go with the pupils)."""
     from schoolpoort.lib.demo import DOMAINS

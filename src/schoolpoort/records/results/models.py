@@ -19,6 +19,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.scopes import school_scoped
+
 from . import access
 
 
@@ -106,7 +108,7 @@ class ReportCard(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ReportCardQuerySet.as_manager()
+    objects = school_scoped(ReportCardQuerySet, school="student__school")
 
     class Meta:
         verbose_name = _("report card")
@@ -125,6 +127,8 @@ class ReportCardLine(models.Model):
     subject = models.CharField(_("subject"), max_length=80)
     grade = models.CharField(_("grade"), max_length=20, blank=True)
     text = models.CharField(_("comment"), max_length=500, blank=True)
+
+    objects = school_scoped(school="report_card__student__school")
 
     class Meta:
         verbose_name = _("report card line")
@@ -190,7 +194,7 @@ class MethodTest(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ResultQuerySet.as_manager()
+    objects = school_scoped(ResultQuerySet, school="student__school")
 
     class Meta:
         verbose_name = _("method test")
@@ -278,7 +282,7 @@ class StandardisedTest(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ResultQuerySet.as_manager()
+    objects = school_scoped(ResultQuerySet, school="student__school")
 
     class Meta:
         verbose_name = _("standardised test")

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from schoolpoort.core.models import School
+from schoolpoort.core.scopes import school_scope
 from schoolpoort.records import csvimport
 
 
@@ -34,7 +35,9 @@ class Command(BaseCommand):
         if school_obj is None:
             raise CommandError(f"No school with BRIN {school}")
         data = path.read_bytes()
-        plan = csvimport.apply(school_obj, kind, data) if apply else csvimport.make_plan(school_obj, kind, data)
+        # No request here: the command declares the one school it imports into (core/scopes.py).
+        with school_scope(school_obj):
+            plan = csvimport.apply(school_obj, kind, data) if apply else csvimport.make_plan(school_obj, kind, data)
         self._report(plan)
         if plan.errors:
             raise CommandError(f"{len(plan.errors)} error(s): nothing was imported.")
