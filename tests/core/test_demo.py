@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -234,6 +235,9 @@ def test_serve_demo_serves_pages_and_css_and_ctrl_c_stops_both(tmp_path):
     port = free_port()
     server = subprocess.Popen([*manage, "serve_demo", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines: list[str] = []  # read as it comes, so the test can wait for the worker's start
+    reader = threading.Thread(target=lambda: lines.extend(line.decode() for line in server.stdout), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -241,7 +245,7 @@ def test_serve_demo_serves_pages_and_css_and_ctrl_c_stops_both(tmp_path):
                 status, _type, body = fetch(f"http://127.0.0.1:{port}/inloggen/")
                 break
             except (urllib.error.URLError, ConnectionError):
-                assert server.poll() is None, server.stdout.read().decode()
+                assert server.poll() is None, "".join(lines)
                 assert time.monotonic() < deadline, "the web server did not answer"
                 time.sleep(0.2)
         assert status == 200
@@ -250,9 +254,14 @@ def test_serve_demo_serves_pages_and_css_and_ctrl_c_stops_both(tmp_path):
 
         children = children_of(server.pid)
         assert len(children) == 2  # the web server and the task worker
+        # Ctrl-C only once the worker has started (on a busy machine its imports take seconds).
+        while not any("Starting worker" in line for line in lines):
+            assert time.monotonic() < deadline + 40, "the worker did not start: " + "".join(lines)
+            time.sleep(0.2)
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=15) == 0
-        output = server.stdout.read().decode()
+        reader.join(timeout=5)
+        output = "".join(lines)
     finally:
         if server.poll() is None:
             server.kill()
