@@ -25,19 +25,21 @@ from django.db.models import QuerySet
 from .models import Guardianship
 
 
+def _hiding_slots(viewer) -> QuerySet:
+    """The guardian slots of the viewer's children that hide from the viewer (the rule, once)."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return Guardianship.objects.none()
+    children = Guardianship.objects.filter(user=viewer).values("student_id")
+    return Guardianship.objects.filter(student_id__in=children, hides_contact_from_other_guardians=True).exclude(
+        user=viewer
+    )
+
+
 def hidden_user_ids_q(viewer) -> QuerySet:
     """The ids of the accounts that keep their contact details from ``viewer``: a guardian of one
     of the viewer's children who chose to hide from the other guardian. A subquery for
     ``.exclude(user_id__in=...)``; empty for someone who is no guardian."""
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return Guardianship.objects.none().values("user_id")
-    children = Guardianship.objects.filter(user=viewer).values("student_id")
-    return (
-        Guardianship.objects.filter(student_id__in=children, hides_contact_from_other_guardians=True,
-                                    user__isnull=False)
-        .exclude(user=viewer)
-        .values("user_id")
-    )
+    return _hiding_slots(viewer).filter(user__isnull=False).values("user_id")
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,7 @@ def hidden_guardians(viewer) -> HiddenGuardians:
     """What hides from ``viewer``; one query (none for someone not signed in)."""
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return HiddenGuardians()
-    children = Guardianship.objects.filter(user=viewer).values("student_id")
-    rows = list(
-        Guardianship.objects.filter(student_id__in=children, hides_contact_from_other_guardians=True)
-        .exclude(user=viewer)
-        .values_list("pk", "user_id")
-    )
+    rows = list(_hiding_slots(viewer).values_list("pk", "user_id"))
     return HiddenGuardians(
         user_ids=frozenset(user_id for _pk, user_id in rows if user_id is not None),
         slot_ids=frozenset(pk for pk, _user_id in rows),
