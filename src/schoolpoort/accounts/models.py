@@ -117,3 +117,66 @@ class RegistrationCode(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
+
+
+def data_export_path(instance: "DataExport", filename: str) -> str:
+    # A random name: the file is a Fernet token, never served from a URL of the storage.
+    return f"exports/{uuid.uuid4().hex}"
+
+
+class DataExportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the user's own exports: another user's answers 404."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+    def running(self):
+        return self.filter(status__in=[DataExport.Status.PENDING, DataExport.Status.BUILDING])
+
+    def expired(self, now=None):
+        """Ready exports past their 24 hours whose file is still stored."""
+        now = now or timezone.now()
+        return self.filter(expires_at__lt=now).exclude(file="")
+
+
+class DataExport(models.Model):
+    """A guardian's request for a copy of the family's data (AVG art. 15 and 20). The worker builds
+    the ZIP (``accounts.data_export``), stores it encrypted with the records key and mails that it
+    is ready; the link works for ``LIFETIME`` and the sweep then deletes the file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the worker")
+        BUILDING = "building", _("being made")
+        READY = "ready", _("ready to download")
+        FAILED = "failed", _("could not be made")
+        EXPIRED = "expired", _("expired")
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # in the URL
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
+    file = models.FileField(upload_to=data_export_path, max_length=200, blank=True)  # Fernet token of the ZIP
+    size = models.PositiveBigIntegerField(default=0)  # of the ZIP
+    digest = models.CharField(max_length=64, blank=True)  # SHA-256 of the ZIP
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DataExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.BUILDING)
+
+    def is_downloadable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.READY and bool(self.file) and self.expires_at is not None and now < self.expires_at

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, staff_views, views
+from . import account_views, export_views, staff_views, views
 
 app_name = "accounts"
 
@@ -22,6 +22,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("mijn-account/", account_views.account, name="account"),
+    path("mijn-account/gegevens/", export_views.data_export_page, name="data_export"),
+    path("mijn-account/gegevens/<uuid:token>/download/", export_views.data_export_download, name="data_export_download"),
     path("mijn-account/e-mail/<str:token>/", account_views.confirm_email, name="confirm_email"),
     path("school/<int:school_id>/ouders/", staff_views.guardians, name="guardians"),
 ]
