@@ -33,7 +33,7 @@ from schoolpoort.lib.family_export import FUNCTION, HOOK, Section, jsonable
 from schoolpoort.lib.providers import module_hooks
 
 from .emails import absolute_url, send_templated_email
-from .models import DataExport
+from .models import DataExport, User
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def request_export(user) -> DataExport:
     sweep()
     with transaction.atomic():
         # Lock the account's row so two clicks at once make one export.
-        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        User.objects.select_for_update().filter(pk=user.pk).first()
         mine = DataExport.objects.filter(user=user)
         if mine.running().exists():
             raise ExportRefused(_("Your download is already being made. You get an e-mail when it is ready."))

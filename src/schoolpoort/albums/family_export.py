@@ -13,7 +13,7 @@ from .models import Photo, PhotoTag
 
 
 def export_for(user) -> Section | None:
-    children = list(guardian_student_ids(user))
+    children = guardian_student_ids(user)
     photos = (
         Photo.objects.visible_to(user)
         .filter(status=Photo.Status.READY, tags__student_id__in=children)

@@ -27,7 +27,7 @@ def export_for(user) -> Section | None:
     )
     if not conversations:
         return None
-    children = set(guardian_student_ids(user))
+    children = {link["student_id"] for link in guardian_student_ids(user)}
     section = Section("messages", None)
     out = []
     for conversation in conversations:
