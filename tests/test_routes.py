@@ -19,9 +19,13 @@ PUBLIC = {
     "notify:vapid_key", "notify:unsubscribe",
 }
 # Routes for any signed-in user, showing only their own data.
-SIGNED_IN = {"web:home", "accounts:account", "notify:list", "notify:preferences"}
-# The signed-in user's own rows by id, and POST/JSON endpoints; their yes and no are in tests/notify/.
-OWN_ROWS = {"notify:open", "notify:mark_all_read", "notify:device", "notify:push_subscribe", "notify:push_unsubscribe"}
+SIGNED_IN = {"web:home", "accounts:account", "accounts:data_export", "notify:list", "notify:preferences"}
+# The signed-in user's own rows by id, and POST/JSON endpoints; their yes and no are in tests/notify/
+# (the family export's download: tests/accounts/test_data_export.py).
+OWN_ROWS = {
+    "accounts:data_export_download",
+    "notify:open", "notify:mark_all_read", "notify:device", "notify:push_subscribe", "notify:push_unsubscribe",
+}
 LOGIN = 302  # anonymous visitors are sent to the login page
 
 # Routes about one school: (route, method, {role: status}); the school is the world's school A1.

@@ -169,7 +169,9 @@ def test_another_users_link_answers_404(demo, client, django_capture_on_commit_c
     assert client.get(url).status_code == 302  # to the login page
 
 
-def test_the_link_expires_after_24_hours_and_the_sweep_deletes_the_file(demo, client, django_capture_on_commit_callbacks):
+def test_the_link_expires_after_24_hours_and_the_sweep_deletes_the_file(
+    demo, client, django_capture_on_commit_callbacks
+):
     jansen = demo.users["jansen@ouders.example"]
     export = ask(client, jansen, django_capture_on_commit_callbacks)
     assert export.expires_at - export.ready_at == datetime.timedelta(hours=24)

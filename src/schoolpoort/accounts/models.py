@@ -179,4 +179,5 @@ class DataExport(models.Model):
 
     def is_downloadable(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.status == self.Status.READY and bool(self.file) and self.expires_at is not None and now < self.expires_at
+        ready = self.status == self.Status.READY and bool(self.file)
+        return ready and self.expires_at is not None and now < self.expires_at

@@ -23,7 +23,9 @@ urlpatterns = [
     ),
     path("mijn-account/", account_views.account, name="account"),
     path("mijn-account/gegevens/", export_views.data_export_page, name="data_export"),
-    path("mijn-account/gegevens/<uuid:token>/download/", export_views.data_export_download, name="data_export_download"),
+    path(
+        "mijn-account/gegevens/<uuid:token>/download/", export_views.data_export_download, name="data_export_download"
+    ),
     path("mijn-account/e-mail/<str:token>/", account_views.confirm_email, name="confirm_email"),
     path("school/<int:school_id>/ouders/", staff_views.guardians, name="guardians"),
 ]

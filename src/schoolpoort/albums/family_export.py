@@ -19,7 +19,9 @@ def export_for(user) -> Section | None:
         .filter(status=Photo.Status.READY, tags__student_id__in=children)
         .select_related("album")
         .prefetch_related(
-            Prefetch("tags", PhotoTag.objects.filter(student_id__in=children).select_related("student"), to_attr="own_tags")
+            Prefetch(
+                "tags", PhotoTag.objects.filter(student_id__in=children).select_related("student"), to_attr="own_tags"
+            )
         )
         .distinct()
         .order_by("album_id", "pk")

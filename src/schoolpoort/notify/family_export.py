@@ -12,7 +12,9 @@ RECENT = 1000  # the newest notifications; older ones are in the school's retent
 
 def export_for(user) -> Section:
     return Section("notifications", {
-        "preferences": [row(preference, ["module", "email", "push"]) for preference in Preference.objects.filter(user=user)],
+        "preferences": [
+            row(preference, ["module", "email", "push"]) for preference in Preference.objects.filter(user=user)
+        ],
         "push_devices": [
             row(device, ["label", "enabled", "created_at", "last_success_at"])
             for device in PushSubscription.objects.filter(user=user)
