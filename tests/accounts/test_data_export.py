@@ -219,3 +219,17 @@ def test_the_export_holds_who_at_school_viewed_the_childrens_records(demo, clien
     records = {child["child"]: child for child in json.loads(archive.read("records.json"))["children"]}
     viewed = records["Noor Jansen"]["viewed_by_school"]
     assert viewed and viewed[0]["who"] == demo.users["administratie@regenboog.example"].full_name
+
+
+def test_an_export_a_stopped_worker_left_running_does_not_block_the_next(demo, client):
+    jansen = demo.users["jansen@ouders.example"]
+    client.force_login(jansen)
+    client.post(PAGE)
+    stuck = DataExport.objects.get(user=jansen)
+    client.post(PAGE)
+    assert DataExport.objects.filter(user=jansen).count() == 1  # still running: refused
+    DataExport.objects.filter(pk=stuck.pk).update(requested_at=timezone.now() - datetime.timedelta(hours=7))
+    client.post(PAGE)
+    stuck.refresh_from_db()
+    assert stuck.status == DataExport.Status.FAILED
+    assert DataExport.objects.filter(user=jansen).running().count() == 1

@@ -176,7 +176,9 @@ def read_zip(export: DataExport) -> bytes:
 
 
 def sweep(now: datetime.datetime | None = None) -> int:
-    """Delete the files of exports past their 24 hours; the row stays (marked expired)."""
+    """Delete the files of exports past their 24 hours; the row stays (marked expired). An export
+    that a stopped worker left running is marked failed, so its owner may ask again."""
+    DataExport.objects.stuck(now).update(status=DataExport.Status.FAILED)
     count = 0
     for export in DataExport.objects.expired(now)[:200]:
         export.file.delete(save=False)

@@ -1,6 +1,7 @@
 """Accounts: one per e-mail address (case-insensitive), and the registration codes that schools
 print on letters (stored hashed, single use, expiring)."""
 
+import datetime
 import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -134,6 +135,11 @@ class DataExportQuerySet(models.QuerySet):
     def running(self):
         return self.filter(status__in=[DataExport.Status.PENDING, DataExport.Status.BUILDING])
 
+    def stuck(self, now=None):
+        """Running for longer than any build takes: the worker stopped (they are marked failed)."""
+        now = now or timezone.now()
+        return self.running().filter(requested_at__lt=now - DataExport.STUCK_AFTER)
+
     def expired(self, now=None):
         """Ready exports past their 24 hours whose file is still stored."""
         now = now or timezone.now()
@@ -151,6 +157,8 @@ class DataExport(models.Model):
         READY = "ready", _("ready to download")
         FAILED = "failed", _("could not be made")
         EXPIRED = "expired", _("expired")
+
+    STUCK_AFTER = datetime.timedelta(hours=6)  # no build takes this long; the worker stopped
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # in the URL
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from schoolpoort.lib.family_export import Section
 
 from . import audience
-from .models import Answer, Form, Response
+from .models import Answer, Form, Reaction, Response, SquarePost
 
 
 def _answers(response: Response) -> list[dict]:
@@ -38,6 +38,18 @@ def export_for(user) -> Section | None:
                 "answered_at": response.updated_at,
                 "answers": _answers(response),
             })
-    if not rows:
+    # The school square: what the user wrote there themself (others' posts are theirs).
+    reactions = [
+        {"post": reaction.post.title, "text": reaction.text,
+         "vote": reaction.option.label if reaction.option_id else "", "at": reaction.created_at,
+         "removed_at": reaction.removed_at}
+        for reaction in Reaction.objects.filter(user=user, post__in=SquarePost.objects.visible_to(user))
+        .select_related("post", "option").order_by("created_at", "pk")
+    ]
+    posts = [
+        {"title": post.title, "text": post.body, "kind": post.kind, "at": post.created_at}
+        for post in SquarePost.objects.visible_to(user).filter(author=user).order_by("created_at", "pk")
+    ]
+    if not (rows or reactions or posts):
         return None
-    return Section("signups", {"responses": rows})
+    return Section("signups", {"responses": rows, "square_posts": posts, "square_reactions": reactions})
