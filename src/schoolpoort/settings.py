@@ -191,8 +191,14 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "schoolpoort.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # 10 characters for parents, 12 for staff and board (they open children's medical data).
+    {
+        "NAME": "schoolpoort.accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10, "staff_min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "schoolpoort.accounts.validators.DutchCommonPasswordValidator"},
+    {"NAME": "schoolpoort.accounts.validators.BreachedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
