@@ -229,16 +229,24 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Failed logins: throttled per account and per address, with a message that does not tell
-# whether the account exists (django-axes).
+# Failed logins (django-axes, accounts/throttle.py): LOGIN_FAILURE_LIMIT wrong passwords for one
+# account from one address lock that pair only, so nobody can lock out someone else's account
+# from elsewhere; LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, across accounts, lock
+# that address. The message never tells whether the account exists.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 8)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+LOGIN_FAILURE_LIMITS = {
+    "username+ip_address": AXES_FAILURE_LIMIT,
+    "ip_address": env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 40),
+}
+AXES_HANDLER = "schoolpoort.accounts.throttle.LoginThrottle"
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "schoolpoort.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "schoolpoort.accounts.views.locked_out"
 AXES_VERBOSE = False
-# Behind proxies, the client address comes from X-Forwarded-For (accounts.backends.client_ip).
+# The client address: the socket's (REMOTE_ADDR), never a header the client can write; behind
+# TRUSTED_PROXY_COUNT proxies, the address the outermost trusted proxy saw (accounts.backends).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "schoolpoort.accounts.backends.client_ip"
 RATELIMIT_IP_META_KEY = "schoolpoort.accounts.backends.client_ip"

@@ -62,12 +62,12 @@ def test_the_mail_is_in_the_users_language(client, parent):
 
 
 def test_resetting_the_password_lifts_the_lock_on_the_account(client, parent, settings):
-    for attempt in range(settings.AXES_FAILURE_LIMIT):
-        log_in(client, parent.email, "wrong", REMOTE_ADDR=f"10.0.0.{attempt + 1}")
-    assert log_in(client, parent.email, PASSWORD, REMOTE_ADDR="10.0.1.1").status_code == 429
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, parent.email, "wrong", REMOTE_ADDR="10.0.0.1")
+    assert log_in(client, parent.email, PASSWORD, REMOTE_ADDR="10.0.0.1").status_code == 429
     client.post(RESET, {"email": parent.email})
     form_page = client.get(link_in(mail.outbox[0], "/wachtwoord-vergeten/"), follow=True)
     client.post(
         form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     )
-    assert log_in(client.__class__(), parent.email, NEW_PASSWORD, REMOTE_ADDR="10.0.1.2").status_code == 302
+    assert log_in(client.__class__(), parent.email, NEW_PASSWORD, REMOTE_ADDR="10.0.0.1").status_code == 302
