@@ -24,7 +24,9 @@ def refusals(password: str, user=None) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("password", ["Welkom12345", "regenboog2026", "Regenboog2026!", "zomer20262026", "Herfst2026!!"])
+@pytest.mark.parametrize(
+    "password", ["Welkom12345", "regenboog2026", "Regenboog2026!", "zomer20262026", "Herfst2026!!"]
+)
 def test_a_common_dutch_word_with_digits_is_refused(password):
     assert "password_dutch_common" in refusals(password)
 
