@@ -159,14 +159,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (sessions, rate limits): Redis when configured, memory otherwise ---
+# Rate limits (password reset mails, registration codes) live in the "limits" cache, which every
+# process shares: Redis when REDIS_URL is set, otherwise a table in the database (created by the
+# accounts migrations; `manage.py createcachetable` after switching away from Redis). The
+# database cache counts for all processes, but a burst of parallel requests can lose an
+# increment; Redis counts exactly.
 if redis_url := env_str("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url},
+        "limits": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": "limits"},
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "schoolpoort_limits"},
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-    # Rate limits in a memory cache count per process; fine for one server, Redis beyond.
+    # django-ratelimit knows the database cache is shared but not atomic (see above).
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_USE_CACHE = "limits"
 RATELIMIT_VIEW = "schoolpoort.accounts.views.ratelimited"
 # Messages stay on the server: a one-time registration code must not sit in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -255,6 +267,10 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # Registration codes printed on letters: rate limits per IP and per e-mail address.
 REGISTRATION_RATE_PER_IP = env_str("REGISTRATION_RATE_PER_IP", "20/h")
 REGISTRATION_RATE_PER_EMAIL = env_str("REGISTRATION_RATE_PER_EMAIL", "10/h")
+# Password reset mails: per address and per e-mail address asked for (the page answers the same
+# either way, so it never tells whether an account exists).
+PASSWORD_RESET_RATE_PER_IP = env_str("PASSWORD_RESET_RATE_PER_IP", "10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env_str("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
 
 # --- Language and time: Dutch by default, English complete ---
 LANGUAGE_CODE = "nl"

@@ -117,3 +117,17 @@ class RegistrationCode(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
+
+
+class RateLimitEntry(models.Model):
+    """A row of the "limits" cache when no Redis is configured: Django's database cache table
+    (the columns ``createcachetable`` makes), declared as a model so that migrations create it
+    and every process shares the counts. Only the cache reads and writes it."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "schoolpoort_limits"
+        default_permissions = ()
