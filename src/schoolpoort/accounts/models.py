@@ -131,3 +131,6 @@ class RateLimitEntry(models.Model):
     class Meta:
         db_table = "schoolpoort_limits"
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.cache_key
