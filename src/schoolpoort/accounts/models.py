@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from .standing_links import end_standing_links
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -89,9 +91,19 @@ class User(AbstractBaseUser, PermissionsMixin):
             algorithm="sha256",
         ).hexdigest()
 
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new password in _password until the save: a change of an
+        # existing account's password ends its standing links, whatever path changed it.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            end_standing_links(self)
+
     def end_all_sessions(self) -> None:
+        """ "Log out on all devices": every session and every standing link (agenda feed) ends."""
         self.session_generation = uuid.uuid4()
         self.save(update_fields=["session_generation"])
+        end_standing_links(self)
 
 
 class RegistrationCode(models.Model):
