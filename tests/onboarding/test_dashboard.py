@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from schoolpoort.accounts.models import User
 from schoolpoort.accounts.registration import find_usable_code
-from schoolpoort.core.models import AuditEntry, Guardianship, StaffMembership
+from schoolpoort.core.models import Guardianship, StaffMembership
 from schoolpoort.onboarding import dashboard
 from schoolpoort.onboarding.models import BouncedAddress, MailBatch
 from tests.factories import GuardianshipFactory, StaffMembershipFactory, UserFactory, enrolled_student
