@@ -15,23 +15,27 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# One web process: ask the reset-mail limit for one client address and e-mail address, N times.
+# One web process: ask a limit (reset mails, or registration attempts) for one client address and
+# e-mail address, N times.
 PROCESS = """
 import sys, django
 django.setup()
 from django.test import RequestFactory
-from schoolpoort.accounts.limits import password_reset_limited
-address, email, times = sys.argv[1], sys.argv[2], int(sys.argv[3])
+from schoolpoort.accounts.limits import password_reset_limited, registration_limited
+address, email, times, kind = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 for _ in range(times):
-    request = RequestFactory().post("/wachtwoord-vergeten/", {"email": email}, REMOTE_ADDR=address)
-    by_ip, by_email = password_reset_limited(request, email)
-    print("limited" if by_email else "sent")
+    request = RequestFactory().post("/", {"email": email}, REMOTE_ADDR=address)
+    if kind == "reset":
+        limited = password_reset_limited(request, email)[1]
+    else:
+        limited = registration_limited(request, email)
+    print("limited" if limited else "sent")
 """
 
 
-def run_process(env: dict, address: str, email: str, times: int) -> list[str]:
+def run_process(env: dict, address: str, email: str, times: int, kind: str = "reset") -> list[str]:
     result = subprocess.run(
-        [sys.executable, "-c", PROCESS, address, email, str(times)],
+        [sys.executable, "-c", PROCESS, address, email, str(times), kind],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -88,13 +92,20 @@ def test_two_processes_share_the_reset_mail_count_in_redis(redis_url):
     assert run_process(env, "10.0.0.1", email, 2) == ["sent", "sent"]
     # A second process, another client address: the same mailbox has one mail left, not three.
     assert run_process(env, "10.0.0.2", email, 2) == ["sent", "limited"]
+    env.update(REGISTRATION_RATE_PER_EMAIL="3/h", REGISTRATION_RATE_PER_IP="100/h")
+    assert run_process(env, "10.0.0.3", email, 2, "register") == ["sent", "sent"]
+    assert run_process(env, "10.0.0.4", email, 2, "register") == ["sent", "limited"]
 
 
 def test_without_redis_two_processes_share_the_count_in_the_database(tmp_path):
     """The embedded default: SQLite, the limits cache in a table of the database."""
     database = tmp_path / "limits.sqlite3"
     env = process_env(
-        DATABASE_URL=f"sqlite:///{database}", PASSWORD_RESET_RATE_PER_EMAIL="3/h", PASSWORD_RESET_RATE_PER_IP="100/h"
+        DATABASE_URL=f"sqlite:///{database}",
+        PASSWORD_RESET_RATE_PER_EMAIL="3/h",
+        PASSWORD_RESET_RATE_PER_IP="100/h",
+        REGISTRATION_RATE_PER_EMAIL="3/h",
+        REGISTRATION_RATE_PER_IP="100/h",
     )
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "accounts", "-v0"], env=env, cwd=ROOT, check=True, timeout=300
@@ -102,6 +113,9 @@ def test_without_redis_two_processes_share_the_count_in_the_database(tmp_path):
     email = "jansen@ouders.example"
     assert run_process(env, "10.0.0.1", email, 2) == ["sent", "sent"]
     assert run_process(env, "10.0.0.2", email, 2) == ["sent", "limited"]
+    # Registration attempts with codes from a letter: the same shared count.
+    assert run_process(env, "10.0.0.3", email, 2, "register") == ["sent", "sent"]
+    assert run_process(env, "10.0.0.4", email, 2, "register") == ["sent", "limited"]
 
 
 def test_the_settings_put_the_limits_in_a_shared_cache():

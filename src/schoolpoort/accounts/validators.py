@@ -60,7 +60,7 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
 @cache
 def dutch_words() -> frozenset[str]:
-    """The list is read once per process (about 28,000 words, 2 MB in memory)."""
+    """The list is read once per process (about 28,000 words: 0.2 s, 4 MB)."""
     with gzip.open(DUTCH_WORDS, "rt", encoding="utf-8") as words:
         return frozenset(line.strip() for line in words if line.strip())
 
