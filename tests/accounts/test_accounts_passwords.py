@@ -96,3 +96,11 @@ def test_a_teacher_cannot_change_to_an_eleven_character_password(client):
     assert "minstens 12 tekens" in response.content.decode()
     teacher.refresh_from_db()
     assert teacher.check_password(PASSWORD)
+
+
+def test_the_help_text_names_both_minimums():
+    from django.contrib.auth.password_validation import password_validators_help_texts
+
+    with translation.override("en"):
+        texts = password_validators_help_texts()
+    assert any("at least 10 characters (12 for school staff)" in text for text in texts)

@@ -57,6 +57,12 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
     def get_error_message(self):
         return self._message(self.min_length)
 
+    def get_help_text(self):
+        # Help texts are shown before anyone is known (Django asks without a user).
+        return _(
+            "Your password must contain at least %(min_length)d characters (%(staff_min_length)d for school staff)."
+        ) % {"min_length": self.parent_min_length, "staff_min_length": self.staff_min_length}
+
 
 @cache
 def dutch_words() -> frozenset[str]:
