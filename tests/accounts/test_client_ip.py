@@ -21,6 +21,6 @@ def test_deploy_check_warns_behind_a_proxy_without_trusted_proxy_count(settings)
 
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.TRUSTED_PROXY_COUNT = 0
-    assert [w.id for w in check_proxy_addresses(None)] == ["schoolpoort.W001"]
+    assert [w.id for w in check_proxy_addresses(None)] == ["accounts.W001"]
     settings.TRUSTED_PROXY_COUNT = 1
     assert check_proxy_addresses(None) == []

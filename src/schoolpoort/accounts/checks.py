@@ -14,7 +14,7 @@ def check_proxy_addresses(app_configs, **kwargs):
                 "BEHIND_HTTPS_PROXY is set but TRUSTED_PROXY_COUNT is 0: every login counts against the "
                 "proxy's address, so failed logins from one visitor can lock out everyone.",
                 hint="Set TRUSTED_PROXY_COUNT to the number of proxies in front of the app (usually 1).",
-                id="schoolpoort.W001",
+                id="accounts.W001",
             )
         ]
     return []
