@@ -38,12 +38,18 @@ def enforce_scopes(_scopes_disabled_in_test_code):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate limits and login throttles live in the cache: every test starts clean."""
-    from django.core.cache import cache
+    """Rate limits and cached pages live in caches: every test starts clean."""
+    from django.conf import settings
+    from django.core.cache import caches
 
-    cache.clear()
+    # The database cache of the rate limits needs no clearing: its rows go with the test's
+    # transaction (or the flush after a transactional test), like every other row.
+    in_memory = [alias for alias, config in settings.CACHES.items() if not config["BACKEND"].endswith("DatabaseCache")]
+    for alias in in_memory:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in in_memory:
+        caches[alias].clear()
 
 
 # --- Browser tests: Debian's Chromium through Playwright ----------------------------------------

@@ -159,14 +159,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (sessions, rate limits): Redis when configured, memory otherwise ---
+# Rate limits (password reset mails, registration codes) live in the "limits" cache, which every
+# process shares: Redis when REDIS_URL is set, otherwise a table in the database (created by the
+# accounts migrations; `manage.py createcachetable` after switching away from Redis). The
+# database cache counts for all processes, but a burst of parallel requests can lose an
+# increment; Redis counts exactly.
 if redis_url := env_str("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url},
+        "limits": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": "limits"},
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "schoolpoort_limits"},
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-    # Rate limits in a memory cache count per process; fine for one server, Redis beyond.
+    # django-ratelimit knows the database cache is shared but not atomic (see above).
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_USE_CACHE = "limits"
 RATELIMIT_VIEW = "schoolpoort.accounts.views.ratelimited"
 # Messages stay on the server: a one-time registration code must not sit in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -191,8 +203,14 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "schoolpoort.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # 10 characters for parents, 12 for staff and board (they open children's medical data).
+    {
+        "NAME": "schoolpoort.accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10, "staff_min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "schoolpoort.accounts.validators.DutchCommonPasswordValidator"},
+    {"NAME": "schoolpoort.accounts.validators.BreachedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
@@ -223,16 +241,24 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Failed logins: throttled per account and per address, with a message that does not tell
-# whether the account exists (django-axes).
+# Failed logins (django-axes, accounts/throttle.py): LOGIN_FAILURE_LIMIT wrong passwords for one
+# account from one address lock that pair only, so nobody can lock out someone else's account
+# from elsewhere; LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, across accounts, lock
+# that address. The message never tells whether the account exists.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 8)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+LOGIN_FAILURE_LIMITS = {
+    "username+ip_address": AXES_FAILURE_LIMIT,
+    "ip_address": env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 40),
+}
+AXES_HANDLER = "schoolpoort.accounts.throttle.LoginThrottle"
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "schoolpoort.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "schoolpoort.accounts.views.locked_out"
 AXES_VERBOSE = False
-# Behind proxies, the client address comes from X-Forwarded-For (accounts.backends.client_ip).
+# The client address: the socket's (REMOTE_ADDR), never a header the client can write; behind
+# TRUSTED_PROXY_COUNT proxies, the address the outermost trusted proxy saw (accounts.backends).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "schoolpoort.accounts.backends.client_ip"
 RATELIMIT_IP_META_KEY = "schoolpoort.accounts.backends.client_ip"
@@ -241,6 +267,10 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # Registration codes printed on letters: rate limits per IP and per e-mail address.
 REGISTRATION_RATE_PER_IP = env_str("REGISTRATION_RATE_PER_IP", "20/h")
 REGISTRATION_RATE_PER_EMAIL = env_str("REGISTRATION_RATE_PER_EMAIL", "10/h")
+# Password reset mails: per address and per e-mail address asked for (the page answers the same
+# either way, so it never tells whether an account exists).
+PASSWORD_RESET_RATE_PER_IP = env_str("PASSWORD_RESET_RATE_PER_IP", "10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env_str("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
 
 # --- Language and time: Dutch by default, English complete ---
 LANGUAGE_CODE = "nl"

@@ -42,37 +42,80 @@ def test_an_inactive_account_gets_the_same_answer(client, parent):
     assert normalized(inactive, parent.email) == normalized(unknown, "nobody@example.org")
 
 
-def test_it_locks_an_account_out_after_the_failure_limit_from_any_address(client, parent, settings):
-    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
-        response = log_in(client, parent.email, "wrong", REMOTE_ADDR=f"10.0.0.{attempt + 1}")
-        assert response.status_code == 200
-    response = log_in(client, parent.email.upper(), "wrong", REMOTE_ADDR="10.0.1.1")
+def test_it_locks_an_account_out_for_the_address_that_failed(client, parent, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert log_in(client, parent.email, "wrong", REMOTE_ADDR="10.0.0.1").status_code == 200
+    response = log_in(client, parent.email.upper(), "wrong", REMOTE_ADDR="10.0.0.1")
     assert response.status_code == 429
     assert LOCKED_TEXT in response.content.decode()
-    # Even the right password, from yet another address, is refused for now.
-    response = log_in(client, parent.email, PASSWORD, REMOTE_ADDR="10.0.2.1")
+    # Even the right password, from that address, is refused for now.
+    response = log_in(client, parent.email, PASSWORD, REMOTE_ADDR="10.0.0.1")
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_failures_from_one_address_do_not_lock_the_account_for_another(client, parent, settings):
+    """Nobody can lock Jansen out of her own account from elsewhere."""
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, parent.email, "wrong", REMOTE_ADDR="203.0.113.66")
+    assert log_in(client, parent.email, PASSWORD, REMOTE_ADDR="203.0.113.66").status_code == 429
+    own_phone = client.__class__()
+    assert log_in(own_phone, parent.email, PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 302
+    assert own_phone.session["_auth_user_id"] == str(parent.pk)
 
 
 def test_the_lockout_page_does_not_tell_whether_the_account_exists(client, parent, settings):
     pages = []
     for email in (parent.email, "nobody@example.org"):
-        for attempt in range(settings.AXES_FAILURE_LIMIT):
-            response = log_in(client, email, "wrong", REMOTE_ADDR=f"10.{len(pages)}.0.{attempt + 1}")
+        for _attempt in range(settings.AXES_FAILURE_LIMIT):
+            response = log_in(client, email, "wrong", REMOTE_ADDR=f"10.{len(pages)}.0.1")
         assert response.status_code == 429
         pages.append(normalized(response))
     assert pages[0] == pages[1]
     assert parent.email.encode() not in pages[0]
 
 
-def test_it_locks_out_an_address_that_tries_many_accounts(client, parent, settings):
-    for attempt in range(settings.AXES_FAILURE_LIMIT):
-        response = log_in(client, f"guess{attempt}@example.org", "wrong", REMOTE_ADDR="10.9.9.9")
-    assert response.status_code == 429
+def test_an_address_that_tries_many_accounts_hits_the_address_ceiling(client, parent, settings):
+    ceiling = settings.LOGIN_FAILURE_LIMITS["ip_address"]
+    assert ceiling > settings.AXES_FAILURE_LIMIT
+    for attempt in range(ceiling - 1):
+        # a few guesses per account, each account well below its own limit
+        response = log_in(client, f"guess{attempt // 3}@example.org", "wrong", REMOTE_ADDR="10.9.9.9")
+        assert response.status_code == 200
+    assert log_in(client, "guess-last@example.org", "wrong", REMOTE_ADDR="10.9.9.9").status_code == 429
     assert log_in(client, parent.email, PASSWORD, REMOTE_ADDR="10.9.9.9").status_code == 429
     # The account itself is not locked: from elsewhere it works.
     assert log_in(client, parent.email, PASSWORD, REMOTE_ADDR="10.8.8.8").status_code == 302
+
+
+def test_signing_in_to_ones_own_account_does_not_wipe_the_address_count(client, parent, settings):
+    ceiling = settings.LOGIN_FAILURE_LIMITS["ip_address"]
+    for attempt in range(ceiling - 2):
+        log_in(client, f"guess{attempt // 3}@example.org", "wrong", REMOTE_ADDR="10.7.7.7")
+    assert log_in(client.__class__(), parent.email, PASSWORD, REMOTE_ADDR="10.7.7.7").status_code == 302
+    log_in(client, "guess-a@example.org", "wrong", REMOTE_ADDR="10.7.7.7")
+    assert log_in(client, "guess-b@example.org", "wrong", REMOTE_ADDR="10.7.7.7").status_code == 429
+
+
+def test_a_forged_forwarded_for_header_does_not_change_the_address_without_trusted_proxies(
+    client, parent, settings
+):
+    """Without TRUSTED_PROXY_COUNT the socket address counts: an attacker cannot spread guesses
+    over made-up addresses, nor frame someone else's address."""
+    settings.TRUSTED_PROXY_COUNT = 0
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, parent.email, "wrong", REMOTE_ADDR="10.5.5.5", HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}")
+    assert log_in(client, parent.email, PASSWORD, REMOTE_ADDR="10.5.5.5").status_code == 429
+    # The framed address is untouched.
+    assert log_in(client, parent.email, PASSWORD, REMOTE_ADDR="192.0.2.1").status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_count(client, parent, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, parent.email, "wrong", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    proxied = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.20"}
+    assert log_in(client.__class__(), parent.email, PASSWORD, **proxied).status_code == 302
 
 
 def test_stay_signed_in_keeps_the_session_for_the_parent_session_days(client, parent, settings):

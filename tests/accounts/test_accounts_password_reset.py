@@ -62,12 +62,40 @@ def test_the_mail_is_in_the_users_language(client, parent):
 
 
 def test_resetting_the_password_lifts_the_lock_on_the_account(client, parent, settings):
-    for attempt in range(settings.AXES_FAILURE_LIMIT):
-        log_in(client, parent.email, "wrong", REMOTE_ADDR=f"10.0.0.{attempt + 1}")
-    assert log_in(client, parent.email, PASSWORD, REMOTE_ADDR="10.0.1.1").status_code == 429
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, parent.email, "wrong", REMOTE_ADDR="10.0.0.1")
+    assert log_in(client, parent.email, PASSWORD, REMOTE_ADDR="10.0.0.1").status_code == 429
     client.post(RESET, {"email": parent.email})
     form_page = client.get(link_in(mail.outbox[0], "/wachtwoord-vergeten/"), follow=True)
     client.post(
         form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     )
-    assert log_in(client.__class__(), parent.email, NEW_PASSWORD, REMOTE_ADDR="10.0.1.2").status_code == 302
+    assert log_in(client.__class__(), parent.email, NEW_PASSWORD, REMOTE_ADDR="10.0.0.1").status_code == 302
+
+
+def test_reset_mails_to_one_address_are_limited_without_telling(client, parent, settings):
+    settings.PASSWORD_RESET_RATE_PER_EMAIL = "3/h"
+    answers = [client.post(RESET, {"email": parent.email}, REMOTE_ADDR=f"10.1.0.{n}") for n in range(5)]
+    assert len(mail.outbox) == 3
+    # The fourth and fifth look exactly like the first: no hint that a limit (or an account) exists.
+    assert {a.status_code for a in answers} == {302}
+    assert {a["Location"] for a in answers} == {reverse("accounts:password_reset_done")}
+
+
+def test_the_limit_per_address_asked_counts_capitals_as_one(client, parent, settings):
+    settings.PASSWORD_RESET_RATE_PER_EMAIL = "1/h"
+    client.post(RESET, {"email": parent.email})
+    client.post(RESET, {"email": parent.email.upper()}, REMOTE_ADDR="10.1.1.1")
+    assert len(mail.outbox) == 1
+
+
+def test_reset_requests_from_one_client_address_are_limited(client, parent, settings):
+    settings.PASSWORD_RESET_RATE_PER_IP = "2/h"
+    for n in range(2):
+        assert client.post(RESET, {"email": f"someone{n}@example.org"}, REMOTE_ADDR="10.2.2.2").status_code == 302
+    response = client.post(RESET, {"email": parent.email}, REMOTE_ADDR="10.2.2.2")
+    assert response.status_code == 429
+    assert mail.outbox == []
+    # Another address is not affected.
+    assert client.post(RESET, {"email": parent.email}, REMOTE_ADDR="10.3.3.3").status_code == 302
+    assert len(mail.outbox) == 1

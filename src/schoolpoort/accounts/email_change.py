@@ -1,5 +1,10 @@
 """Changing the e-mail address of an account: a confirmation link goes to the new address, and
-the address only changes when that link is followed. The old address is told afterwards."""
+the address only changes when that link is followed. The old address is told afterwards.
+
+The school's administration can ask for a change too (a parent phones in with a new address),
+but it only *sends* the link: the login address changes when the parent confirms, so nobody at
+school can move an account to an address they read and take it over with a reset. The old
+address is told of the request at once."""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
+
+from schoolpoort.core.models import Guardianship
 
 from .emails import absolute_url, send_templated_email
 from .models import User
@@ -36,21 +43,20 @@ def _fingerprint(user: User) -> str:
     return salted_hmac(_FINGERPRINT_SALT, user.email.lower(), algorithm="sha256").hexdigest()[:32]
 
 
-def request_email_change(user: User, new_email: str) -> None:
-    """Send a confirmation link to ``new_email``, in the user's language."""
+def request_email_change(user: User, new_email: str, school=None) -> None:
+    """Send a confirmation link to ``new_email``, in the user's language. ``school``: the
+    administration of that school asked for it; the old address is then told at once."""
     new_email = User.objects.normalize_email(new_email.strip()).lower()
     token = signing.dumps({"u": user.pk, "e": new_email, "f": _fingerprint(user)}, salt=_TOKEN_SALT)
+    context = {"user": user, "new_email": new_email, "school": school, "days": MAX_AGE_DAYS}
     send_templated_email(
         "accounts/email/email_change",
         new_email,
-        {
-            "user": user,
-            "new_email": new_email,
-            "confirm_url": absolute_url(reverse("accounts:confirm_email", args=[token])),
-            "days": MAX_AGE_DAYS,
-        },
+        {**context, "confirm_url": absolute_url(reverse("accounts:confirm_email", args=[token]))},
         language=user.language,
     )
+    if school is not None and user.email.lower() != new_email:
+        send_templated_email("accounts/email/email_change_requested", user.email, context, language=user.language)
 
 
 def confirm_email_change(token: str) -> User:
@@ -72,6 +78,8 @@ def confirm_email_change(token: str) -> User:
             old_email = user.email
             user.email = new_email
             user.save(update_fields=["email"])
+            # The schools' records of this parent follow, so letters and imports use it too.
+            Guardianship.objects.filter(user=user, email__iexact=old_email).update(email=new_email)
     except IntegrityError:
         raise EmailChangeError("taken") from None
     send_templated_email(

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from .standing_links import end_standing_links
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -90,9 +92,19 @@ class User(AbstractBaseUser, PermissionsMixin):
             algorithm="sha256",
         ).hexdigest()
 
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new password in _password until the save: a change of an
+        # existing account's password ends its standing links, whatever path changed it.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            end_standing_links(self)
+
     def end_all_sessions(self) -> None:
+        """ "Log out on all devices": every session and every standing link (agenda feed) ends."""
         self.session_generation = uuid.uuid4()
         self.save(update_fields=["session_generation"])
+        end_standing_links(self)
 
 
 class RegistrationCode(models.Model):
@@ -189,3 +201,20 @@ class DataExport(models.Model):
         now = now or timezone.now()
         ready = self.status == self.Status.READY and bool(self.file)
         return ready and self.expires_at is not None and now < self.expires_at
+
+
+class RateLimitEntry(models.Model):
+    """A row of the "limits" cache when no Redis is configured: Django's database cache table
+    (the columns ``createcachetable`` makes), declared as a model so that migrations create it
+    and every process shares the counts. Only the cache reads and writes it."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "schoolpoort_limits"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.cache_key

@@ -13,10 +13,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django_ratelimit.core import is_ratelimited
 
 from .activation import ActivationError, TokenProblem, user_for_activation_token
 from .forms import INVALID_CODE, ActivationForm, CodeForm, LoginForm, PasswordResetForm, RegistrationForm
+from .limits import password_reset_limited, registration_limited
 from .registration import CodeNotUsable, redeem_code, register_with_code
 from .session import remember_language, set_session_length, sign_in
 
@@ -55,31 +55,12 @@ def ratelimited(request, exception=None):
 # --- Registering with a code from a school letter ---------------------------------------------
 
 
-def _registration_email_key(group, request) -> str:
-    if request.user.is_authenticated:
-        return request.user.email.lower()
-    return request.POST.get("email", "").strip().lower()
-
-
 def _registration_limited(request) -> bool:
-    """Count every POST, per IP address and per e-mail address typed."""
-    by_ip = is_ratelimited(
-        request,
-        group="accounts.register.ip",
-        key="ip",
-        rate=settings.REGISTRATION_RATE_PER_IP,
-        method="POST",
-        increment=True,
-    )
-    by_email = bool(_registration_email_key(None, request)) and is_ratelimited(
-        request,
-        group="accounts.register.email",
-        key=_registration_email_key,
-        rate=settings.REGISTRATION_RATE_PER_EMAIL,
-        method="POST",
-        increment=True,
-    )
-    return by_ip or by_email
+    if request.user.is_authenticated:
+        email = request.user.email.lower()
+    else:
+        email = request.POST.get("email", "").strip().lower()
+    return registration_limited(request, email)
 
 
 def _child_linked_message(request, guardianship, code_slot_id: int) -> None:
@@ -177,6 +158,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset_body.txt"
     html_email_template_name = "accounts/email/password_reset_body.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("email", "").strip().lower()
+        by_ip, by_email = password_reset_limited(request, email)
+        if by_ip:
+            return ratelimited(request)
+        if by_email:
+            # The same answer as a sent mail: the page never tells whether an account exists,
+            # and the owner's mailbox gets no more than the limit.
+            return redirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

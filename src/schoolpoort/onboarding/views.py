@@ -23,7 +23,7 @@ from schoolpoort.core.models import AuditEntry, Group, Guardianship, School
 from schoolpoort.lib import dates
 
 from . import dashboard
-from .addresses import AddressTaken, StaffAccount, change_guardian_email
+from .addresses import CONFIRMATION_SENT, AddressTaken, StaffAccount, change_guardian_email
 from .forms import GuardianEmailForm, LetterRequestForm, MailRequestForm
 from .invitations import request_mail_batch
 from .letters import request_letters
@@ -197,15 +197,24 @@ def change_email(request, slot_id: int):
     back = ("onboarding:group", group.pk) if group else ("onboarding:school", slot.student.school_id)
     if request.method == "POST" and form.is_valid():
         try:
-            change_guardian_email(request.user, slot, form.cleaned_data["email"])
+            outcome = change_guardian_email(request.user, slot, form.cleaned_data["email"])
         except AddressTaken:
             form.add_error("email", _("Another account already logs in with this address."))
         except StaffAccount:
             form.add_error(None, _("This account also belongs to a staff member; they change it under My account."))
         else:
-            messages.success(
-                request, _("The e-mail address of %(guardian)s has been changed.") % {"guardian": slot.display_name}
-            )
+            names = {"guardian": slot.display_name, "email": form.cleaned_data["email"]}
+            if outcome == CONFIRMATION_SENT:
+                messages.success(
+                    request,
+                    _(
+                        "A confirmation link has been sent to %(email)s. The address %(guardian)s logs in with "
+                        "changes when they open it."
+                    )
+                    % names,
+                )
+            else:
+                messages.success(request, _("The e-mail address of %(guardian)s has been changed.") % names)
             return redirect(*back)
     return render(
         request,
