@@ -5,7 +5,7 @@ import uuid
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core.models import Guardianship
-from schoolpoort.lib.personal_data import Anchor, Basis, Entry, Term
+from schoolpoort.lib.personal_data import Anchor, Basis, Entry, Term, label
 
 from .models import RegistrationCode, User
 
@@ -72,6 +72,6 @@ def register() -> list[Entry]:
             expired=_without_children,
             erase=anonymise,
             erase_family=_erase_family,
-            describe=lambda user: f"account #{user.pk}",
+            describe=label,
         ),
     ]

@@ -153,5 +153,5 @@ def delete_items(items, *file_fields: str, related_files: Iterable = ()) -> int:
 
 
 def label(item) -> str:
-    """An item in a dry run: its kind and number, never its content."""
-    return f"{item._meta.verbose_name} #{item.pk}"
+    """An item in a dry run: its model and number, never its content ("albums.photo #12")."""
+    return f"{item._meta.label_lower} #{item.pk}"
