@@ -69,7 +69,7 @@ def test_a_second_admin_confirms_and_only_that_family_is_erased(client, world):
     run_worker()
 
     erasure.refresh_from_db()
-    assert erasure.status == ErasureRequest.Status.DONE
+    assert erasure.status == ErasureRequest.Status.DONE, [r.traceback for r in DBTaskResult.objects.all()]
     for parent in (mother, father):
         parent.refresh_from_db()
         assert not parent.is_active and parent.email.endswith("@erased.invalid") and not parent.last_name
