@@ -98,7 +98,11 @@ def cancel_erasure(erasure: ErasureRequest, actor) -> None:
 def carry_out(request_id: int) -> dict:
     """Erase the family of a confirmed request through every entry that erases on request."""
     with transaction.atomic():
-        erasure = ErasureRequest.objects.select_for_update(of=("self",)).select_related("school", "student").get(pk=request_id)
+        erasure = (
+            ErasureRequest.objects.select_for_update(of=("self",))  # the student may be gone (outer join)
+            .select_related("school", "student")
+            .get(pk=request_id)
+        )
         if erasure.status != ErasureRequest.Status.CONFIRMED:
             return {}
         school = erasure.school
