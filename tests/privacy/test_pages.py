@@ -84,3 +84,28 @@ def test_a_parent_finds_the_statement_of_their_school_from_my_account(client, wo
     response = client.get(reverse("privacy:statements"))
     assert response.status_code == 302 and response["Location"] == reverse("privacy:statement",
                                                                            args=[world.school.brin])
+
+
+def test_the_register_page_and_the_statement_make_a_fixed_number_of_queries(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schoolpoort.privacy.erasure import request_erasure
+    from tests.factories import StudentFactory
+
+    client.force_login(world.users["director"])
+    url = reverse("privacy:register", args=[world.school.pk])
+    client.get(url)  # warm: sessions, roles
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(5):
+        request_erasure(StudentFactory(school=world.school), world.users["director"])
+    RetentionTerm.objects.create(school=world.school, key="core.audit", amount=3, unit="months")
+    RetentionTerm.objects.create(school=world.school, key="albums.photos", amount=3, unit="months")
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(url).status_code == 200
+    assert len(more) == len(few) <= 18
+    client.logout()
+    with CaptureQueriesContext(connection) as statement:
+        client.get(reverse("privacy:statement", args=[world.school.brin]))
+    assert len(statement) <= 3
