@@ -10,7 +10,8 @@ from tests.e2e.test_foundation_flows import log_in
 def test_a_term_is_changed_and_an_erasure_is_confirmed_by_a_second_admin(browser, live_server, demo):
     director = browser.new_context(locale="nl-NL").new_page()
     log_in(director, live_server.url, "directie@regenboog.example")
-    director.locator("a[href$='/privacy/school/%d/']" % demo.schools["99AA"].pk).first.click()
+    school = demo.schools["99AA"].pk
+    director.locator(f"a[href$='/privacy/school/{school}/']").first.click()
     row = director.locator("[id='term-albums.photos']")
     row.locator("input[name='albums.photos-amount']").fill("6")
     row.locator("button[type=submit]").first.click()
