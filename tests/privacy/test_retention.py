@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -146,3 +146,13 @@ def test_an_account_with_a_child_still_at_school_is_kept(world):
 
     parent.refresh_from_db()
     assert parent.is_active
+
+
+def test_the_command_applies_and_reports_counts_and_refuses_an_unknown_school(world):
+    old = photo_of(leave(world.child, months_ago(13)), world.users["teacher"])
+    out = io.StringIO()
+    call_command("apply_retention", "--school", world.school.brin, stdout=out)
+    assert "albums.photos: erased 1" in out.getvalue()
+    assert not Photo.objects.filter(pk=old.pk).exists()
+    with pytest.raises(CommandError):
+        call_command("apply_retention", "--school", "00XX", stdout=io.StringIO())
