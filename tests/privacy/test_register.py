@@ -41,8 +41,26 @@ def test_every_entry_runs_and_a_second_run_finds_nothing_left(world):
         retention.run(school, far)
         again = retention.run(school, far, dry_run=True)
         left = {o.entry.key: o.items for o in again if o.count}
+        assert all(o.count == len(o.items) for o in again)  # few enough to be listed in full
         # Only the run's own audit entry ("privacy.retention", made now) waits for its own term.
         assert {item.action for item in left.pop("core.audit", [])} <= {"privacy.retention"}
         assert left == {}
     world.classmate_of_other_group.refresh_from_db()
     assert world.classmate_of_other_group.first_name == "-"  # the pupil administration, anonymised
+
+
+def test_a_backlog_is_erased_in_batches_and_the_dry_run_names_only_the_first(world, monkeypatch):
+    from schoolpoort.core.models import AuditEntry
+
+    monkeypatch.setattr(retention, "BATCH", 2)
+    monkeypatch.setattr(retention, "LISTED", 3)
+    for number in range(5):
+        AuditEntry.record(None, "records.read", school=world.school, number=number)
+    later = timezone.now() + datetime.timedelta(days=3 * 366)
+
+    (dry,) = [o for o in retention.run(world.school, later, dry_run=True) if o.entry.key == "core.audit"]
+    assert (dry.count, len(dry.items)) == (5, 3)
+    (done,) = [o for o in retention.run(world.school, later) if o.entry.key == "core.audit"]
+    assert done.erased == 5
+    assert list(AuditEntry.objects.filter(school=world.school).values_list("action", flat=True)) == [
+        "privacy.retention"]

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from schoolpoort.core.models import AuditEntry, School
@@ -19,6 +20,7 @@ from . import register
 
 logger = logging.getLogger(__name__)
 LISTED = 20  # items named per entry in a dry run
+BATCH = 500  # items erased per transaction
 
 
 @dataclass
@@ -26,15 +28,28 @@ class Outcome:
     entry: Entry
     term: Term
     cutoff: datetime.datetime
-    items: list = field(default_factory=list)  # what is (or was) past its term
+    count: int = 0  # how many items are past their term
+    items: list = field(default_factory=list)  # the first of them (LISTED), as the dry run names them
     erased: int = 0
-
-    @property
-    def count(self) -> int:
-        return len(self.items)
 
     def names(self, limit: int = LISTED) -> list[str]:
         return [self.entry.describe(item) for item in self.items[:limit]]
+
+
+def _erase(entry: Entry, found) -> int:
+    """Erase what ``expired`` found, in batches of BATCH: a queryset is read again after each batch
+    (what was erased or anonymised no longer matches it), so a large backlog never sits in memory."""
+    if not isinstance(found, QuerySet):
+        with transaction.atomic():
+            return entry.erase(list(found))
+    erased = 0
+    while batch := list(found[:BATCH]):
+        with transaction.atomic():
+            done = entry.erase(batch)
+        erased += done
+        if len(batch) < BATCH or not done:
+            break
+    return erased
 
 
 def run(school: School, now: datetime.datetime | None = None, *, dry_run: bool = False) -> list[Outcome]:
@@ -48,10 +63,14 @@ def run(school: School, now: datetime.datetime | None = None, *, dry_run: bool =
                 continue  # kept as long as the school exists, or erased by another entry
             term = register.term_for(school, entry, own)
             outcome = Outcome(entry, term, term.cutoff(now))
-            outcome.items = list(entry.expired(school, outcome.cutoff))
-            if outcome.items and not dry_run:
-                with transaction.atomic():
-                    outcome.erased = entry.erase(outcome.items)
+            found = entry.expired(school, outcome.cutoff)
+            if isinstance(found, QuerySet):
+                outcome.count, outcome.items = found.count(), list(found[:LISTED])
+            else:
+                found = list(found)
+                outcome.count, outcome.items = len(found), found[:LISTED]
+            if outcome.count and not dry_run:
+                outcome.erased = _erase(entry, found)
             outcomes.append(outcome)
         if not dry_run:
             counts = {o.entry.key: o.erased for o in outcomes if o.erased}
