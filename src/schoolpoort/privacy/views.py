@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from schoolpoort.core.access import managed_school_or_404, roles_of
 from schoolpoort.core.models import AuditEntry, School, Student
+from schoolpoort.core.personal_data import ERASED_NAME
 from schoolpoort.core.scopes import school_scope, scopes_disabled
 
 from . import erasure as erasures
@@ -36,7 +37,7 @@ def _rows(school, entries, forms: bool = False):
 
 
 def _students(school):
-    return Student.objects.filter(school=school).exclude(first_name="-", last_name="").order_by(
+    return Student.objects.filter(school=school).exclude(first_name=ERASED_NAME, last_name="").order_by(
         "last_name", "first_name"
     )
 
