@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "schoolpoort.onboarding",
     "schoolpoort.records",
     "schoolpoort.records.results",
+    "schoolpoort.privacy",
     "schoolpoort.web",
     "schoolpoort.demo",
 ]

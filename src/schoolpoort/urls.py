@@ -21,6 +21,7 @@ urlpatterns = [
     path("aanmelding/", include("schoolpoort.onboarding.urls")),
     path("leerling/", include("schoolpoort.records.urls")),
     path("resultaten/", include("schoolpoort.records.results.urls")),
+    path("privacy/", include("schoolpoort.privacy.urls")),
     path("beheer/django/", admin.site.urls),
 ]
 
