@@ -230,6 +230,8 @@ class EncryptedStorage(Storage):
         try:
             path = self.inner.path(name)
         except NotImplementedError:
+            path = None
+        if path is None:  # an object store: one PUT over the old object
             self.inner.delete(name)
             saved = self.inner.save(name, ContentFile(token))
             if saved != name:  # pragma: no cover - an object store overwrites in place
@@ -345,11 +347,9 @@ def rewrite_column(connection, model, field_name: str, change, *, only_plain: bo
 def stored_file_names(connection, model, field_name: str) -> list[str]:
     quote = connection.ops.quote_name
     column = quote(model._meta.get_field(field_name).column)
+    table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT {column} FROM {quote(model._meta.db_table)} WHERE {column} IS NOT NULL AND {column} <> %s",
-            [""],
-        )
+        cursor.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {column} <> %s", [""])
         return [name for (name,) in cursor.fetchall()]
 
 

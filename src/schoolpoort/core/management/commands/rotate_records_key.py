@@ -1,20 +1,20 @@
 """Re-encrypt everything encrypted at rest with the first key of SCHOOLPOORT_RECORDS_KEYS: every
 ``EncryptedTextField`` of every app (records, absences, …) and every file in the encrypted storage
-(message attachments, employer's statements), found by their field types, not by a list here.
+(message attachments, employer's statements, staged imports), found by their field types, not by a
+list here.
 
 Rotation: put a new key in front (NEW,OLD), restart, run this command, then drop OLD. The stored
 tokens are read and written with plain SQL (the model fields would decrypt them), in batches, each
-batch in its own transaction; each file is replaced atomically. Running it twice is harmless.
-Files parked by ``core.staging`` live at most a day and are not rotated: wait a day before dropping
-OLD, or accept that a pending import must be uploaded again."""
+batch in its own transaction; each file is replaced atomically. Running it twice is harmless. Only
+the absences' parked statements (a form being corrected, a day at most) are not rotated."""
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection
 
 from schoolpoort.lib.encryption import (
-    encrypted_file_fields,
     encrypted_fields,
+    encrypted_file_fields,
     rewrite_column,
     rotate,
     stored_file_names,
