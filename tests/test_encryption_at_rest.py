@@ -20,6 +20,7 @@ from tests.absences.helpers import leave, report
 from tests.messaging.helpers import teacher_thread
 from tests.world import build_world
 
+
 @pytest.fixture
 def world(db):
     return build_world()
@@ -33,9 +34,9 @@ ATTACHMENT = b"%PDF-1.4\n% MARKER-A\n%%EOF\n"
 def fill(world, settings):
     absence = report(world.users["guardian"], world.child, note=NOTE)
     request = leave(world.users["guardian"], world.child, reason=REASON, decision_reason=DECISION,
-                    statement_name="v.pdf", statement_type="application/pdf")
+                    statement_name="MARKER-v.pdf", statement_type="application/pdf")
     request.statement.save("v.pdf", ContentFile(STATEMENT))
-    checked = uploads.prepare_upload(SimpleUploadedFile("verslag.pdf", ATTACHMENT, "application/pdf"))
+    checked = uploads.prepare_upload(SimpleUploadedFile("MARKER-verslag.pdf", ATTACHMENT, "application/pdf"))
     teacher_thread(world, uploads=[checked])
     attachment = MessageAttachment.objects.get()
     return absence, request, attachment
@@ -45,8 +46,10 @@ def raw_text() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT note FROM absences_absence")
         values = [row[0] for row in cursor.fetchall()]
-        cursor.execute("SELECT reason, decision_reason FROM absences_leaverequest")
+        cursor.execute("SELECT reason, decision_reason, statement_name FROM absences_leaverequest")
         values += [value for row in cursor.fetchall() for value in row]
+        cursor.execute("SELECT original_name FROM messaging_messageattachment")
+        values += [row[0] for row in cursor.fetchall()]
     return "\n".join(values)
 
 
@@ -113,7 +116,7 @@ def test_the_data_migrations_encrypt_what_was_stored_in_the_clear_and_reverse(se
     attachment_path = settings.MEDIA_ROOT / attachment.file.name
 
     _migrate(BEFORE)  # reversed: everything in the clear, as before this change
-    assert NOTE in raw_text() and REASON in raw_text() and DECISION in raw_text()
+    assert all(value in raw_text() for value in [NOTE, REASON, DECISION, "MARKER-v.pdf", "MARKER-verslag.pdf"])
     assert encryption.PREFIX not in raw_text()
     assert statement_path.read_bytes() == STATEMENT and attachment_path.read_bytes() == ATTACHMENT
     # A row stored in the clear after the reversal, as the old code did:
@@ -122,12 +125,14 @@ def test_the_data_migrations_encrypt_what_was_stored_in_the_clear_and_reverse(se
 
     _migrate(AFTER)
     text = raw_text()
-    assert "MARKER" not in text and text.count(encryption.PREFIX) == 3
+    assert "MARKER" not in text and text.count(encryption.PREFIX) == 5
     assert b"MARKER" not in statement_path.read_bytes() + attachment_path.read_bytes()
     assert Absence.objects.get(pk=absence.pk).note == "Plain MARKER-OLD"
     request = LeaveRequest.objects.get(pk=request.pk)
     assert (request.reason, request.decision_reason, request.statement.read()) == (REASON, DECISION, STATEMENT)
-    assert MessageAttachment.objects.get(pk=attachment.pk).file.read() == ATTACHMENT
+    attachment = MessageAttachment.objects.get(pk=attachment.pk)
+    assert (attachment.original_name, attachment.file.read()) == ("MARKER-verslag.pdf", ATTACHMENT)
+    assert request.statement_name == "MARKER-v.pdf"
 
     _migrate(BEFORE)  # and again: forward twice over the same data changes nothing twice
     _migrate(AFTER)

@@ -65,6 +65,7 @@ def test_reason_decision_and_statement_are_encrypted_and_shown_to_who_may_see_th
 
     assert "MARKER-REASON" not in raw("absences_leaverequest", "reason", request.pk)
     assert "MARKER-DECISION" not in raw("absences_leaverequest", "decision_reason", request.pk)
+    assert "verklaring" not in raw("absences_leaverequest", "statement_name", request.pk)
     on_disk = (settings.MEDIA_ROOT / request.statement.name).read_bytes()
     assert b"MARKER-STATEMENT" not in on_disk and b"%PDF" not in on_disk
     stored = [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
@@ -75,6 +76,7 @@ def test_reason_decision_and_statement_are_encrypted_and_shown_to_who_may_see_th
     download = client.get(reverse("absences:leave_attachment", args=[request.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == STATEMENT
     assert download["Content-Length"] == str(len(STATEMENT))
+    assert "verklaring.pdf" in download["Content-Disposition"]
 
     client.force_login(world.users["teacher"])  # teachers do not see leave requests
     assert client.get(reverse("absences:leave_attachment", args=[request.pk])).status_code == 404

@@ -300,7 +300,7 @@ class LeaveRequest(models.Model):
     statement = models.FileField(
         _("employer's statement"), upload_to=statement_path, storage=encrypted_storage, max_length=200, blank=True
     )
-    statement_name = models.CharField(max_length=255, blank=True)
+    statement_name = EncryptedTextField(max_length=255, blank=True)  # the file's own name may say much
     statement_type = models.CharField(max_length=100, blank=True)
     statement_size = models.PositiveIntegerField(default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.REQUESTED)

@@ -1,5 +1,6 @@
-# Absence notes, leave-request reasons and decisions and the employer's statements encrypted at rest
-# (lib.encryption); the data migration encrypts what was stored in the clear (reversible).
+# Absence notes, leave-request reasons and decisions and the employer's statements (file and name)
+# encrypted at rest (lib.encryption); the data migration encrypts what was stored in the clear
+# (reversible: reversed, it decrypts first and then the columns return to their old types).
 
 import schoolpoort.absences.models
 import schoolpoort.lib.encryption
@@ -33,8 +34,13 @@ class Migration(migrations.Migration):
             name='statement',
             field=models.FileField(blank=True, max_length=200, storage=schoolpoort.lib.encryption.encrypted_storage, upload_to=schoolpoort.absences.models.statement_path, verbose_name="employer's statement"),
         ),
+        migrations.AlterField(
+            model_name='leaverequest',
+            name='statement_name',
+            field=schoolpoort.lib.encryption.EncryptedTextField(blank=True, max_length=255),
+        ),
         schoolpoort.lib.encryption.encrypt_existing("absences.Absence", fields=("note",)),
         schoolpoort.lib.encryption.encrypt_existing(
-            "absences.LeaveRequest", fields=("reason", "decision_reason"), files=("statement",)
+            "absences.LeaveRequest", fields=("reason", "decision_reason", "statement_name"), files=("statement",)
         ),
     ]

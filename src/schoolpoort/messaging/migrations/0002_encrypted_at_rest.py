@@ -1,5 +1,5 @@
-# Files attached to messages encrypted at rest (lib.encryption); the data migration encrypts the
-# files stored in the clear (reversible).
+# Files attached to messages, and their names, encrypted at rest (lib.encryption); the data
+# migration encrypts what was stored in the clear (reversible).
 
 import schoolpoort.lib.encryption
 import schoolpoort.messaging.models
@@ -18,5 +18,12 @@ class Migration(migrations.Migration):
             name='file',
             field=models.FileField(max_length=200, storage=schoolpoort.lib.encryption.encrypted_storage, upload_to=schoolpoort.messaging.models.attachment_path),
         ),
-        schoolpoort.lib.encryption.encrypt_existing("messaging.MessageAttachment", files=("file",)),
+        migrations.AlterField(
+            model_name='messageattachment',
+            name='original_name',
+            field=schoolpoort.lib.encryption.EncryptedTextField(max_length=255, verbose_name='file name'),
+        ),
+        schoolpoort.lib.encryption.encrypt_existing(
+            "messaging.MessageAttachment", fields=("original_name",), files=("file",)
+        ),
     ]
