@@ -17,7 +17,8 @@ def test_an_attachment_is_stored_encrypted_and_downloaded_in_the_clear(client, w
     client.force_login(users["guardian"])
     response = client.post(reverse("messaging:compose"), {
         "recipient": f"teacher:{users['teacher'].pk}:{world.child.pk}", "subject": "Verslag",
-        "body": "Zie bijlage", "attachments": [SimpleUploadedFile("verslag-logopedie.pdf", DOCUMENT, "application/pdf")],
+        "body": "Zie bijlage",
+        "attachments": [SimpleUploadedFile("verslag-logopedie.pdf", DOCUMENT, "application/pdf")],
     })
     assert response.status_code == 302
     attachment = MessageAttachment.objects.get()
