@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 
 from schoolpoort.absences.models import Absence, LeaveRequest
 from schoolpoort.core import staging
@@ -17,8 +18,11 @@ from schoolpoort.messaging import uploads
 from schoolpoort.messaging.models import MessageAttachment
 from schoolpoort.records.models import MedicalInfo
 from tests.absences.helpers import leave, report
+from tests.documents import test_documents_s3 as on_s3
 from tests.messaging.helpers import teacher_thread
 from tests.world import build_world
+
+s3_endpoint, s3_storage = on_s3.s3_endpoint, on_s3.s3_storage  # the S3 server fixtures of the documents tests
 
 
 @pytest.fixture
@@ -152,3 +156,27 @@ def newest_state_afterwards():
     yield
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_on_s3_the_bucket_holds_only_ciphertext_and_rotation_rewrites_it(client, world, monkeypatch, s3_storage):
+    import boto3
+
+    bucket = boto3.client("s3", endpoint_url=s3_storage, region_name="eu-west-1", aws_access_key_id="test",
+                          aws_secret_access_key="test")
+    request = leave(world.users["guardian"], world.child, statement_name="v.pdf", statement_type="application/pdf")
+    request.statement.save("v.pdf", ContentFile(STATEMENT))
+    stored = bucket.get_object(Bucket=on_s3.BUCKET, Key=request.statement.name)["Body"].read()
+    assert b"MARKER" not in stored
+
+    client.force_login(world.users["director"])
+    response = client.get(reverse("absences:leave_attachment", args=[request.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == STATEMENT
+
+    old = encryption.configured_keys()[0]
+    new = Fernet.generate_key().decode()
+    monkeypatch.setenv(encryption.ENV, f"{new},{old}")
+    call_command("rotate_records_key", stdout=open("/dev/null", "w"))
+    keys = [item["Key"] for item in bucket.list_objects_v2(Bucket=on_s3.BUCKET, Prefix="absences/")["Contents"]]
+    assert keys == [request.statement.name]  # rewritten in place, no second object
+    monkeypatch.setenv(encryption.ENV, new)
+    assert LeaveRequest.objects.get(pk=request.pk).statement.read() == STATEMENT

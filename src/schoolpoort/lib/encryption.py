@@ -231,10 +231,9 @@ class EncryptedStorage(Storage):
             path = self.inner.path(name)
         except NotImplementedError:
             path = None
-        if path is None:  # an object store: one PUT over the old object
-            self.inner.delete(name)
-            saved = self.inner.save(name, ContentFile(token))
-            if saved != name:  # pragma: no cover - an object store overwrites in place
+        if path is None:  # an object store: one PUT over the old object (_save skips the free-name search)
+            saved = self.inner._save(name, ContentFile(token))
+            if saved != name:  # pragma: no cover - an object store writes under the name it is given
                 raise RuntimeError(f"{name} was stored as {saved}")
             return
         directory = os.path.dirname(path)
