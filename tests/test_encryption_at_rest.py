@@ -16,7 +16,8 @@ from schoolpoort.core import staging
 from schoolpoort.lib import encryption
 from schoolpoort.messaging import uploads
 from schoolpoort.messaging.models import MessageAttachment
-from schoolpoort.records.models import MedicalInfo
+from schoolpoort.records import corrections
+from schoolpoort.records.models import CorrectionRequest, MedicalInfo
 from tests.absences.helpers import leave, report
 from tests.documents import test_documents_s3 as on_s3
 from tests.messaging.helpers import teacher_thread
@@ -53,6 +54,8 @@ def raw_text() -> str:
         cursor.execute("SELECT reason, decision_reason, statement_name FROM absences_leaverequest")
         values += [value for row in cursor.fetchall() for value in row]
         cursor.execute("SELECT original_name FROM messaging_messageattachment")
+        values += [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT reason FROM records_correctionrequest")
         values += [row[0] for row in cursor.fetchall()]
     return "\n".join(values)
 
@@ -102,8 +105,9 @@ def test_a_file_that_no_key_decrypts_is_a_loud_error(world, settings, monkeypatc
         LeaveRequest.objects.only("statement").get(pk=request.pk).statement.read()
 
 
-BEFORE = [("absences", "0001_initial"), ("messaging", "0001_initial")]
-AFTER = [("absences", "0002_encrypted_at_rest"), ("messaging", "0002_encrypted_at_rest")]
+BEFORE = [("absences", "0001_initial"), ("messaging", "0001_initial"), ("records", "0003_invoice_external_key")]
+AFTER = [("absences", "0003_encrypt_existing"), ("messaging", "0003_encrypt_existing"),
+         ("records", "0004_correction_reason_encrypted")]
 
 
 def _migrate(targets):
@@ -116,11 +120,15 @@ def _migrate(targets):
 def test_the_data_migrations_encrypt_what_was_stored_in_the_clear_and_reverse(settings, newest_state_afterwards):
     world = build_world()
     absence, request, attachment = fill(world, settings)
+    proposal = corrections.propose(world.users["guardian"], world.child, "medical", {"allergies": "Gluten"})
+    corrections.refuse(proposal.pk, world.users["administration"], "Weigering MARKER-C",
+                       CorrectionRequest.objects.all())
     statement_path = settings.MEDIA_ROOT / request.statement.name
     attachment_path = settings.MEDIA_ROOT / attachment.file.name
 
     _migrate(BEFORE)  # reversed: everything in the clear, as before this change
-    assert all(value in raw_text() for value in [NOTE, REASON, DECISION, "MARKER-v.pdf", "MARKER-verslag.pdf"])
+    assert all(value in raw_text() for value in [NOTE, REASON, DECISION, "MARKER-v.pdf", "MARKER-verslag.pdf",
+                                                 "Weigering MARKER-C"])
     assert encryption.PREFIX not in raw_text()
     assert statement_path.read_bytes() == STATEMENT and attachment_path.read_bytes() == ATTACHMENT
     # A row stored in the clear after the reversal, as the old code did:
@@ -129,7 +137,8 @@ def test_the_data_migrations_encrypt_what_was_stored_in_the_clear_and_reverse(se
 
     _migrate(AFTER)
     text = raw_text()
-    assert "MARKER" not in text and text.count(encryption.PREFIX) == 5
+    assert "MARKER" not in text and text.count(encryption.PREFIX) == 6
+    assert CorrectionRequest.objects.get(pk=proposal.pk).reason == "Weigering MARKER-C"
     assert b"MARKER" not in statement_path.read_bytes() + attachment_path.read_bytes()
     assert Absence.objects.get(pk=absence.pk).note == "Plain MARKER-OLD"
     request = LeaveRequest.objects.get(pk=request.pk)

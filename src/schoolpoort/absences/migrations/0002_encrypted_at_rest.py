@@ -1,6 +1,5 @@
 # Absence notes, leave-request reasons and decisions and the employer's statements (file and name)
-# encrypted at rest (lib.encryption); the data migration encrypts what was stored in the clear
-# (reversible: reversed, it decrypts first and then the columns return to their old types).
+# encrypted at rest (lib.encryption); 0003 encrypts what was stored in the clear.
 
 import schoolpoort.absences.models
 import schoolpoort.lib.encryption
@@ -38,9 +37,5 @@ class Migration(migrations.Migration):
             model_name='leaverequest',
             name='statement_name',
             field=schoolpoort.lib.encryption.EncryptedTextField(blank=True, max_length=255),
-        ),
-        schoolpoort.lib.encryption.encrypt_existing("absences.Absence", fields=("note",)),
-        schoolpoort.lib.encryption.encrypt_existing(
-            "absences.LeaveRequest", fields=("reason", "decision_reason", "statement_name"), files=("statement",)
         ),
     ]

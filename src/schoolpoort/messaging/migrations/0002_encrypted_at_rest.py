@@ -1,5 +1,5 @@
-# Files attached to messages, and their names, encrypted at rest (lib.encryption); the data
-# migration encrypts what was stored in the clear (reversible).
+# Files attached to messages, and their names, encrypted at rest (lib.encryption); 0003
+# encrypts what was stored in the clear.
 
 import schoolpoort.lib.encryption
 import schoolpoort.messaging.models
@@ -22,8 +22,5 @@ class Migration(migrations.Migration):
             model_name='messageattachment',
             name='original_name',
             field=schoolpoort.lib.encryption.EncryptedTextField(max_length=255, verbose_name='file name'),
-        ),
-        schoolpoort.lib.encryption.encrypt_existing(
-            "messaging.MessageAttachment", fields=("original_name",), files=("file",)
         ),
     ]
