@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import tempfile
 from functools import cache
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -54,7 +55,13 @@ PREFIX = "fernet:"  # marks a stored token, so an empty value stays empty and is
 
 
 def _key_file_key() -> str:
-    path = settings.VAR_DIR / "records_key"
+    return _read_key_file(str(settings.VAR_DIR / "records_key"))
+
+
+@cache
+def _read_key_file(name: str) -> str:
+    # Once per process: read per value it cost twice the decryption itself (a list of notes).
+    path = Path(name)
     if not path.exists():
         path.write_text(Fernet.generate_key().decode())
         path.chmod(0o600)
@@ -153,8 +160,8 @@ def decrypt_bytes(token: bytes) -> bytes:
 class EncryptedStorage(Storage):
     """The default storage (local disk or S3), with every file's bytes kept as one Fernet token.
 
-    Saving encrypts, opening decrypts into memory (files here are at most tens of MB: message
-    attachments 10 MB, statements 5 MB); names, folders and deletion are the underlying storage's.
+    Saving encrypts, opening decrypts into memory (message attachments are at most 10 MB,
+    statements 5 MB, import uploads 50 MB); names, folders and deletion are the underlying storage's.
     No ``path`` and no ``url``: the web server cannot send these files itself (``MEDIA_SENDFILE`` is
     bypassed), they always go through Django after the access check."""
 
