@@ -313,15 +313,17 @@ BATCH = 500
 
 
 def _batches(connection, table: str, pk: str, column: str, where: str, params: list):
-    """(pk, value) rows of one column, in batches by primary key, each batch in a transaction."""
+    """(pk, value) rows of one column, in batches by primary key, each batch in a transaction with
+    its rows locked (an edit in between waits, and is not overwritten with the old value)."""
     from django.db import transaction
 
     last = None
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     while True:
         after = "" if last is None else f" AND {pk} > %s"
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {pk}, {column} FROM {table} WHERE {where}{after} ORDER BY {pk} LIMIT {BATCH}",
+                f"SELECT {pk}, {column} FROM {table} WHERE {where}{after} ORDER BY {pk} LIMIT {BATCH}{lock}",
                 [*params, *([] if last is None else [last])],
             )
             rows = cursor.fetchall()
