@@ -88,3 +88,14 @@ def test_a_bad_key_is_a_loud_error(monkeypatch):
     monkeypatch.setenv(crypto.ENV, "not-a-key")
     with pytest.raises(ImproperlyConfigured):
         crypto.encrypt("x")
+
+
+def test_the_reason_of_a_refused_correction_is_encrypted_too(world):
+    from schoolpoort.records import corrections
+    from schoolpoort.records.models import CorrectionRequest
+
+    proposal = corrections.propose(world.users["guardian"], world.child, "medical", {"allergies": "Lactose"})
+    corrections.refuse(proposal.pk, world.users["administration"], "Lactose staat al in het dossier",
+                       CorrectionRequest.objects.all())
+    assert "Lactose" not in raw_rows()
+    assert CorrectionRequest.objects.get(pk=proposal.pk).reason == "Lactose staat al in het dossier"

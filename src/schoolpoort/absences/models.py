@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.lib import dates
+from schoolpoort.lib.encryption import EncryptedTextField, encrypted_storage
 
 from . import access
 
@@ -114,7 +115,7 @@ class Absence(models.Model):
     ends_on = models.DateField(_("until and including"), null=True, blank=True)  # empty: sick until better
     from_time = models.TimeField(_("from (time)"), null=True, blank=True)
     until_time = models.TimeField(_("until (time)"), null=True, blank=True)
-    note = models.TextField(_("note"), max_length=500, blank=True)
+    note = EncryptedTextField(_("note"), max_length=500, blank=True)  # encrypted at rest
     source = models.CharField(max_length=10, choices=Source)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="absences_reported"
@@ -295,16 +296,18 @@ class LeaveRequest(models.Model):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     school_days = models.PositiveSmallIntegerField(_("school days"), default=0)
-    reason = models.TextField(_("reason"), max_length=2000)
-    statement = models.FileField(_("employer's statement"), upload_to=statement_path, max_length=200, blank=True)
-    statement_name = models.CharField(max_length=255, blank=True)
+    reason = EncryptedTextField(_("reason"), max_length=2000)  # encrypted at rest, as the statement
+    statement = models.FileField(
+        _("employer's statement"), upload_to=statement_path, storage=encrypted_storage, max_length=200, blank=True
+    )
+    statement_name = EncryptedTextField(max_length=255, blank=True)  # the file's own name may say much
     statement_type = models.CharField(max_length=100, blank=True)
     statement_size = models.PositiveIntegerField(default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.REQUESTED)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    decision_reason = models.TextField(_("reason for the decision"), max_length=2000, blank=True)
+    decision_reason = EncryptedTextField(_("reason for the decision"), max_length=2000, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,7 +2,8 @@
 checked by the kernel (``lib.uploads``) by its content. Photos are saved again without their
 metadata (no GPS position). The original name is kept for the download; on disk the file has a random name.
 
-A form with a mistake elsewhere keeps an accepted file: it is parked under a random name, and a
+The statement is encrypted at rest (``lib.encryption``), also while it is parked. A form with a
+mistake elsewhere keeps an accepted file: it is parked under a random name, and a
 signed token in the form brings it back, so the parent does not have to choose it again."""
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schoolpoort.lib import uploads
+from schoolpoort.lib.encryption import encrypted_storage
 
 PARKED = "absences/parked"
 TOKEN_SALT = "schoolpoort.absences.statement"
@@ -63,7 +65,7 @@ def prepare_statement(upload) -> Statement:
 def park(statement: Statement, user) -> str:
     """Keep an accepted file while the form is corrected; returns the token for the form."""
     extension = PurePath(statement.original_name).suffix.lower()
-    path = default_storage.save(f"{PARKED}/{uuid.uuid4().hex}{extension}", ContentFile(statement.data))
+    path = encrypted_storage().save(f"{PARKED}/{uuid.uuid4().hex}{extension}", ContentFile(statement.data))
     return signing.dumps(
         {"path": path, "name": statement.original_name, "type": statement.content_type, "user": user.pk},
         salt=TOKEN_SALT,
@@ -79,9 +81,9 @@ def unpark(token: str, user) -> Statement | None:
     if data.get("user") != user.pk or not str(data.get("path", "")).startswith(f"{PARKED}/"):
         return None
     try:
-        with default_storage.open(data["path"], "rb") as handle:
+        with encrypted_storage().open(data["path"], "rb") as handle:
             content = handle.read()
-    except (FileNotFoundError, OSError):
+    except (FileNotFoundError, OSError, ImproperlyConfigured):  # gone, or parked before encryption
         return None
     return Statement(data["name"], data["type"], content)
 
@@ -93,4 +95,4 @@ def discard_parked(token: str) -> None:
         return
     path = str(data.get("path", ""))
     if path.startswith(f"{PARKED}/"):
-        default_storage.delete(path)
+        encrypted_storage().delete(path)

@@ -6,7 +6,8 @@ How the bytes travel is a setting (MEDIA_SENDFILE):
 - "x-accel": nginx sends it: the response carries ``X-Accel-Redirect: MEDIA_ACCEL_PREFIX/<name>``
   (an ``internal`` location in nginx that aliases MEDIA_ROOT);
 - "x-sendfile": Apache (mod_xsendfile) or lighttpd sends it: ``X-Sendfile: <absolute path>``.
-With S3 storage the bytes are always streamed through Django (the bucket stays private)."""
+With S3 storage, and for every encrypted file (``lib.encryption.encrypted_storage``: the web server
+would send the ciphertext), the bytes are always streamed through Django."""
 
 from __future__ import annotations
 
@@ -56,7 +57,8 @@ def send_file(
     else:
         try:
             handle = storage.open(name, "rb")
-            size = storage.size(name)
+            # An encrypted file (lib.encryption) is decrypted on opening: its size is the plain one.
+            size = handle.size if getattr(storage, "encrypted", False) else storage.size(name)
         except (FileNotFoundError, OSError):
             raise Http404 from None
         byte_range = _byte_range(request.META.get("HTTP_RANGE", ""), size)

@@ -21,15 +21,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.fernet import InvalidToken
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schoolpoort.lib.encryption import fernet
+from schoolpoort.lib.encryption import encrypted_storage
 
 from . import access
 
@@ -69,7 +69,8 @@ class StagedUpload(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40)  # "<module>.<kind>": "records.medical", "imports.sis"
     filename = models.CharField(_("file name"), max_length=255, blank=True)
-    file = models.FileField(upload_to=_upload_to, max_length=200, blank=True)  # Fernet token, not the file
+    # Stored as a Fernet token, not the file (lib.encryption: rotated with every other encrypted file).
+    file = models.FileField(upload_to=_upload_to, storage=encrypted_storage, max_length=200, blank=True)
     size = models.PositiveBigIntegerField(default=0)  # of the file as uploaded
     sha256 = models.CharField(max_length=64)  # of the file as uploaded
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PARKED)
@@ -126,7 +127,7 @@ def park(
         keep=keep,
         expires_at=timezone.now() + lifetime,
     )
-    upload.file.save("staged", ContentFile(fernet().encrypt(data)), save=False)
+    upload.file.save("staged", ContentFile(data), save=False)
     upload.save()
     return upload
 
@@ -141,8 +142,8 @@ def read(upload: StagedUpload) -> bytes:
         raise Expired
     try:
         with upload.file.open("rb") as handle:
-            data = fernet().decrypt(handle.read())
-    except (FileNotFoundError, InvalidToken):
+            data = handle.read()
+    except (FileNotFoundError, ImproperlyConfigured):  # gone, or not a token of ours (tampered)
         raise Expired from None
     if hashlib.sha256(data).hexdigest() != upload.sha256:
         raise Expired

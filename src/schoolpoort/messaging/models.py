@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.lib.encryption import EncryptedTextField, encrypted_storage
+
 from . import access
 
 
@@ -187,8 +189,8 @@ class MessageAttachment(models.Model):
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(max_length=10, choices=Kind)
-    file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(upload_to=attachment_path, storage=encrypted_storage, max_length=200)  # encrypted at rest
+    original_name = EncryptedTextField(_("file name"), max_length=255)  # encrypted at rest, as the file
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     width = models.PositiveIntegerField(null=True, blank=True)

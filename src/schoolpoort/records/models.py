@@ -366,7 +366,7 @@ class CorrectionRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     due_on = models.DateField(_("to be handled by"))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.RECEIVED)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = EncryptedTextField(_("reason"), blank=True)  # why it was refused: may quote the proposal
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

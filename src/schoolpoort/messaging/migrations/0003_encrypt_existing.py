@@ -1,0 +1,19 @@
+# Encrypt what was stored in the clear before 0002 (reversible: migrating back decrypts). A
+# migration of its own, so that on PostgreSQL the row updates and the column changes of 0002 are in
+# separate transactions (ALTER TABLE refuses a table with pending trigger events).
+
+import schoolpoort.lib.encryption
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('messaging', '0002_encrypted_at_rest'),
+    ]
+
+    operations = [
+        schoolpoort.lib.encryption.encrypt_existing(
+            "messaging.MessageAttachment", fields=("original_name",), files=("file",)
+        ),
+    ]
