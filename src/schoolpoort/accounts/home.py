@@ -7,6 +7,9 @@ from schoolpoort.lib.home import Link
 
 
 def school_links(staff) -> list[Link]:
-    if not staff.administers:
-        return []
-    return [Link(_("Guardians and registration"), reverse("accounts:guardians", args=[staff.school.pk]), order=10)]
+    links = []
+    if staff.administers:
+        links.append(Link(_("Guardians and registration"), reverse("accounts:guardians", args=[staff.school.pk]), order=10))
+    if staff.manages:
+        links.append(Link(_("Reset second factor"), reverse("accounts:second_factor_reset", args=[staff.school.pk]), order=90))
+    return links
