@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from schoolpoort.core.access import get_visible_or_404, roles_of
 from schoolpoort.core.models import School, StaffMembership
@@ -35,14 +35,16 @@ def _user_key(group, request) -> str:
 
 def _codes_limited(request, *, wrong: bool) -> bool:
     """At most OTP_CODE_FAILURE_LIMIT wrong codes per account in OTP_CODE_COOLOFF_MINUTES, from
-    any address (the password is already known to whoever types them)."""
-    return is_ratelimited(
+    any address (the password is already known to whoever types them): the last wrong code and
+    every attempt after it answer "wait"."""
+    usage = get_usage(
         request,
         group="accounts.second_factor",
         key=_user_key,
         rate=f"{settings.OTP_CODE_FAILURE_LIMIT}/{settings.OTP_CODE_COOLOFF_MINUTES}m",
         increment=wrong,
     )
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
 def _locked(request):
