@@ -9,7 +9,9 @@ from schoolpoort.lib.home import Link
 def school_links(staff) -> list[Link]:
     links = []
     if staff.administers:
-        links.append(Link(_("Guardians and registration"), reverse("accounts:guardians", args=[staff.school.pk]), order=10))
+        url = reverse("accounts:guardians", args=[staff.school.pk])
+        links.append(Link(_("Guardians and registration"), url, order=10))
     if staff.manages:
-        links.append(Link(_("Reset second factor"), reverse("accounts:second_factor_reset", args=[staff.school.pk]), order=90))
+        url = reverse("accounts:second_factor_reset", args=[staff.school.pk])
+        links.append(Link(_("Reset second factor"), url, order=90))
     return links

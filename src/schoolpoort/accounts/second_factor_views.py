@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage
@@ -20,6 +21,10 @@ from schoolpoort.core.models import School, StaffMembership
 from . import second_factor
 from .forms import EnrolForm, SecondFactorForm
 from .models import User
+
+WRONG_FIRST_CODE = gettext_lazy(
+    "This code is not correct. Check that the app shows Schoolpoort and try the code it shows now."
+)
 
 
 def _next_url(request) -> str:
@@ -107,7 +112,7 @@ def enrol(request):
                 return render(request, "accounts/second_factor_codes.html", {"codes": codes, "next": next_url})
             if _codes_limited(request, wrong=True):
                 return _locked(request)
-            form.add_error("code", _("This code is not correct. Check that the app shows Schoolpoort and try the code it shows now."))
+            form.add_error("code", WRONG_FIRST_CODE)
     return render(
         request,
         "accounts/second_factor_enrol.html",

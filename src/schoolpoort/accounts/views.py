@@ -15,10 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_ratelimit.core import is_ratelimited
 
+from . import second_factor
 from .activation import ActivationError, TokenProblem, user_for_activation_token
 from .forms import INVALID_CODE, ActivationForm, CodeForm, LoginForm, PasswordResetForm, RegistrationForm
 from .registration import CodeNotUsable, redeem_code, register_with_code
-from . import second_factor
 from .session import remember_language, set_session_length, sign_in
 
 # --- Logging in and out ------------------------------------------------------------------------
