@@ -19,9 +19,12 @@ PUBLIC = {
     "notify:vapid_key", "notify:unsubscribe",
 }
 # Routes for any signed-in user, showing only their own data.
-SIGNED_IN = {"web:home", "accounts:account", "notify:list", "notify:preferences"}
-# The signed-in user's own rows by id, and POST/JSON endpoints; their yes and no are in tests/notify/.
-OWN_ROWS = {"notify:open", "notify:mark_all_read", "notify:device", "notify:push_subscribe", "notify:push_unsubscribe"}
+SIGNED_IN = {"web:home", "accounts:account", "notify:list", "notify:preferences", "accounts:second_factor_enrol"}
+# The signed-in user's own rows by id, and POST/JSON endpoints; their yes and no are in tests/notify/
+# and (the second factor: code step, QR code, recovery codes, removing an app)
+# tests/accounts/test_accounts_second_factor.py.
+OWN_ROWS = {"notify:open", "notify:mark_all_read", "notify:device", "notify:push_subscribe", "notify:push_unsubscribe",
+            "accounts:second_factor", "accounts:second_factor_qr", "accounts:recovery_codes", "accounts:remove_app"}
 LOGIN = 302  # anonymous visitors are sent to the login page
 
 # Routes about one school: (route, method, {role: status}); the school is the world's school A1.
@@ -29,6 +32,7 @@ SCHOOL_ROUTES = [
     ("core:modules", "get", {"director": 200, "board_admin": 200}),
     ("core:delete_closure", "post", {"director": 404, "board_admin": 404}),  # no such closure: 404 for all
     ("accounts:guardians", "get", {"administration": 200, "director": 200, "board_admin": 200}),
+    ("accounts:second_factor_reset", "get", {"director": 200, "board_admin": 200}),
     ("notify:quiet_hours", "get", {"director": 200, "board_admin": 200}),
 ]
 

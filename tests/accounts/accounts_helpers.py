@@ -66,6 +66,8 @@ def totp_code(user, device=None) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     step = max(totp.t(), device.last_t + 1)
+    if step > totp.t() + device.tolerance:  # used up to the edge of the tolerance: wait, as a person would
+        time.sleep(device.t0 + (step - device.tolerance) * device.step - time.time() + 0.1)
     totp.time = device.t0 + step * device.step
     return f"{totp.token():0{device.digits}d}"
 
