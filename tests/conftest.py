@@ -37,6 +37,30 @@ def enforce_scopes(_scopes_disabled_in_test_code):
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """TEST-ONLY SHORTCUT: ``client.force_login(user)`` stands for a user who signed in with
+    password *and* second factor, so the session is marked verified (as a right code would;
+    accounts/second_factor.py), whether or not the user has a device. Tests of the second factor
+    itself sign in with the password (``tests/accounts/accounts_helpers.log_in``) or pass
+    ``second_factor=False`` to get a session that has only passed the password."""
+    from django.test import Client
+
+    from schoolpoort.accounts import second_factor as factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, second_factor=True):
+        original(self, user, backend)
+        if second_factor:
+            session = self.session
+            session[factor.VERIFIED_KEY] = user.pk
+            session.pop(factor.PENDING_KEY, None)
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached pages live in caches: every test starts clean."""
     from django.conf import settings

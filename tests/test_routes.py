@@ -19,12 +19,17 @@ PUBLIC = {
     "notify:vapid_key", "notify:unsubscribe",
 }
 # Routes for any signed-in user, showing only their own data.
-SIGNED_IN = {"web:home", "accounts:account", "accounts:data_export", "notify:list", "notify:preferences"}
-# The signed-in user's own rows by id, and POST/JSON endpoints; their yes and no are in tests/notify/
-# (the family export's download: tests/accounts/test_data_export.py).
+SIGNED_IN = {
+    "web:home", "accounts:account", "accounts:data_export", "notify:list", "notify:preferences",
+    "accounts:second_factor_enrol",
+}
+# The signed-in user's own rows by id, and POST/JSON endpoints; their yes and no are in tests/notify/,
+# tests/accounts/test_data_export.py (the family export's download) and
+# tests/accounts/test_accounts_second_factor.py (code step, QR code, recovery codes, removing an app).
 OWN_ROWS = {
     "accounts:data_export_download",
     "notify:open", "notify:mark_all_read", "notify:device", "notify:push_subscribe", "notify:push_unsubscribe",
+    "accounts:second_factor", "accounts:second_factor_qr", "accounts:recovery_codes", "accounts:remove_app",
 }
 LOGIN = 302  # anonymous visitors are sent to the login page
 
@@ -33,6 +38,7 @@ SCHOOL_ROUTES = [
     ("core:modules", "get", {"director": 200, "board_admin": 200}),
     ("core:delete_closure", "post", {"director": 404, "board_admin": 404}),  # no such closure: 404 for all
     ("accounts:guardians", "get", {"administration": 200, "director": 200, "board_admin": 200}),
+    ("accounts:second_factor_reset", "get", {"director": 200, "board_admin": 200}),
     ("notify:quiet_hours", "get", {"director": 200, "board_admin": 200}),
 ]
 

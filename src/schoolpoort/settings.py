@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "schoolpoort.lib",
     "schoolpoort.core",
     "schoolpoort.accounts",
@@ -111,6 +114,8 @@ MIDDLEWARE = [
     "schoolpoort.core.scopes.SchoolScopeMiddleware",
     "schoolpoort.accounts.middleware.LanguageMiddleware",
     "schoolpoort.accounts.middleware.StaffIdleTimeoutMiddleware",
+    # Staff (and parents who chose it) reach nothing but the second-factor pages until verified.
+    "schoolpoort.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -264,6 +269,18 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "schoolpoort.accounts.backends.client_ip"
 RATELIMIT_IP_META_KEY = "schoolpoort.accounts.backends.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+
+# Second factor (django-otp): required for every staff and board account and for the Django
+# admin, optional for parents (accounts/second_factor.py). "Remember this device" lasts at most
+# 30 days; wrong codes are limited per account.
+OTP_REMEMBER_DAYS = min(env_int("OTP_REMEMBER_DAYS", 30), 30)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Schoolpoort")
+OTP_CODE_FAILURE_LIMIT = env_int("OTP_CODE_FAILURE_LIMIT", 5)
+OTP_CODE_COOLOFF_MINUTES = env_int("OTP_CODE_COOLOFF_MINUTES", 15)
+# Our own limit above replaces django-otp's growing delays, which would refuse a right code
+# typed a second after a wrong one.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Registration codes printed on letters: rate limits per IP and per e-mail address.
 REGISTRATION_RATE_PER_IP = env_str("REGISTRATION_RATE_PER_IP", "20/h")

@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from schoolpoort.accounts.admin_site import SecondFactorAdminSite
+
+# The admin asks for the second factor like every other page (accounts/admin_site.py).
+admin.site.__class__ = SecondFactorAdminSite
+
 urlpatterns = [
     path("", include("schoolpoort.web.urls")),
     path("", include("schoolpoort.accounts.urls")),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from schoolpoort.accounts import registration
@@ -200,6 +201,19 @@ def test_load_demo_prints_the_accounts_and_the_code(db):
     assert "bakker@ouders.example" in text and "leerkracht.groep5@deark.example" in text
     assert "Registration code for Finn Visser's guardian: " in text
     assert "/registreren/?code=" in text
+    assert "TOTP secret JBSWY3DPEHPK3PXP" in text
+
+
+def test_every_staff_account_has_the_demo_totp_secret_and_parents_none(world):
+    import pyotp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    staff = User.objects.filter(Q(staff_memberships__isnull=False) | Q(board_memberships__isnull=False)).distinct()
+    devices = {device.user_id: device for device in TOTPDevice.objects.filter(confirmed=True)}
+    assert set(devices) == set(staff.values_list("pk", flat=True))
+    assert len(devices) > 6  # the fixed staff and the generated teachers
+    device = devices[User.objects.get(email="leerkracht.groep3@regenboog.example").pk]
+    assert device.verify_token(pyotp.TOTP("JBSWY3DPEHPK3PXP").now())
 
 
 # --- serve_demo -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from . import second_factor
 from .email_change import EmailChangeError, confirm_email_change, request_email_change
 from .forms import EmailChangeForm, ProfileForm
 from .models import User
@@ -60,11 +61,16 @@ def account(request):
         messages.success(request, _("You have been logged out on all other devices."))
         return redirect("accounts:account")
 
-    # Staff two-factor authentication (TOTP and security keys) gets its own section here later.
+    factor = {
+        "apps": second_factor.apps_of(user),
+        "codes_left": second_factor.recovery_codes_left(user),
+        "required": second_factor.required_for(user),
+    }
     return render(
         request,
         "accounts/account.html",
-        {"profile_form": profile_form, "password_form": password_form, "email_form": email_form},
+        {"profile_form": profile_form, "password_form": password_form, "email_form": email_form,
+         "second_factor": factor},
         status=400 if action else 200,
     )
 

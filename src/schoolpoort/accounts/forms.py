@@ -5,6 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .emails import absolute_url, send_templated_email
 from .models import User
@@ -219,3 +220,40 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         except Exception:
             # As Django does: a failing mail server must not tell the visitor the address exists.
             logger.exception("Failed to send password reset email to user %s", user.pk)
+
+
+class SecondFactorForm(forms.Form):
+    """The code from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false",
+                   "autofocus": True, "class": "code-input"}
+        ),
+    )
+    remember = forms.BooleanField(
+        label=_("Remember this device"),
+        required=False,
+        help_text=_("Only on your own phone or computer: it will not ask for a code here for a while."),
+    )
+
+    def __init__(self, *args, days: int = 30, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remember"].label = ngettext(
+            "Remember this device for %(days)s day", "Remember this device for %(days)s days", days
+        ) % {"days": days}
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        help_text=_("Scan the QR code with your authenticator app and type the 6 digits it shows."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none",
+                   "spellcheck": "false", "class": "code-input"}
+        ),
+    )

@@ -7,6 +7,11 @@ from schoolpoort.lib.home import Link
 
 
 def school_links(staff) -> list[Link]:
-    if not staff.administers:
-        return []
-    return [Link(_("Guardians and registration"), reverse("accounts:guardians", args=[staff.school.pk]), order=10)]
+    links = []
+    if staff.administers:
+        url = reverse("accounts:guardians", args=[staff.school.pk])
+        links.append(Link(_("Guardians and registration"), url, order=10))
+    if staff.manages:
+        url = reverse("accounts:second_factor_reset", args=[staff.school.pk])
+        links.append(Link(_("Reset second factor"), url, order=90))
+    return links

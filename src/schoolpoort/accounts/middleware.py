@@ -1,8 +1,13 @@
 from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 
 from schoolpoort.core.access import roles_of
+
+from . import second_factor
 
 
 class LanguageMiddleware:
@@ -42,3 +47,38 @@ class StaffIdleTimeoutMiddleware:
         if user is not None and user.is_authenticated and (roles_of(user).is_staff or user.is_staff):
             request.session.set_expiry(settings.STAFF_IDLE_MINUTES * 60)
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Until the second factor is proved, a session that needs one reaches only the second-factor
+    pages and logout: every other request (pages, files, htmx fragments) answers a redirect to
+    them, never the data. Also gives ``request.user.is_verified()`` (django-otp's admin site asks
+    it). A verified request costs no query: the answer is in the session."""
+
+    ALLOWED = ("accounts:second_factor", "accounts:second_factor_enrol", "accounts:second_factor_qr",
+               "accounts:logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._allowed_paths = None
+
+    def allowed_paths(self) -> frozenset[str]:
+        if self._allowed_paths is None:
+            self._allowed_paths = frozenset(reverse(name) for name in self.ALLOWED)
+        return self._allowed_paths
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        verified = second_factor.is_verified(request)
+        user.is_verified = lambda: verified
+        if not hasattr(user, "otp_device"):
+            user.otp_device = None
+        if verified or request.path_info in self.allowed_paths() or not second_factor.must_verify(request):
+            return self.get_response(request)
+        name = "accounts:second_factor" if second_factor.has_any_factor(user) else "accounts:second_factor_enrol"
+        target = reverse(name)
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import account_views, export_views, staff_views, views
+from . import account_views, export_views, second_factor_views, staff_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("inloggen/", views.LoginView.as_view(), name="login"),
     path("uitloggen/", views.LogoutView.as_view(), name="logout"),
+    path("inloggen/tweede-factor/", second_factor_views.verify, name="second_factor"),
+    path("inloggen/tweede-factor/instellen/", second_factor_views.enrol, name="second_factor_enrol"),
+    path("inloggen/tweede-factor/qr.svg", second_factor_views.qr, name="second_factor_qr"),
     path("registreren/", views.register, name="register"),
     path("activeren/<str:token>/", views.activate, name="activate"),
     path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
@@ -27,5 +30,8 @@ urlpatterns = [
         "mijn-account/gegevens/<uuid:token>/download/", export_views.data_export_download, name="data_export_download"
     ),
     path("mijn-account/e-mail/<str:token>/", account_views.confirm_email, name="confirm_email"),
+    path("mijn-account/herstelcodes/", second_factor_views.recovery_codes, name="recovery_codes"),
+    path("mijn-account/app/<int:device_id>/verwijderen/", second_factor_views.remove_app, name="remove_app"),
+    path("school/<int:school_id>/tweede-factor/", second_factor_views.reset, name="second_factor_reset"),
     path("school/<int:school_id>/ouders/", staff_views.guardians, name="guardians"),
 ]

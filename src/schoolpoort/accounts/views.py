@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from . import second_factor
 from .activation import ActivationError, TokenProblem, user_for_activation_token
 from .forms import INVALID_CODE, ActivationForm, CodeForm, LoginForm, PasswordResetForm, RegistrationForm
 from .limits import password_reset_limited, registration_limited
@@ -29,11 +30,14 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        # Staff two-factor authentication (django-otp) will come in here, between the password
-        # check and the session.
         response = super().form_valid(form)
         user = form.get_user()
         set_session_length(self.request, user, form.cleaned_data.get("remember", False))
+        if second_factor.must_verify(self.request):
+            # The password was right; staff (and parents who chose it) prove the second factor
+            # next. The middleware keeps every other page closed until then.
+            name = "accounts:second_factor" if second_factor.has_any_factor(user) else "accounts:second_factor_enrol"
+            response = redirect(f"{reverse(name)}?{urlencode({'next': self.get_success_url()})}")
         # From the next request on, the middleware shows the site in the account's language.
         return remember_language(response, user.language)
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 from faker import Faker
 
 from schoolpoort.accounts import registration
+from schoolpoort.accounts.demo import DEMO_TOTP_SECRET
 from schoolpoort.accounts.models import RegistrationCode, User
 from schoolpoort.core.models import (
     Board,
@@ -411,6 +412,9 @@ def summary(world: DemoWorld, seconds: float) -> str:
         *(f"  {email:<{width}}  {who}" for email, who in accounts),
         "",
         f"Password for every account: {world.password}",
+        f"Second factor of every staff account (board, director, administration, teachers): TOTP secret "
+        f"{DEMO_TOTP_SECRET} (base32, 30 s, 6 digits; any authenticator app, or "
+        f"pyotp.TOTP('{DEMO_TOTP_SECRET}').now())",
         f"Registration code for Finn Visser's guardian: {code} — "
         f"{settings.SITE_URL}{reverse('accounts:register')}?code={code}",
         "",
