@@ -24,7 +24,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import wraps
 
+from django.apps import apps
 from django.db import models
+from django.db.models import F, Q
 from django_scopes import ScopedManager, ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
 
@@ -36,9 +38,12 @@ __all__ = [
     "SchoolScopeMiddleware",
     "get_scope",
     "in_school_scope",
+    "in_scope_of",
+    "in_schools_q",
     "reached_school_ids",
     "school_scope",
     "school_scoped",
+    "schools_of",
     "scope",
     "scopes_disabled",
 ]
@@ -46,28 +51,55 @@ __all__ = [
 DIMENSION = "school"
 
 
-def school_scoped(queryset_class: type[models.QuerySet] = models.QuerySet, *, school: str) -> models.Manager:
+def school_scoped(
+    queryset_class: type[models.QuerySet] = models.QuerySet, *, school: str, board: str | None = None
+) -> models.Manager:
     """A default manager whose querysets are ``queryset_class`` (``visible_to`` and the rest stay),
     filtered to the schools of the current scope through the lookup path ``school``, and refusing
     every query outside a scope with ``ScopeError``.
 
+    ``board``: for a model whose rows belong to a school *or* to a whole board (board-wide news
+    and events, a board's import), the path to that board. A row without a school is then in the
+    scope of every school of its board.
+
     django-scopes answers outside a scope with its own queryset class, which lacks our methods: a
     call such as ``objects.visible_to(user)`` would fail with an ``AttributeError``. The refusing
     queryset here is both, so that such a call raises ``ScopeError`` as well."""
-    base = type(ScopedManager(models.Manager.from_queryset(queryset_class), **{DIMENSION: school}))
+    plain = models.Manager.from_queryset(queryset_class)
+    base = type(ScopedManager(plain, **{DIMENSION: school}))
     refusing = type(f"Unscoped{queryset_class.__name__}", (DisabledQuerySet, queryset_class), {})
 
     class SchoolScopedManager(base):
-        school_path = school  # how the model reaches its school; tests check every pupil model has one
+        school_path = school  # how the model reaches its school; tests check every school model has one
+        board_path = board  # and for rows of a whole board, how it reaches that board
 
         def get_queryset(self):
-            queryset = super().get_queryset()
-            if isinstance(queryset, DisabledQuerySet) and not isinstance(queryset, refusing):
-                return refusing(self.model, using=self._db, missing_scopes=queryset.missing_scopes)
-            return queryset
+            current = getattr(self, "_override_scope", None) or get_scope()
+            queryset = plain.get_queryset(self)
+            if not current.get("_enabled", True):
+                return queryset
+            if DIMENSION not in current:
+                return refusing(self.model, using=self._db, missing_scopes={DIMENSION})
+            return queryset.filter(in_schools_q(current[DIMENSION], school=school, board=board))
 
     SchoolScopedManager.__name__ = SchoolScopedManager.__qualname__ = f"SchoolScoped{queryset_class.__name__}Manager"
     return SchoolScopedManager()
+
+
+def in_schools_q(schools, *, school: str, board: str | None = None) -> Q:
+    """The rows of ``schools`` (a list of ids, one id, or ``None`` for every school, as in
+    django-scopes), through the path ``school``; with ``board``, also the rows of a whole board
+    (no school) whose board is one of those schools' boards."""
+    if schools is None:
+        return Q()
+    lookup = "__in" if isinstance(schools, (list, tuple)) else ""
+    q = Q(**{f"{school}{lookup}": schools})
+    if board is not None:
+        from .models import School
+
+        boards = School.objects.filter(**{f"pk{lookup}": schools}).values("board_id")
+        q |= Q(**{f"{school}__isnull": True, f"{board}__in": boards})
+    return q
 
 
 def _ids(schools) -> list[int]:
@@ -93,6 +125,43 @@ def in_school_scope(func):
             return func(school_id, *args, **kwargs)
 
     return wrapper
+
+
+def schools_of(model, pk, *, school: str | None = None, board: str | None = None) -> list[int]:
+    """The schools in whose scope the row ``pk`` of ``model`` lives: its school, or for a row of a
+    whole board every school of that board; none when the row is gone. Read without the net (the
+    row's own school is what the caller needs in order to declare a scope). ``school``/``board``:
+    the paths, by default those of the model's scoped manager."""
+    manager = model._default_manager
+    school = school or manager.school_path
+    board = board or getattr(manager, "board_path", None)
+    fields = {"_school": F(school)} | ({"_board": F(board)} if board else {})
+    row = model._base_manager.filter(pk=pk).values(**fields).first()
+    if row is None:
+        return []
+    if row["_school"] is not None:
+        return [row["_school"]]
+    if row.get("_board") is not None:
+        from .models import School
+
+        return list(School.objects.filter(board_id=row["_board"]).values_list("pk", flat=True))
+    return []
+
+
+def in_scope_of(model: str, *, school: str | None = None):
+    """For a task whose first argument is the id of a row of ``model`` ("app_label.Model"): runs it
+    in the scope of that row's school (``schools_of``), as ``in_school_scope`` does for a school id.
+    Under the task decorator: ``@task()`` then ``@in_scope_of("albums.Photo")``."""
+
+    def decorate(func):
+        @wraps(func)
+        def wrapper(pk, *args, **kwargs):
+            with school_scope(schools_of(apps.get_model(model), pk, school=school)):
+                return func(pk, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 class SchoolIds(list):
