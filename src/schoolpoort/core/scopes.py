@@ -46,6 +46,7 @@ __all__ = [
     "schools_of",
     "scope",
     "scopes_disabled",
+    "user_school_scope",
 ]
 
 DIMENSION = "school"
@@ -92,7 +93,7 @@ def in_schools_q(schools, *, school: str, board: str | None = None) -> Q:
     (no school) whose board is one of those schools' boards."""
     if schools is None:
         return Q()
-    lookup = "__in" if isinstance(schools, (list, tuple)) else ""
+    lookup = "__in" if isinstance(schools, (list, tuple, models.QuerySet)) else ""
     q = Q(**{f"{school}{lookup}": schools})
     if board is not None:
         from .models import School
@@ -112,6 +113,15 @@ def school_scope(schools):
     """The scope of one school or several (objects or ids), for a command or a task that works
     on them: ``with school_scope(school): ...``."""
     return scope(**{DIMENSION: _ids(schools)})
+
+
+def user_school_scope(user):
+    """The scope of the schools ``user`` reaches (``reached_school_ids``), as a subquery: no query of
+    its own. For a request whose user is not its session's, e.g. the calendar feed, whose secret
+    link names its user while the request itself is anonymous."""
+    from .models import School
+
+    return scope(**{DIMENSION: School.objects.filter(school_q(user)).values("pk")})
 
 
 def in_school_scope(func):
