@@ -52,6 +52,18 @@ __all__ = [
 DIMENSION = "school"
 
 
+def _refuse(self, *args, **kwargs):
+    DisabledQuerySet.error(self)
+
+
+# Beyond what django-scopes refuses: these would otherwise query every school (``exists()``) or
+# hand on a queryset that fails only later, far from the cause.
+REFUSED = {name: _refuse for name in (
+    "exists", "contains", "in_bulk", "exclude", "explain", "select_related", "prefetch_related", "distinct",
+    "defer", "alias", "extra",
+)}
+
+
 def school_scoped(
     queryset_class: type[models.QuerySet] = models.QuerySet, *, school: str, board: str | None = None
 ) -> models.Manager:
@@ -68,7 +80,7 @@ def school_scoped(
     queryset here is both, so that such a call raises ``ScopeError`` as well."""
     plain = models.Manager.from_queryset(queryset_class)
     base = type(ScopedManager(plain, **{DIMENSION: school}))
-    refusing = type(f"Unscoped{queryset_class.__name__}", (DisabledQuerySet, queryset_class), {})
+    refusing = type(f"Unscoped{queryset_class.__name__}", (DisabledQuerySet, queryset_class), REFUSED)
 
     class SchoolScopedManager(base):
         school_path = school  # how the model reaches its school; tests check every school model has one
