@@ -1,23 +1,30 @@
 """The safety net under the managers: a query of school data outside a declared scope fails.
 
-``visible_to(user)`` is the access rule; this net catches the query that forgot it. Models with a
-pupil's data take ``school_scoped(...)`` as their default manager (django-scopes, as pretix does per
-organizer), so that:
+``visible_to(user)`` is the access rule; this net catches the query that forgot it. Every model
+with a path to a school, in every module, takes ``school_scoped(...)`` as its default manager
+(django-scopes, as pretix does per organizer); ``tests/core/test_scope_net.py`` lists the few that
+deliberately do not (the access layer itself, school settings, per-recipient tables), each with
+its reason, and fails for a new model that is neither. So:
 
 - within a request, ``SchoolScopeMiddleware`` has entered the scope of the schools the user reaches
   (children's, staff and board schools): ``Model.objects.filter(pk=...)`` there never returns a row of
-  another school, so a view that forgot ``visible_to`` still answers 404;
+  another school, so a view that forgot ``visible_to`` still answers 404. A request whose user is
+  not the session's (the calendar feed's secret link) enters ``user_school_scope(user)``;
 - outside a request (tasks, commands, the shell, the demo, tests' own setup) every query raises
   ``ScopeError`` until the code declares what it works on: ``with school_scope(school):`` for one
-  school, or ``with scopes_disabled():`` for code that deliberately spans every school.
+  school, ``@in_school_scope`` / ``@in_scope_of("app.Model")`` for a task given a school id or a
+  row id, or ``with scopes_disabled():`` for code that deliberately spans every school (say why).
+
+Rows of a whole board (board-wide news and events, a board's import) have no school: their manager
+names the board's path too (``board="board"``), and they are in the scope of each of its schools.
 
 What it does not cover (Django reads these through the plain base manager, by design): following a
 foreign key or a one-to-one from another row (``student.records_card``), deletion cascades, and
 ``save()``. Those start from a row the code already holds; the net is about finding rows.
 
-A module joins by giving its pupil models ``objects = school_scoped(TheQuerySet, school="student__school")``
-(the path from the model to its ``core.School``) and declaring the scope in its commands and tasks
-(``in_school_scope``)."""
+A model joins by ``objects = school_scoped(TheQuerySet, school="student__school")`` (the path from
+the model to its ``core.School``; ``board=`` for board-wide rows), and the code that reads it
+outside a request declares its scope."""
 
 from __future__ import annotations
 
