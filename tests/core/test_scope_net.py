@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.db.models import F
 from django.http import Http404, HttpResponse
+from django.test import RequestFactory
 from django.urls import include, path
 
 from schoolpoort.calendar.models import Event
@@ -226,3 +227,30 @@ def test_in_the_demo_every_scoped_model_shows_a_school_its_own_rows_only(client,
             assert client.get(f"/careless/{model._meta.label}/{pk}/").status_code == 200, model
     # The demo fills nearly every module: the check above was not empty.
     assert len(checked) >= 35, checked
+
+
+def test_the_operators_django_admin_spans_every_school_for_a_superuser_only(client, world):
+    """Django's admin (``beheer/django/``) is the platform operator's: a superuser sees every
+    school's events there; a board admin with staff status would see their own schools' only."""
+    own = event(school=world.school, title="Sportdag A1")
+    other = event(school=world.other_school, title="Sportdag B1")
+    operator = world.users["board_admin"]
+    operator.is_staff = operator.is_superuser = True
+    operator.save()
+    client.force_login(operator)
+    listing = client.get("/beheer/django/calendar/event/").content.decode()
+    assert own.title in listing and other.title in listing
+    assert client.get(f"/beheer/django/calendar/event/{other.pk}/change/").status_code == 200
+    # Elsewhere the same user is in the scope of their boards' schools: the net stays.
+    from schoolpoort.core.scopes import SchoolScopeMiddleware, get_scope
+
+    seen = {}
+
+    def view(request):
+        seen["scope"] = sorted(get_scope()["school"])
+        return HttpResponse()
+
+    request = RequestFactory().get("/nieuws/")
+    request.user = operator
+    SchoolScopeMiddleware(view)(request)
+    assert seen["scope"] == sorted([world.school.pk, world.sister_school.pk])

@@ -262,5 +262,19 @@ class SchoolScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _is_operators_admin(request):
+            # Django's admin is the platform operator's (superusers only), over every school.
+            with scopes_disabled():
+                return self.get_response(request)
         with scope(**{DIMENSION: SchoolIds.lazy(lambda: request_school_ids(request))}):
             return self.get_response(request)
+
+
+def _is_operators_admin(request) -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        prefix = reverse("admin:index")
+    except NoReverseMatch:
+        return False
+    return request.path.startswith(prefix) and getattr(request.user, "is_superuser", False)
