@@ -4,6 +4,7 @@ import datetime
 
 from django.core.management import call_command
 from django.utils import timezone
+from django_scopes import scope
 
 from schoolpoort.absences import actions
 from schoolpoort.absences.models import Absence, AbsenceSettings, LeaveRequest
@@ -23,7 +24,8 @@ def english(*users):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+    with scope():  # as in the worker process: no scope until a task declares its own
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
 
 def set_times(school, *, cutoff=None, check=None, alert=None) -> AbsenceSettings:

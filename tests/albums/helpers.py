@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_scopes import scope
 from PIL import Image
 
 from schoolpoort.albums import actions
@@ -31,7 +32,8 @@ def english(*users):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+    with scope():  # as in the worker process: no scope until a task declares its own
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
 
 def jpeg(size=(320, 200), colour="#3f88c5", exif=None, **options) -> bytes:

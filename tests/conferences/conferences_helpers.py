@@ -7,6 +7,7 @@ import datetime
 
 from django.core.management import call_command
 from django.utils import timezone
+from django_scopes import scope
 from django_tasks_db.models import DBTaskResult
 
 from schoolpoort.conferences.models import Round, Session, Slot
@@ -25,7 +26,8 @@ def english(*users):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+    with scope():  # as in the worker process: no scope until a task declares its own
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
 
 def conference_day(days: int = 4) -> datetime.date:

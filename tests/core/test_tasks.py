@@ -4,6 +4,7 @@ the same transaction as the change that caused it."""
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django_scopes import scope
 from django_tasks_db.models import DBTaskResult
 
 from schoolpoort.core.models import AuditEntry
@@ -11,7 +12,8 @@ from schoolpoort.core.tasks import worker_heartbeat
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+    with scope():  # as in the worker process: no scope until a task declares its own
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_scopes import scope
 
 from schoolpoort.core.models import Guardianship, ModuleClosure
 from schoolpoort.documents.audience import recipients
@@ -115,7 +116,8 @@ def test_deleting_the_document_cancels_what_was_not_sent_yet(world, shelves):
 @pytest.mark.django_db(transaction=True)  # the worker closes the connection
 def test_opening_the_document_marks_its_notifications_read(client, world, shelves):
     document = add_document(shelves["letter"], notify=True)
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+    with scope():  # as in the worker process: no scope until a task declares its own
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
     notification = Notification.objects.get(recipient=world.users["guardian"])
     assert notification.read_at is None and notification.title == document.title
     client.force_login(world.users["guardian"])

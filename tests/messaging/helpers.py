@@ -1,6 +1,7 @@
 """Helpers of the messaging tests."""
 
 from django.core.management import call_command
+from django_scopes import scope
 
 from schoolpoort.messaging import actions
 from schoolpoort.messaging.models import Conversation, SchoolMessagingSettings
@@ -15,7 +16,8 @@ def english(*users):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+    with scope():  # as in the worker process: no scope until a task declares its own
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
 
 def options_of(user):

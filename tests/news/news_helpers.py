@@ -4,6 +4,7 @@ import datetime
 
 from django.core.management import call_command
 from django.utils import timezone
+from django_scopes import scope
 
 from schoolpoort.news.actions import save_post
 from schoolpoort.news.models import Post
@@ -17,7 +18,8 @@ def english(*users):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+    with scope():  # as in the worker process: no scope until a task declares its own
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
 
 def make_post(author, *, school=None, groups=(), board=None, when=None, publish=True, **fields) -> Post:

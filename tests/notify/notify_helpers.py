@@ -3,6 +3,7 @@ import base64
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.management import call_command
+from django_scopes import scope
 from django_tasks_db.models import DBTaskResult
 
 from schoolpoort.notify.api import notify
@@ -12,7 +13,8 @@ from schoolpoort.notify.tasks import fan_out
 
 def run_worker():
     """The real database worker, in this process, until the queue is empty."""
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+    with scope():  # as in the worker process: no scope until a task declares its own
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
 
 def send(recipients, *, key="news.post:1", event="news.published", title="Schoolreisje naar Artis", **kwargs):

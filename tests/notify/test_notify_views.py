@@ -64,8 +64,9 @@ def test_the_list_takes_a_constant_number_of_queries(client, world, django_asser
     guardian = world.users["guardian"]
     notifications_for(guardian, count)
     client.force_login(guardian)
-    # session, user, roles (3), unread count, page count, page rows
-    with django_assert_num_queries(10 if count else 9):  # incl. the messages count in the header (2)
+    # session, user, roles (3), unread count, page count, page rows, and the messages count in the
+    # header (2) with, before it, the schools of the user's scope (core/scopes.py, once a request)
+    with django_assert_num_queries(11 if count else 10):
         response = client.get(reverse("notify:list"))
     assert response.status_code == 200
 
@@ -156,7 +157,8 @@ def test_the_preferences_page_offers_every_module_and_the_push_panel(client, wor
     PushSubscription.objects.create(user=guardian, endpoint="https://push.example/1", p256dh="k", auth="a",
                                     label="Chrome on Android")
     client.force_login(guardian)
-    with django_assert_num_queries(10):  # session, user, roles (3), unread counts (3), preferences, devices
+    # session, user, roles (3), unread counts (3) with the scope's schools before them, preferences, devices
+    with django_assert_num_queries(11):
         page = client.get(reverse("notify:preferences")).content.decode()
     assert page.count("<fieldset") == 10
     assert "Parent-teacher conferences" in page and "daily digest" in page

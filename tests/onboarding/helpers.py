@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.management import call_command
+from django_scopes import scope
 from pypdf import PdfReader
 
 CODE_RE = re.compile(r"\b([3479ACDEFHJKMNPQRTWXY]{4}-[3479ACDEFHJKMNPQRTWXY]{4})\b")
@@ -17,7 +18,8 @@ PDFTOPPM = shutil.which("pdftoppm")
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+    with scope():  # as in the worker process: no scope until a task declares its own
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
 
 def english(*users):

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from schoolpoort.core.models import Guardianship, Student
+from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import ARK, REGENBOOG, DemoWorld
 
 from .models import Absence, AbsenceSettings, AttendanceMark, LeaveRequest
@@ -56,6 +57,7 @@ def _next_weekday(day: datetime.date) -> datetime.date:
     return day
 
 
+@scopes_disabled()  # the demo's rows of every demo school, outside any request
 def load_demo(world: DemoWorld) -> None:
     rng = world.rng_for("absences")
     today = timezone.localdate()

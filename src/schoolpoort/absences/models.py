@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.scopes import school_scoped
 from schoolpoort.lib import dates
 from schoolpoort.lib.encryption import EncryptedTextField, encrypted_storage
 
@@ -131,7 +132,7 @@ class Absence(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AbsenceQuerySet.as_manager()
+    objects = school_scoped(AbsenceQuerySet, school="school")
 
     class Meta:
         verbose_name = _("absence")
@@ -222,7 +223,7 @@ class AttendanceMark(models.Model):
     marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AttendanceMarkQuerySet.as_manager()
+    objects = school_scoped(AttendanceMarkQuerySet, school="school")
 
     class Meta:
         verbose_name = _("marked absent")
@@ -242,6 +243,8 @@ class UnexplainedAbsenceAlert(models.Model):
     school = models.ForeignKey("core.School", on_delete=models.CASCADE, related_name="+")
     date = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = school_scoped(school="school")
 
     class Meta:
         verbose_name = _("unexplained absence message")
@@ -312,7 +315,7 @@ class LeaveRequest(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = LeaveRequestQuerySet.as_manager()
+    objects = school_scoped(LeaveRequestQuerySet, school="school")
 
     class Meta:
         verbose_name = _("leave request")

@@ -4,8 +4,11 @@ import datetime
 
 from django_tasks import task
 
+from schoolpoort.core.scopes import in_scope_of
+
 
 @task(queue_name="urgent", priority=50)
+@in_scope_of("core.Student", school="school")
 def check_unexplained_absence(student_id: int, day_iso: str) -> bool:
     """At the school's check time: is the pupil the teacher marked absent still without a report?
     Then the parents get an urgent message, once. Returns whether it was sent."""

@@ -20,6 +20,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from schoolpoort.core.models import Consent, Guardianship, Student, Use
+from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .models import Album, Photo, PhotoTag
@@ -110,6 +111,7 @@ def demo_image(caption: str, seed: int, rng, when: datetime.datetime) -> bytes:
     return buffer.getvalue()
 
 
+@scopes_disabled()  # the demo's rows of every demo school, outside any request
 def load_demo(world: DemoWorld) -> None:
     rng = world.rng_for("albums")
     school = world.schools[REGENBOOG]
@@ -197,6 +199,7 @@ def _load_consents(world: DemoWorld, rng) -> set[int]:
     return {row.student_id for row in rows if row.use == Use.PORTAL and row.given}
 
 
+@scopes_disabled()  # what an earlier run left, in every demo school
 def clear_demo() -> None:
     """The demo albums go with their schools; their files are removed here."""
     photos = Photo.objects.filter(album__school__brin__in=[REGENBOOG])

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core.models import Use
+from schoolpoort.core.scopes import school_scoped
 
 from . import access
 
@@ -60,7 +61,7 @@ class Album(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AlbumQuerySet.as_manager()
+    objects = school_scoped(AlbumQuerySet, school="school")
 
     class Meta:
         verbose_name = _("photo album")
@@ -143,7 +144,7 @@ class Photo(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PhotoQuerySet.as_manager()
+    objects = school_scoped(PhotoQuerySet, school="album__school")
 
     class Meta:
         verbose_name = _("photo")
@@ -219,6 +220,8 @@ class PhotoTag(models.Model):
     student = models.ForeignKey("core.Student", on_delete=models.CASCADE, related_name="photo_tags")
     tagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = school_scoped(school="photo__album__school")
 
     class Meta:
         verbose_name = _("child in a photo")

@@ -2,8 +2,11 @@
 
 from django_tasks import task
 
+from schoolpoort.core.scopes import in_scope_of, scopes_disabled
+
 
 @task(queue_name="bulk")
+@in_scope_of("albums.Photo")
 def process_photo(photo_id: int) -> str:
     """Make the served versions of an upload (see processing.py): the web version and thumbnail of
     an image, the metadata-free remux and poster thumbnail of a video."""
@@ -13,6 +16,7 @@ def process_photo(photo_id: int) -> str:
 
 
 @task(queue_name="bulk")
+@scopes_disabled()  # the reminders of every school at once
 def send_consent_reminders() -> int:
     """Remind the guardians who have not answered the image consent questions of this school
     year (at most once a week each). Returns how many were reminded."""

@@ -12,6 +12,7 @@ import datetime
 from django.utils import timezone
 
 from schoolpoort.core.models import StaffMembership
+from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import ARK, REGENBOOG, DemoWorld
 
 from .models import Event
@@ -114,6 +115,7 @@ def _school_events(world: DemoWorld, brin: str, plan: _Planner, author, rng) -> 
     photographer.save(update_fields=["cancelled", "sequence", "updated_at"])
 
 
+@scopes_disabled()  # the demo's rows of every demo school, outside any request
 def load_demo(world: DemoWorld) -> None:
     rng = world.rng_for("calendar")
     today = timezone.localdate()

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from schoolpoort.core.models import School
+from schoolpoort.core.scopes import user_school_scope
 
 from .actions import issue_feed_token, revoke_feed_token
 from .feed import cached_calendar, feed_url, feed_version, hash_token, webcal_url
@@ -63,7 +64,8 @@ def feed(request, token: str):
     if feed_token is None:
         raise Http404
     user = feed_token.user
-    with translation.override(user.language):
+    # No session: the request's scope (core/scopes.py) is the anonymous one; the feed is its user's.
+    with user_school_scope(user), translation.override(user.language):
         version = feed_version(user, feed_token)
         if version.key != feed_token.content_hash or feed_token.content_changed_at is None:
             changed_at = timezone.now()

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core.models import Board, Group, School
+from schoolpoort.core.scopes import school_scoped
 
 from . import visibility
 from .recurrence import last_day_of
@@ -102,7 +103,7 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = EventQuerySet.as_manager()
+    objects = school_scoped(EventQuerySet, school="school", board="board")
 
     class Meta:
         verbose_name = _("calendar event")

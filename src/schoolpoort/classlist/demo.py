@@ -6,6 +6,7 @@ phone; smit@ and Daan's father nothing); the generated families a mix, some with
 from __future__ import annotations
 
 from schoolpoort.core.models import Guardianship
+from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .models import ClassListSettings, GuardianContact, SharingChoice
@@ -22,6 +23,7 @@ MIX = [(), (), ("name",), ("name",), ("name", "email"), ("name", "phone"), ("nam
        ("name", "phone", "email", "address"), ("name", "address")]
 
 
+@scopes_disabled()  # the demo's rows of every demo school, outside any request
 def load_demo(world: DemoWorld) -> None:
     rng = world.rng_for("classlist")
     faker = world.faker_for("classlist")

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.scopes import school_scoped
+
 
 class ClassListSettings(models.Model):
     """How the class lists of one school show the children."""
@@ -50,6 +52,8 @@ class SharingChoice(models.Model):
     share_email = models.BooleanField(_("my e-mail address"), default=False)
     share_address = models.BooleanField(_("my address"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = school_scoped(school="group__school")
 
     class Meta:
         verbose_name = _("sharing choice")

@@ -14,6 +14,7 @@ import datetime
 from django.utils import timezone
 
 from schoolpoort.core.models import Enrollment, Guardianship
+from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .models import FAMILY, Appointment, Booking, Exemption, Round, Session
@@ -34,6 +35,7 @@ def evenings(today: datetime.date) -> list[datetime.date]:
     return [next_monday + datetime.timedelta(days=1), next_monday + datetime.timedelta(days=3)]
 
 
+@scopes_disabled()  # the demo's rows of every demo school, outside any request
 def load_demo(world: DemoWorld) -> None:
     rng = world.rng_for("conferences")
     school = world.schools[REGENBOOG]

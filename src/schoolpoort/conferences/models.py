@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.scopes import school_scoped
+
 from . import access
 
 # A booking's party: 0 is the child's family as a whole (all its guardians see the booking);
@@ -89,7 +91,7 @@ class Round(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = RoundQuerySet.as_manager()
+    objects = school_scoped(RoundQuerySet, school="school")
 
     class Meta:
         verbose_name = _("conference round")
@@ -154,6 +156,8 @@ class Session(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = school_scoped(school="round__school")
+
     class Meta:
         verbose_name = _("conference session")
         verbose_name_plural = _("conference sessions")
@@ -178,6 +182,8 @@ class Slot(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     blocked = models.BooleanField(_("blocked"), default=False)
+
+    objects = school_scoped(school="round__school")
 
     class Meta:
         verbose_name = _("conference slot")
@@ -227,6 +233,8 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
+    objects = school_scoped(school="round__school")
+
     class Meta:
         verbose_name = _("conference appointment")
         verbose_name_plural = _("conference appointments")
@@ -252,7 +260,7 @@ class Booking(models.Model):
     sequence = models.PositiveIntegerField(default=0)  # raised on every change, for agendas
     reminded_at = models.DateTimeField(null=True, blank=True)
 
-    objects = BookingQuerySet.as_manager()
+    objects = school_scoped(BookingQuerySet, school="round__school")
 
     class Meta:
         verbose_name = _("conference booking")
@@ -296,6 +304,8 @@ class Exemption(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = school_scoped(school="round__school")
+
     class Meta:
         verbose_name = _("no conference needed")
         verbose_name_plural = _("no conference needed")
@@ -324,6 +334,8 @@ class Preference(models.Model):
     windows = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = school_scoped(school="round__school")
 
     class Meta:
         verbose_name = _("preferred times")

@@ -4,8 +4,11 @@ task, and the old one then does nothing)."""
 
 from django_tasks import task
 
+from schoolpoort.core.scopes import in_scope_of
+
 
 @task(queue_name="default")
+@in_scope_of("conferences.Round")
 def open_round(round_id: int, opens_at_iso: str) -> bool:
     """Tell the families that booking has opened. Returns whether it notified."""
     from .actions import open_due_round
@@ -14,6 +17,7 @@ def open_round(round_id: int, opens_at_iso: str) -> bool:
 
 
 @task(queue_name="default")
+@in_scope_of("conferences.Round")
 def plan_round(round_id: int, planning_at_iso: str) -> dict | None:
     """Place every family that gave preferred times, then tell them. Returns the report."""
     from .planner import run_due
@@ -22,6 +26,7 @@ def plan_round(round_id: int, planning_at_iso: str) -> dict | None:
 
 
 @task(queue_name="default")
+@in_scope_of("conferences.Round")
 def send_reminders(round_id: int, day_iso: str) -> int:
     """The reminder the day before, to every family with a conversation on ``day``."""
     from .actions import send_due_reminders

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .scopes import school_scoped
+
 
 class Use(models.TextChoices):
     """What images of a child may be used for: one answer per use, per school year."""
@@ -31,6 +33,8 @@ class Consent(models.Model):
     given = models.BooleanField(_("consent given"))
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     answered_at = models.DateTimeField(default=timezone.now)
+
+    objects = school_scoped(school="student__school")
 
     class Meta:
         db_table = "albums_consent"

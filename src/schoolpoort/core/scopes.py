@@ -1,30 +1,39 @@
 """The safety net under the managers: a query of school data outside a declared scope fails.
 
-``visible_to(user)`` is the access rule; this net catches the query that forgot it. Models with a
-pupil's data take ``school_scoped(...)`` as their default manager (django-scopes, as pretix does per
-organizer), so that:
+``visible_to(user)`` is the access rule; this net catches the query that forgot it. Every model
+with a path to a school, in every module, takes ``school_scoped(...)`` as its default manager
+(django-scopes, as pretix does per organizer); ``tests/core/test_scope_net.py`` lists the few that
+deliberately do not (the access layer itself, school settings, per-recipient tables), each with
+its reason, and fails for a new model that is neither. So:
 
 - within a request, ``SchoolScopeMiddleware`` has entered the scope of the schools the user reaches
   (children's, staff and board schools): ``Model.objects.filter(pk=...)`` there never returns a row of
-  another school, so a view that forgot ``visible_to`` still answers 404;
+  another school, so a view that forgot ``visible_to`` still answers 404. A request whose user is
+  not the session's (the calendar feed's secret link) enters ``user_school_scope(user)``;
 - outside a request (tasks, commands, the shell, the demo, tests' own setup) every query raises
   ``ScopeError`` until the code declares what it works on: ``with school_scope(school):`` for one
-  school, or ``with scopes_disabled():`` for code that deliberately spans every school.
+  school, ``@in_school_scope`` / ``@in_scope_of("app.Model")`` for a task given a school id or a
+  row id, or ``with scopes_disabled():`` for code that deliberately spans every school (say why).
+
+Rows of a whole board (board-wide news and events, a board's import) have no school: their manager
+names the board's path too (``board="board"``), and they are in the scope of each of its schools.
 
 What it does not cover (Django reads these through the plain base manager, by design): following a
 foreign key or a one-to-one from another row (``student.records_card``), deletion cascades, and
 ``save()``. Those start from a row the code already holds; the net is about finding rows.
 
-A module joins by giving its pupil models ``objects = school_scoped(TheQuerySet, school="student__school")``
-(the path from the model to its ``core.School``) and declaring the scope in its commands and tasks
-(``in_school_scope``)."""
+A model joins by ``objects = school_scoped(TheQuerySet, school="student__school")`` (the path from
+the model to its ``core.School``; ``board=`` for board-wide rows), and the code that reads it
+outside a request declares its scope."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
 
+from django.apps import apps
 from django.db import models
+from django.db.models import F, Q
 from django_scopes import ScopedManager, ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
 
@@ -36,38 +45,81 @@ __all__ = [
     "SchoolScopeMiddleware",
     "get_scope",
     "in_school_scope",
+    "in_scope_of",
+    "in_schools_q",
     "reached_school_ids",
     "school_scope",
     "school_scoped",
+    "schools_of",
     "scope",
     "scopes_disabled",
+    "user_school_scope",
 ]
 
 DIMENSION = "school"
 
 
-def school_scoped(queryset_class: type[models.QuerySet] = models.QuerySet, *, school: str) -> models.Manager:
+def _refuse(self, *args, **kwargs):
+    DisabledQuerySet.error(self)
+
+
+# Beyond what django-scopes refuses: these would otherwise query every school (``exists()``) or
+# hand on a queryset that fails only later, far from the cause.
+REFUSED = {name: _refuse for name in (
+    "exists", "contains", "in_bulk", "exclude", "explain", "select_related", "prefetch_related", "distinct",
+    "defer", "alias", "extra",
+)}
+
+
+def school_scoped(
+    queryset_class: type[models.QuerySet] = models.QuerySet, *, school: str, board: str | None = None
+) -> models.Manager:
     """A default manager whose querysets are ``queryset_class`` (``visible_to`` and the rest stay),
     filtered to the schools of the current scope through the lookup path ``school``, and refusing
     every query outside a scope with ``ScopeError``.
 
+    ``board``: for a model whose rows belong to a school *or* to a whole board (board-wide news
+    and events, a board's import), the path to that board. A row without a school is then in the
+    scope of every school of its board.
+
     django-scopes answers outside a scope with its own queryset class, which lacks our methods: a
     call such as ``objects.visible_to(user)`` would fail with an ``AttributeError``. The refusing
     queryset here is both, so that such a call raises ``ScopeError`` as well."""
-    base = type(ScopedManager(models.Manager.from_queryset(queryset_class), **{DIMENSION: school}))
-    refusing = type(f"Unscoped{queryset_class.__name__}", (DisabledQuerySet, queryset_class), {})
+    plain = models.Manager.from_queryset(queryset_class)
+    base = type(ScopedManager(plain, **{DIMENSION: school}))
+    refusing = type(f"Unscoped{queryset_class.__name__}", (DisabledQuerySet, queryset_class), REFUSED)
 
     class SchoolScopedManager(base):
-        school_path = school  # how the model reaches its school; tests check every pupil model has one
+        school_path = school  # how the model reaches its school; tests check every school model has one
+        board_path = board  # and for rows of a whole board, how it reaches that board
 
         def get_queryset(self):
-            queryset = super().get_queryset()
-            if isinstance(queryset, DisabledQuerySet) and not isinstance(queryset, refusing):
-                return refusing(self.model, using=self._db, missing_scopes=queryset.missing_scopes)
-            return queryset
+            current = getattr(self, "_override_scope", None) or get_scope()
+            queryset = plain.get_queryset(self)
+            if not current.get("_enabled", True):
+                return queryset
+            if DIMENSION not in current:
+                return refusing(self.model, using=self._db, missing_scopes={DIMENSION})
+            return queryset.filter(in_schools_q(current[DIMENSION], school=school, board=board))
 
     SchoolScopedManager.__name__ = SchoolScopedManager.__qualname__ = f"SchoolScoped{queryset_class.__name__}Manager"
     return SchoolScopedManager()
+
+
+def in_schools_q(schools, *, school: str, board: str | None = None) -> Q:
+    """The rows of ``schools`` (a list of ids, one id, or ``None`` for every school, as in
+    django-scopes), through the path ``school``; with ``board``, also the rows of a whole board
+    (no school) whose board is one of those schools' boards."""
+    if schools is None:
+        return Q()
+    lookup = "__in" if isinstance(schools, (list, tuple, models.QuerySet)) else ""
+    q = Q(**{f"{school}{lookup}": schools})
+    if board is not None:
+        from .models import School
+
+        boards = School.objects.filter(**{f"pk{lookup}": schools}).values("board_id")
+        q |= Q(**{f"{school}__isnull": True, f"{board}__in": boards})
+    return q
 
 
 def _ids(schools) -> list[int]:
@@ -82,6 +134,15 @@ def school_scope(schools):
     return scope(**{DIMENSION: _ids(schools)})
 
 
+def user_school_scope(user):
+    """The scope of the schools ``user`` reaches (``reached_school_ids``), as a subquery: no query of
+    its own. For a request whose user is not its session's, e.g. the calendar feed, whose secret
+    link names its user while the request itself is anonymous."""
+    from .models import School
+
+    return scope(**{DIMENSION: School.objects.filter(school_q(user)).values("pk")})
+
+
 def in_school_scope(func):
     """For a task whose first argument is a school id: runs it in that school's scope, as pretix's
     tasks re-enter their organizer's. A worker has no request; tasks take ids, so the school is
@@ -93,6 +154,43 @@ def in_school_scope(func):
             return func(school_id, *args, **kwargs)
 
     return wrapper
+
+
+def schools_of(model, pk, *, school: str | None = None, board: str | None = None) -> list[int]:
+    """The schools in whose scope the row ``pk`` of ``model`` lives: its school, or for a row of a
+    whole board every school of that board; none when the row is gone. Read without the net (the
+    row's own school is what the caller needs in order to declare a scope). ``school``/``board``:
+    the paths, by default those of the model's scoped manager."""
+    manager = model._default_manager
+    school = school or manager.school_path
+    board = board or getattr(manager, "board_path", None)
+    fields = {"_school": F(school)} | ({"_board": F(board)} if board else {})
+    row = model._base_manager.filter(pk=pk).values(**fields).first()
+    if row is None:
+        return []
+    if row["_school"] is not None:
+        return [row["_school"]]
+    if row.get("_board") is not None:
+        from .models import School
+
+        return list(School.objects.filter(board_id=row["_board"]).values_list("pk", flat=True))
+    return []
+
+
+def in_scope_of(model: str, *, school: str | None = None):
+    """For a task whose first argument is the id of a row of ``model`` ("app_label.Model"): runs it
+    in the scope of that row's school (``schools_of``), as ``in_school_scope`` does for a school id.
+    Under the task decorator: ``@task()`` then ``@in_scope_of("albums.Photo")``."""
+
+    def decorate(func):
+        @wraps(func)
+        def wrapper(pk, *args, **kwargs):
+            with school_scope(schools_of(apps.get_model(model), pk, school=school)):
+                return func(pk, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 class SchoolIds(list):
@@ -164,5 +262,19 @@ class SchoolScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _is_operators_admin(request):
+            # Django's admin is the platform operator's (superusers only), over every school.
+            with scopes_disabled():
+                return self.get_response(request)
         with scope(**{DIMENSION: SchoolIds.lazy(lambda: request_school_ids(request))}):
             return self.get_response(request)
+
+
+def _is_operators_admin(request) -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        prefix = reverse("admin:index")
+    except NoReverseMatch:
+        return False
+    return request.path.startswith(prefix) and getattr(request.user, "is_superuser", False)

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from schoolpoort.core.models import Guardianship
+from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import DOMAINS, REGENBOOG, DemoWorld
 
 from .models import Document, DocumentVersion, Folder, Shelf
@@ -173,6 +174,7 @@ LETTER = DemoDocument(
 )
 
 
+@scopes_disabled()  # what an earlier run left, in every demo school
 def clear_demo() -> None:
     """The files of the demo's versions (the rows go with the demo schools)."""
     brins = list(DOMAINS)
@@ -209,6 +211,7 @@ def _add(shelf: Shelf, spec: DemoDocument, world: DemoWorld, now, folders: dict[
     return document
 
 
+@scopes_disabled()  # the demo's rows of every demo school, outside any request
 def load_demo(world: DemoWorld) -> None:
     now = timezone.now()
     school = world.schools[REGENBOOG]

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.scopes import school_scoped
+
 from . import access
 
 
@@ -53,7 +55,7 @@ class Shelf(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ShelfQuerySet.as_manager()
+    objects = school_scoped(ShelfQuerySet, school="school")
 
     class Meta:
         verbose_name = _("shelf")
@@ -92,6 +94,8 @@ class Folder(models.Model):
     title = models.CharField(_("title"), max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = school_scoped(school="shelf__school")
+
     class Meta:
         verbose_name = _("folder")
         verbose_name_plural = _("folders")
@@ -126,7 +130,7 @@ class Document(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    objects = DocumentQuerySet.as_manager()
+    objects = school_scoped(DocumentQuerySet, school="shelf__school")
 
     class Meta:
         verbose_name = _("document")
@@ -194,7 +198,7 @@ class DocumentVersion(models.Model):
     # Who is in a photo document (image consent): deleted with the version.
     image_tags = GenericRelation("core.ImageTag")
 
-    objects = DocumentVersionQuerySet.as_manager()
+    objects = school_scoped(DocumentVersionQuerySet, school="document__shelf__school")
 
     class Meta:
         verbose_name = _("version")

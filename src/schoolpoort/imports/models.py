@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core import access
 from schoolpoort.core.models import Board, School, StagedUpload
+from schoolpoort.core.scopes import school_scoped
 
 
 def _upload_to(run, filename: str) -> str:
@@ -55,7 +56,7 @@ class ImportRun(models.Model):
     preview = models.JSONField(default=dict, blank=True)  # the dry run as shown (run.stored_preview)
     digest = models.CharField(max_length=64, blank=True)  # of the plan last shown: was it still the same?
 
-    objects = ImportRunQuerySet.as_manager()
+    objects = school_scoped(ImportRunQuerySet, school="school", board="board")
 
     class Meta:
         verbose_name = _("import")

@@ -3,9 +3,11 @@
 from django_tasks import task
 
 from schoolpoort.core import staging
+from schoolpoort.core.scopes import in_scope_of
 
 
 @task(queue_name="default")
+@in_scope_of("imports.ImportRun")
 def read_import(run_id: int) -> str:
     """Read a large upload and make its dry run outside the web request (its page refreshes)."""
     from .models import ImportRun

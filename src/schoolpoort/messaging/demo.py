@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .models import Conversation, Message, Participant, SchoolMessagingSettings, TeacherAvailability
@@ -89,6 +90,7 @@ THREADS = [
 ]
 
 
+@scopes_disabled()  # the demo's rows of every demo school, outside any request
 def load_demo(world: DemoWorld) -> None:
     school = world.schools[REGENBOOG]
     SchoolMessagingSettings.objects.create(school=school, parent_notice=NOTICE, parent_to_parent=True)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.scopes import school_scoped
 from schoolpoort.lib.encryption import EncryptedTextField, encrypted_storage
 
 from . import access
@@ -68,7 +69,7 @@ class Conversation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = ConversationQuerySet.as_manager()
+    objects = school_scoped(ConversationQuerySet, school="school")
 
     class Meta:
         verbose_name = _("conversation")
@@ -112,6 +113,8 @@ class Participant(models.Model):
     last_read_at = models.DateTimeField(null=True, blank=True)
     muted = models.BooleanField(_("muted"), default=False)
     left_at = models.DateTimeField(null=True, blank=True)
+
+    objects = school_scoped(school="conversation__school")
 
     class Meta:
         verbose_name = _("participant")
@@ -158,6 +161,8 @@ class Message(models.Model):
     auto_reply = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = school_scoped(school="conversation__school")
+
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
@@ -198,6 +203,8 @@ class MessageAttachment(models.Model):
     # Who is in an image (image consent): deleted with the attachment.
     image_tags = GenericRelation("core.ImageTag")
 
+    objects = school_scoped(school="message__conversation__school")
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -226,6 +233,8 @@ class Report(models.Model):
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = school_scoped(school="conversation__school")
 
     class Meta:
         verbose_name = _("report")
@@ -293,6 +302,8 @@ class TeacherAvailability(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = school_scoped(school="school")
+
     class Meta:
         verbose_name = _("office hours")
         verbose_name_plural = _("office hours")
@@ -313,6 +324,8 @@ class ParentContactConsent(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     group = models.ForeignKey("core.Group", on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = school_scoped(school="group__school")
 
     class Meta:
         verbose_name = _("consent to messages from other parents")

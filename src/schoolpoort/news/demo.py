@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from schoolpoort.core.consent import set_image_tags
 from schoolpoort.core.models import StaffMembership
+from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import ARK, BOARD_NAME, REGENBOOG, DemoWorld
 
 from .audience import families
@@ -303,12 +304,14 @@ ATTACHMENTS = {"plattegrond": _demo_image, "toestemming": _demo_pdf, "gymles": _
 PHOTO_CHILDREN = {"plattegrond": (), "gymles": ("Daan Smit",)}
 
 
+@scopes_disabled()  # what an earlier run left, in every demo school
 def clear_demo() -> None:
     """The attachment files of the demo's posts (the rows go with the demo's board and schools)."""
     for attachment in PostAttachment.objects.filter(post__board__name=BOARD_NAME):
         attachment.file.delete(save=False)
 
 
+@scopes_disabled()  # the demo's rows of every demo school, outside any request
 def load_demo(world: DemoWorld) -> None:
     rng = world.rng_for("news")
     users = dict(world.users)

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.scopes import school_scoped
+
 from . import access
 from .rendering import plain_excerpt, render_markdown
 
@@ -64,7 +66,7 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PostQuerySet.as_manager()
+    objects = school_scoped(PostQuerySet, school="school", board="board")
 
     class Meta:
         verbose_name = _("news post")
@@ -151,6 +153,8 @@ class PostAttachment(models.Model):
     # Who is in an image (image consent): deleted with the attachment.
     image_tags = GenericRelation("core.ImageTag")
 
+    objects = school_scoped(school="post__school", board="post__board")
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -173,6 +177,8 @@ class PostRead(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="news_reads")
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reads")
     read_at = models.DateTimeField(default=timezone.now)
+
+    objects = school_scoped(school="post__school", board="post__board")
 
     class Meta:
         verbose_name = _("read receipt")

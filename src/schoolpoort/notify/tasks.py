@@ -1,5 +1,8 @@
 """Background tasks of notify. Tasks take ids, never model instances, and re-read what they need.
-Urgent broadcasts go through the "urgent" queue with a higher priority, digests through "bulk"."""
+Urgent broadcasts go through the "urgent" queue with a higher priority, digests through "bulk".
+
+No scope to declare: notify's own tables (broadcasts, notifications, deliveries) belong to their
+recipients and are not school-scoped, and these tasks read no other (core/scopes.py)."""
 
 import datetime
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core import access
+from schoolpoort.core.scopes import school_scoped
 
 
 class BatchStatus(models.TextChoices):
@@ -51,7 +52,7 @@ class LetterBatch(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = SchoolScopedQuerySet.as_manager()
+    objects = school_scoped(SchoolScopedQuerySet, school="school")
 
     class Meta:
         verbose_name = _("letter batch")
@@ -94,7 +95,7 @@ class MailBatch(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = SchoolScopedQuerySet.as_manager()
+    objects = school_scoped(SchoolScopedQuerySet, school="school")
 
     class Meta:
         verbose_name = _("mail batch")

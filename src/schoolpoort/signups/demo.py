@@ -18,6 +18,7 @@ from collections import Counter
 
 from django.utils import timezone, translation
 
+from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib import dates
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
@@ -85,6 +86,7 @@ def _is_fixed(family) -> bool:
     return any(guardian.email in FIXED_PARENTS for guardian in family.guardians)
 
 
+@scopes_disabled()  # the demo's rows of every demo school, outside any request
 def load_demo(world: DemoWorld) -> None:
     rng = world.rng_for("signups")
     today = timezone.localdate()

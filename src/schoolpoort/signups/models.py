@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.scopes import school_scoped
+
 from . import access
 
 
@@ -58,7 +60,7 @@ class Form(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = FormQuerySet.as_manager()
+    objects = school_scoped(FormQuerySet, school="school")
 
     class Meta:
         verbose_name = _("sign-up form")
@@ -109,6 +111,8 @@ class Question(models.Model):
     required = models.BooleanField(_("an answer is required"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = school_scoped(school="form__school")
+
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
@@ -136,6 +140,8 @@ class Option(models.Model):
     capacity = models.PositiveSmallIntegerField(_("places"), null=True, blank=True)
     taken = models.PositiveIntegerField(default=0, editable=False)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = school_scoped(school="question__form__school")
 
     class Meta:
         verbose_name = _("option")
@@ -179,6 +185,8 @@ class Response(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = school_scoped(school="form__school")
+
     class Meta:
         verbose_name = _("response")
         verbose_name_plural = _("responses")
@@ -210,6 +218,8 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     option = models.ForeignKey(Option, on_delete=models.CASCADE, null=True, blank=True, related_name="answers")
     text = models.TextField(blank=True)
+
+    objects = school_scoped(school="response__form__school")
 
     class Meta:
         verbose_name = _("answer")
@@ -259,7 +269,7 @@ class SquarePost(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SquarePostQuerySet.as_manager()
+    objects = school_scoped(SquarePostQuerySet, school="school")
 
     class Meta:
         verbose_name = _("school square post")
@@ -293,6 +303,8 @@ class SquarePollOption(models.Model):
     label = models.CharField(_("label"), max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = school_scoped(school="post__school")
+
     class Meta:
         verbose_name = _("poll option")
         verbose_name_plural = _("poll options")
@@ -324,7 +336,7 @@ class Reaction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = ReactionQuerySet.as_manager()
+    objects = school_scoped(ReactionQuerySet, school="post__school")
 
     class Meta:
         verbose_name = _("reaction")

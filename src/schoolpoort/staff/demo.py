@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
+from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import ARK, REGENBOOG, DemoWorld
 
 from .models import StaffProfile
@@ -55,12 +56,14 @@ def _initials(user) -> str:
     return f"{user.first_name[:1]}{user.last_name.split()[-1][:1]}".upper()
 
 
+@scopes_disabled()  # what an earlier run left, in every demo school
 def clear_demo() -> None:
     """Remove the photo files of the demo profiles (the rows go with the demo schools)."""
     for profile in StaffProfile.objects.filter(school__brin__in=[REGENBOOG, ARK]).exclude(photo=""):
         profile.photo.delete(save=False)
 
 
+@scopes_disabled()  # the demo's rows of every demo school, outside any request
 def load_demo(world: DemoWorld) -> None:
     for spec in PROFILES:
         user = world.users[spec.email]

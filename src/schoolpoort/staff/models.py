@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core.access import NOTHING, school_q
+from schoolpoort.core.scopes import school_scoped
 
 
 class Weekday(models.IntegerChoices):
@@ -57,7 +58,7 @@ class StaffProfile(models.Model):
     show_groups = models.BooleanField(_("show my groups"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = StaffProfileQuerySet.as_manager()
+    objects = school_scoped(StaffProfileQuerySet, school="school")
 
     class Meta:
         verbose_name = _("staff profile")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import ARK, REGENBOOG, DemoWorld
 
 from .models import TimetableEntry
@@ -37,6 +38,7 @@ FIXED = {
 }
 
 
+@scopes_disabled()  # the demo's rows of every demo school, outside any request
 def load_demo(world: DemoWorld) -> None:
     rng = world.rng_for("timetable")
     entries = []

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.scopes import school_scoped
+
 from .access import editor_group_q, timetable_groups_visible_to
 
 
@@ -58,7 +60,7 @@ class TimetableEntry(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TimetableEntryQuerySet.as_manager()
+    objects = school_scoped(TimetableEntryQuerySet, school="group__school")
 
     class Meta:
         verbose_name = _("timetable entry")

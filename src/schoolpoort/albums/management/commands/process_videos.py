@@ -15,18 +15,21 @@ class Command(BaseCommand):
     def handle(self, *args, enqueue=False, **options):
         from schoolpoort.albums.processing import process_photo
         from schoolpoort.albums.tasks import process_photo as process_task
+        from schoolpoort.core.scopes import school_scope, schools_of, scopes_disabled
 
-        ids = list(
-            Photo.objects.filter(kind=Photo.Kind.VIDEO, status=Photo.Status.PROCESSING, web="")
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        with scopes_disabled():  # the waiting videos of every school; each is processed in its own
+            ids = list(
+                Photo.objects.filter(kind=Photo.Kind.VIDEO, status=Photo.Status.PROCESSING, web="")
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
         statuses = {}
         for pk in ids:
             if enqueue:
                 process_task.enqueue(pk)
             else:
-                status = process_photo(pk)
+                with school_scope(schools_of(Photo, pk)):
+                    status = process_photo(pk)
                 statuses[status] = statuses.get(status, 0) + 1
         if enqueue:
             self.stdout.write(f"Enqueued {len(ids)} video(s).")

@@ -19,5 +19,8 @@ class Command(BaseCommand):
             send_consent_reminders.enqueue()
             self.stdout.write("Enqueued.")
             return
-        count = remind_unanswered()
+        from schoolpoort.core.scopes import scopes_disabled
+
+        with scopes_disabled():  # the reminders of every school at once
+            count = remind_unanswered()
         self.stdout.write(f"Reminded {count} guardian(s).")

@@ -21,7 +21,10 @@ class Command(BaseCommand):
         year = year or vacations.current_school_year()
         if year not in vacations.school_years():
             raise CommandError(f"No vacation dates for {year}; known: {', '.join(vacations.school_years())}.")
-        added = vacations.load_vacations(school, year)
+        from schoolpoort.core.scopes import school_scope
+
+        with school_scope(school):
+            added = vacations.load_vacations(school, year)
         self.stdout.write(
             f"{school.name} (region {school.region}), {year}: {len(added)} vacation(s) added"
             + (": " + ", ".join(f"{e.title} {e.starts_on}–{e.ends_on}" for e in added) if added else ", nothing new.")

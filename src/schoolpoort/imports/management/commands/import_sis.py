@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from schoolpoort.core.models import Board, School
+from schoolpoort.core.scopes import school_scope, scopes_disabled
 from schoolpoort.imports import formats
 from schoolpoort.imports.models import ImportRun
 from schoolpoort.imports.run import Result, apply_run, preview
@@ -47,23 +48,30 @@ class Command(BaseCommand):
             board_obj = Board.objects.filter(pk=board).first()
             if board_obj is None:
                 raise CommandError(f"No board {board}")
-        run, result = preview(school=school_obj, board=board_obj, user=None, filename=name, data=data, inline=True)
-        self._report(result)
-        if result.all_errors:
-            raise CommandError(f"{len(result.all_errors)} error(s): nothing was imported.")
-        if not apply:
-            self.stdout.write("Dry run: nothing was changed. Add --apply to import.")
-            return
-        if result.is_empty:
-            run.status = ImportRun.Status.APPLIED
-            run.save(update_fields=["status"])
-            self.stdout.write("Nothing to change.")
-            return
-        result = apply_run(run, None)
-        if result.all_errors:
+        # The school's scope, or that of every school of the board; a file of several schools
+        # without either (OneRoster) names its schools itself and may touch every one of them.
+        if school_obj or board_obj:
+            declared = school_scope([school_obj] if school_obj else list(board_obj.schools.all()))
+        else:
+            declared = scopes_disabled()
+        with declared:
+            run, result = preview(school=school_obj, board=board_obj, user=None, filename=name, data=data, inline=True)
             self._report(result)
-            raise CommandError("Nothing was imported.")
-        self.stdout.write(self.style.SUCCESS(f"Applied (import #{run.pk})."))
+            if result.all_errors:
+                raise CommandError(f"{len(result.all_errors)} error(s): nothing was imported.")
+            if not apply:
+                self.stdout.write("Dry run: nothing was changed. Add --apply to import.")
+                return
+            if result.is_empty:
+                run.status = ImportRun.Status.APPLIED
+                run.save(update_fields=["status"])
+                self.stdout.write("Nothing to change.")
+                return
+            result = apply_run(run, None)
+            if result.all_errors:
+                self._report(result)
+                raise CommandError("Nothing was imported.")
+            self.stdout.write(self.style.SUCCESS(f"Applied (import #{run.pk})."))
 
     def _report(self, result: Result) -> None:
         for plan in result.plans:
