@@ -103,7 +103,7 @@ def test_it_pages_by_fifty(client, world):
 
 # Session and user (2), roles (3), school, groups, count, rows, open codes, and the session save
 # of the staff idle timeout (3, in a savepoint).
-QUERIES = 16  # includes the unread counts of the header (notifications, messages)
+QUERIES = 17  # includes the unread counts of the header (notifications, messages) and the scope's school ids
 
 
 def add_families(world, count):
