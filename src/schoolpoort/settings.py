@@ -242,6 +242,13 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 REGISTRATION_RATE_PER_IP = env_str("REGISTRATION_RATE_PER_IP", "20/h")
 REGISTRATION_RATE_PER_EMAIL = env_str("REGISTRATION_RATE_PER_EMAIL", "10/h")
 
+# Web push goes only to the browsers' push services (lib/outbound.py checks every endpoint at
+# subscription and again before each send): "*.domain" allows its subdomains.
+WEB_PUSH_ALLOWED_HOSTS = env_list(
+    "WEB_PUSH_ALLOWED_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,*.push.apple.com,*.notify.windows.com",
+)
+
 # --- Language and time: Dutch by default, English complete ---
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from py_vapid import Vapid02
 from pywebpush import WebPusher
 
+from schoolpoort.lib import outbound
+
 from . import timing
 from .email import language_of
 from .models import Delivery, PushSubscription
@@ -99,6 +101,20 @@ def claims_subject() -> str:
     return "mailto:" + parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
 
+# How push service host names are looked up; tests put a resolver of their own here.
+resolver: outbound.Resolver = outbound.resolve
+
+
+def check_endpoint(endpoint: str) -> None:
+    """Raises outbound.UnsafeURL unless the server may post to ``endpoint``: https on a push
+    service of WEB_PUSH_ALLOWED_HOSTS that resolves to public addresses only."""
+    outbound.check_url(endpoint, allowed_hosts=settings.WEB_PUSH_ALLOWED_HOSTS, resolve=_resolve)
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    return resolver(host, port)
+
+
 def origin_of(endpoint: str) -> str:
     parts = urlsplit(endpoint)
     return f"{parts.scheme}://{parts.netloc}"
@@ -132,6 +148,8 @@ def session_for(origin: str) -> requests.Session:
         session.proxies.update(requests.utils.get_environ_proxies(origin))
         session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         session.trust_env = False
+        # Every new connection goes only to the push service's public addresses (DNS rebinding).
+        session.mount("https://", outbound.VettedAdapter(resolve=_resolve))
         sessions[origin] = session
     return session
 
@@ -168,6 +186,12 @@ class PushChannel(Channel):
         subscription = delivery.subscription
         if subscription is None:
             raise Gone("the device was removed")
+        try:  # again at send time: the name may point elsewhere now
+            check_endpoint(subscription.endpoint)
+        except outbound.UnresolvableURL as exc:
+            raise TemporaryError(f"push service not found: {exc}") from exc
+        except outbound.UnsafeURL as exc:
+            raise Gone(f"not a push service: {exc}") from exc
         origin = origin_of(subscription.endpoint)
         info = {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
         headers = {
