@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
+    "csp",
     "axes",
     "schoolpoort.lib",
     "schoolpoort.core",
@@ -112,6 +114,9 @@ MIDDLEWARE = [
     "schoolpoort.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # no-store for every signed-in response, Permissions-Policy (lib/headers.py).
+    "schoolpoort.lib.headers.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
@@ -159,6 +164,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (sessions, rate limits): Redis when configured, memory otherwise ---
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if redis_url := env_str("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -166,7 +172,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     # Rate limits in a memory cache count per process; fine for one server, Redis beyond.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_VIEW = "schoolpoort.accounts.views.ratelimited"
 # Messages stay on the server: a one-time registration code must not sit in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -219,9 +225,49 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = 31536000
+# HSTS: browsers keep to https for a year once they have seen the site over https (sent only on
+# https responses). Subdomains included by default; preloading is the operator's own choice (it
+# binds the whole domain and cannot quickly be undone), so it is off unless SECURE_HSTS_PRELOAD=1.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SITE_URL.startswith("https://") else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")  # "preload not set": deliberately the operator's choice
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every page (django-csp): scripts, styles and everything else only
+# from our own origin; no inline script or style, no eval (htmx runs with allowEval false, see
+# base.html). Served files carry their own stricter policy (core/files.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Powerful browser features the app does not use (lib/headers.py). A photo from the phone's
+# camera comes through a file input, which needs no permission; passkeys keep their default (self).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone",
+        "midi", "payment", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+} | {"fullscreen": ["self"]}
 
 # Failed logins: throttled per account and per address, with a message that does not tell
 # whether the account exists (django-axes).
