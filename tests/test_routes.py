@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.routes import module_route_names
+from tests.routes.checked_client import client  # noqa: F401  every answer's headers checked on the way
 from tests.world import build_world
 
 ROLES = ["anonymous", "guardian", "teacher", "administration", "director", "board_admin", "board_admin_other_board"]

@@ -1,0 +1,1 @@
+from tests.routes.checked_client import client  # noqa: F401  every route test checks the headers
