@@ -2,11 +2,7 @@
 on the way (lib/headers.py, settings.CONTENT_SECURITY_POLICY): every 200 carries the
 Content-Security-Policy, and every 200 to a signed-in user ``Cache-Control: no-store``."""
 
-import pytest
 from django.test import Client
-
-SEEN = {"checked": 0}
-
 
 def check_headers(response, signed_in: bool) -> None:
     if response.status_code != 200:
@@ -19,7 +15,6 @@ def check_headers(response, signed_in: bool) -> None:
         assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy, url
     if signed_in:
         assert "no-store" in response.get("Cache-Control", ""), f"{url} may be cached: {response.get('Cache-Control')}"
-    SEEN["checked"] += 1
 
 
 class HeaderCheckingClient(Client):
@@ -28,8 +23,3 @@ class HeaderCheckingClient(Client):
         response = super().request(**request)
         check_headers(response, signed_in)
         return response
-
-
-@pytest.fixture
-def client():
-    return HeaderCheckingClient()
