@@ -4,6 +4,7 @@ Content-Security-Policy, and every 200 to a signed-in user ``Cache-Control: no-s
 
 from django.test import Client
 
+
 def check_headers(response, signed_in: bool) -> None:
     if response.status_code != 200:
         return
