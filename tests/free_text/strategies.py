@@ -20,8 +20,10 @@ stored_text = free_text.map(lambda text: text.replace("\x00", "")).filter(bool)
 
 # Bounded: a handful of examples per output keeps the suite fast; no per-example deadline (the
 # database and the PDF renderer are slow on a loaded machine).
+# No example database: nothing is written into the checkout.
 bounded = settings(
     max_examples=12,
     deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
