@@ -58,9 +58,9 @@ def push_service(monkeypatch):
     service = PushService()
     check = push.check_endpoint
 
-    def check_endpoint(endpoint):
+    def check_endpoint(endpoint, resolve=None):
         if not any(endpoint.startswith(origin + "/") for origin in PushService.running):
-            check(endpoint)
+            check(endpoint, resolve)
 
     monkeypatch.setattr(push, "check_endpoint", check_endpoint)
     yield service
@@ -289,7 +289,7 @@ def test_a_subscription_whose_host_now_resolves_to_a_private_address_is_skipped_
     stats = deliver_push.call(pending_push_ids())
 
     assert stats["cancelled"] == 1 and stats["sent"] == 0
-    assert asked == ["fcm.googleapis.com"]
+    assert asked == ["fcm.googleapis.com"]  # looked up at send time
     assert not PushSubscription.objects.filter(pk=device.pk).exists()
 
 
@@ -317,3 +317,23 @@ def test_a_push_service_that_cannot_be_looked_up_is_tried_again_later(world, nev
     assert stats["sent"] == 0 and stats["cancelled"] == 0
     assert PushSubscription.objects.filter(pk=device.pk).exists()
     assert Delivery.objects.get(channel="push").status == "pending"
+
+
+def test_a_batch_looks_each_push_service_up_once(world, never_quiet, monkeypatch):
+    """Thousands of devices share a few hosts: one lookup per host and batch before sending."""
+    guardian = world.users["guardian"]
+    for n in range(3):
+        Browser().subscribe(guardian, f"https://fcm.googleapis.com/fcm/send/{n}")
+    fan_out_now(send([guardian], school=world.school))
+    asked = []
+
+    def private(host, port):
+        asked.append(host)
+        return ["10.0.0.1"]
+
+    monkeypatch.setattr(push, "resolver", private)
+
+    stats = deliver_push.call(pending_push_ids())
+
+    assert stats["cancelled"] == 3
+    assert asked == ["fcm.googleapis.com"]

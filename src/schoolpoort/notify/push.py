@@ -105,13 +105,13 @@ def claims_subject() -> str:
 resolver: outbound.Resolver = outbound.resolve
 
 
-def check_endpoint(endpoint: str) -> None:
+def check_endpoint(endpoint: str, resolve: outbound.Resolver | None = None) -> None:
     """Raises outbound.UnsafeURL unless the server may post to ``endpoint``: https on a push
     service of WEB_PUSH_ALLOWED_HOSTS that resolves to public addresses only. Only a benchmark's
     settings switch it off (WEB_PUSH_CHECK_ENDPOINTS = False), for its push sink on loopback."""
     if not getattr(settings, "WEB_PUSH_CHECK_ENDPOINTS", True):
         return
-    outbound.check_url(endpoint, allowed_hosts=settings.WEB_PUSH_ALLOWED_HOSTS, resolve=_resolve)
+    outbound.check_url(endpoint, allowed_hosts=settings.WEB_PUSH_ALLOWED_HOSTS, resolve=resolve or _resolve)
 
 
 def _resolve(host: str, port: int) -> list[str]:
@@ -184,13 +184,21 @@ class PushChannel(Channel):
         self.key = vapid()
         self.subject = claims_subject()
         self.succeeded: list[int] = []
+        # One lookup per push service and batch (thousands of devices share a handful of hosts);
+        # every new connection still looks the name up again (outbound.VettedAdapter).
+        self.lookups: dict[str, list[str]] = {}
+
+    def _lookup(self, host: str, port: int) -> list[str]:
+        if host not in self.lookups:
+            self.lookups[host] = _resolve(host, port)
+        return self.lookups[host]
 
     def send(self, delivery: Delivery) -> None:
         subscription = delivery.subscription
         if subscription is None:
             raise Gone("the device was removed")
         try:  # again at send time: the name may point elsewhere now
-            check_endpoint(subscription.endpoint)
+            check_endpoint(subscription.endpoint, resolve=self._lookup)
         except outbound.UnresolvableURL as exc:
             raise TemporaryError(f"push service not found: {exc}") from exc
         except outbound.UnsafeURL as exc:
