@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.routes import module_route_names
+from tests.routes.checked_client import HeaderCheckingClient
 from tests.world import build_world
 
 ROLES = ["anonymous", "guardian", "teacher", "administration", "director", "board_admin", "board_admin_other_board"]
@@ -184,6 +185,27 @@ def test_every_route_is_in_the_table():
 @pytest.fixture
 def world(db):
     return build_world()
+
+
+@pytest.fixture
+def client():
+    """Every route test checks the headers of each answer on the way (CSP; no-store when signed in)."""
+    return HeaderCheckingClient()
+
+
+def test_the_route_tables_client_catches_a_page_without_the_headers(world):
+    from django.http import HttpResponse
+
+    from tests.routes.checked_client import check_headers
+
+    bare = HttpResponse("<p>hi</p>")
+    bare.request = {"PATH_INFO": "/x/"}
+    with pytest.raises(AssertionError, match="no Content-Security-Policy"):
+        check_headers(bare, signed_in=False)
+    bare["Content-Security-Policy"] = "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'"
+    check_headers(bare, signed_in=False)
+    with pytest.raises(AssertionError, match="may be cached"):
+        check_headers(bare, signed_in=True)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
+    "csp",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -118,6 +120,9 @@ MIDDLEWARE = [
     "schoolpoort.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # no-store for every signed-in response, Permissions-Policy (lib/headers.py).
+    "schoolpoort.lib.headers.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
@@ -165,6 +170,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (sessions, rate limits): Redis when configured, memory otherwise ---
+SILENCED_SYSTEM_CHECKS: list[str] = []
 # Rate limits (password reset mails, registration codes) live in the "limits" cache, which every
 # process shares: Redis when REDIS_URL is set, otherwise a table in the database (created by the
 # accounts migrations; `manage.py createcachetable` after switching away from Redis). The
@@ -183,7 +189,7 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     # django-ratelimit knows the database cache is shared but not atomic (see above).
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_USE_CACHE = "limits"
 RATELIMIT_VIEW = "schoolpoort.accounts.views.ratelimited"
 # Messages stay on the server: a one-time registration code must not sit in a cookie.
@@ -243,9 +249,52 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = 31536000
+# HSTS: browsers keep to https for a year once they have seen the site over https (sent only on
+# https responses). Subdomains included by default; preloading is the operator's own choice (it
+# binds the whole domain and cannot quickly be undone), so it is off unless SECURE_HSTS_PRELOAD=1.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SITE_URL.startswith("https://") else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")  # "preload not set": deliberately the operator's choice
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every page (django-csp): scripts, styles and everything else only
+# from our own origin; no inline script or style, no eval (htmx runs with allowEval false, see
+# base.html). Served files carry their own stricter policy (core/files.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Powerful browser features the app does not use (lib/headers.py). A photo from the phone's
+# camera comes through a file input, which needs no permission; passkeys keep their default (self).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone",
+        "midi", "payment", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+} | {"fullscreen": ["self"]}
+
+# Failed logins: throttled per account and per address, with a message that does not tell
+# whether the account exists (django-axes).
 
 # Failed logins (django-axes, accounts/throttle.py): LOGIN_FAILURE_LIMIT wrong passwords for one
 # account from one address lock that pair only, so nobody can lock out someone else's account
@@ -289,6 +338,13 @@ REGISTRATION_RATE_PER_EMAIL = env_str("REGISTRATION_RATE_PER_EMAIL", "10/h")
 # either way, so it never tells whether an account exists).
 PASSWORD_RESET_RATE_PER_IP = env_str("PASSWORD_RESET_RATE_PER_IP", "10/h")
 PASSWORD_RESET_RATE_PER_EMAIL = env_str("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
+
+# Web push goes only to the browsers' push services (lib/outbound.py checks every endpoint at
+# subscription and again before each send): "*.domain" allows its subdomains.
+WEB_PUSH_ALLOWED_HOSTS = env_list(
+    "WEB_PUSH_ALLOWED_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,*.push.apple.com,*.notify.windows.com",
+)
 
 # --- Language and time: Dutch by default, English complete ---
 LANGUAGE_CODE = "nl"

@@ -95,7 +95,7 @@ def test_photos_are_shown_inline_and_documents_downloaded_with_their_own_name(cl
     response = client.get(letter.get_absolute_url())
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="Brief aan ouders.pdf"'
-    assert response["Cache-Control"] == "private, max-age=3600"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_a_document_whose_name_lies_about_its_content_is_refused(world):

@@ -15,6 +15,16 @@ def _vapid_key_in_tmp(settings, tmp_path, monkeypatch):
     push._keys.clear()
 
 
+def public_resolver(host: str, port: int) -> list[str]:
+    """Name lookups of the tests: every push service host has one public address (no network)."""
+    return ["142.250.179.170"]
+
+
+@pytest.fixture(autouse=True)
+def _push_hosts_resolve_to_public_addresses(monkeypatch):
+    monkeypatch.setattr(push, "resolver", public_resolver)
+
+
 @pytest.fixture
 def world(db):
     return build_world()

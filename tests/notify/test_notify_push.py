@@ -21,6 +21,8 @@ from tests.notify.notify_helpers import Browser, fan_out_now, send
 class PushService:
     """Answers every POST with ``status`` and keeps what it received."""
 
+    running: set[str] = set()  # the origins of the stand-ins that are up
+
     def __init__(self):
         self.status = 201
         self.received = []
@@ -41,15 +43,26 @@ class PushService:
         self.origin = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+        PushService.running.add(self.origin)
 
     def stop(self):
+        PushService.running.discard(self.origin)
         self.server.shutdown()
         self.server.server_close()
 
 
 @pytest.fixture
-def push_service():
+def push_service(monkeypatch):
+    """The loopback service stands in for a browser vendor's: the endpoint check lets the origins
+    of the running stand-ins (and only those) through; every other endpoint is checked as in production."""
     service = PushService()
+    check = push.check_endpoint
+
+    def check_endpoint(endpoint, resolve=None):
+        if not any(endpoint.startswith(origin + "/") for origin in PushService.running):
+            check(endpoint, resolve)
+
+    monkeypatch.setattr(push, "check_endpoint", check_endpoint)
     yield service
     service.stop()
 
@@ -256,3 +269,71 @@ def test_one_keep_alive_session_per_push_service_across_batches(world, push_serv
     # The environment's proxy is read once, when the session is made, and still applies.
     assert push.session_for("https://push.example").proxies["https"] == "http://proxy.example:3128"
     assert session.trust_env is False
+
+
+def test_a_subscription_whose_host_now_resolves_to_a_private_address_is_skipped_and_removed(
+    world, never_quiet, monkeypatch
+):
+    """DNS rebinding: public when the browser subscribed, loopback when the worker sends."""
+    guardian = world.users["guardian"]
+    device = Browser().subscribe(guardian, "https://fcm.googleapis.com/fcm/send/rebound")
+    fan_out_now(send([guardian], school=world.school))
+    asked = []
+
+    def rebound(host, port):
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    monkeypatch.setattr(push, "resolver", rebound)
+
+    stats = deliver_push.call(pending_push_ids())
+
+    assert stats["cancelled"] == 1 and stats["sent"] == 0
+    assert asked == ["fcm.googleapis.com"]  # looked up at send time
+    assert not PushSubscription.objects.filter(pk=device.pk).exists()
+
+
+def test_a_stored_endpoint_that_is_no_push_service_is_never_called(world, push_service, never_quiet):
+    """A subscription stored before the check (or by other means) to an internal address."""
+    guardian = world.users["guardian"]
+    Browser().subscribe(guardian, "https://10.0.0.7/push/internal")
+    fan_out_now(send([guardian], school=world.school))
+
+    stats = deliver_push.call(pending_push_ids())
+
+    assert stats["cancelled"] == 1
+    assert not PushSubscription.objects.exists()
+    assert not push_service.received
+
+
+def test_a_push_service_that_cannot_be_looked_up_is_tried_again_later(world, never_quiet, monkeypatch):
+    guardian = world.users["guardian"]
+    device = Browser().subscribe(guardian, "https://fcm.googleapis.com/fcm/send/offline")
+    fan_out_now(send([guardian], school=world.school))
+    monkeypatch.setattr(push, "resolver", lambda host, port: [])
+
+    stats = deliver_push.call(pending_push_ids())
+
+    assert stats["sent"] == 0 and stats["cancelled"] == 0
+    assert PushSubscription.objects.filter(pk=device.pk).exists()
+    assert Delivery.objects.get(channel="push").status == "pending"
+
+
+def test_a_batch_looks_each_push_service_up_once(world, never_quiet, monkeypatch):
+    """Thousands of devices share a few hosts: one lookup per host and batch before sending."""
+    guardian = world.users["guardian"]
+    for n in range(3):
+        Browser().subscribe(guardian, f"https://fcm.googleapis.com/fcm/send/{n}")
+    fan_out_now(send([guardian], school=world.school))
+    asked = []
+
+    def private(host, port):
+        asked.append(host)
+        return ["10.0.0.1"]
+
+    monkeypatch.setattr(push, "resolver", private)
+
+    stats = deliver_push.call(pending_push_ids())
+
+    assert stats["cancelled"] == 3
+    assert asked == ["fcm.googleapis.com"]

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from schoolpoort.notify import push
 from schoolpoort.notify.models import Notification, Preference, PushSubscription, QuietHours
 from tests.factories import UserFactory
 from tests.notify.notify_helpers import Browser, b64, fan_out_now, send
@@ -306,3 +307,27 @@ def test_push_endpoints_need_a_signed_in_user_and_the_csrf_token(world):
     token = client.cookies["csrftoken"].value
     assert post_json(client, "notify:push_subscribe", subscription_json()).status_code == 403
     assert post_json(client, "notify:push_subscribe", subscription_json(), HTTP_X_CSRFTOKEN=token).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "resolves_to"),
+    [
+        ("https://fcm.googleapis.com/fcm/send/abc", "127.0.0.1"),
+        ("https://fcm.googleapis.com/fcm/send/abc", "10.0.0.5"),
+        ("https://fcm.googleapis.com/fcm/send/abc", "169.254.169.254"),
+        ("https://fcm.googleapis.com/fcm/send/abc", "::1"),
+        ("https://127.0.0.1:8443/push", "127.0.0.1"),
+        ("https://[::1]/push", "::1"),
+        ("http://fcm.googleapis.com/fcm/send/abc", "142.250.179.170"),
+        ("https://intranet.school.example/push", "142.250.179.170"),
+    ],
+)
+def test_a_parents_subscription_to_anything_but_a_push_service_is_refused(
+    client, world, monkeypatch, endpoint, resolves_to
+):
+    monkeypatch.setattr(push, "resolver", lambda host, port: [resolves_to])
+    client.force_login(english(world.users["guardian"]))
+    response = post_json(client, "notify:push_subscribe", subscription_json(endpoint))
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("Notifications can only be sent through a browser's push service")
+    assert not PushSubscription.objects.exists()

@@ -4,7 +4,6 @@ administration system knows. Every export is written to the audit log."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from schoolpoort.core.audit import audit_read, read_part
 from schoolpoort.core.models import AuditEntry, Enrollment, Student
+from schoolpoort.lib.csv import spreadsheet_writer
 
 from .models import Absence, LeaveRequest
 
@@ -21,19 +21,17 @@ COLUMNS = [
     "from_time", "until_time", "source", "reported_at", "confirmed_at", "note",
 ]
 EXPORT = read_part("absences_export", gettext_lazy("Absences (export)"))
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value) -> str:
-    """A value as text; text that a spreadsheet would run as a formula is made harmless."""
+    """A value as one line of text (the writer makes formulas harmless: lib/csv.py)."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).isoformat(timespec="seconds")
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()[:5] if isinstance(value, datetime.time) else value.isoformat()
-    text = " ".join(str(value).split())
-    return f"'{text}" if text.startswith(FORMULA_START) else text
+    return " ".join(str(value).split())
 
 
 def _groups_by_student(school, student_ids) -> dict[int, list[tuple[datetime.date, datetime.date, str]]]:
@@ -90,7 +88,7 @@ def export_csv(school, first: datetime.date, last: datetime.date, actor) -> tupl
     export itself, and a read of every pupil in it (``core.audit``, one insert)."""
     data, pupils = _rows_and_pupils(school, first, last)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = spreadsheet_writer(buffer)
     writer.writerow(COLUMNS)
     writer.writerows(data)
     AuditEntry.record(actor, "absences.exported", school=school, school_id=school.pk, first=first.isoformat(),

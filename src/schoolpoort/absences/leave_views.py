@@ -84,7 +84,7 @@ def attachment(request, pk: int):
     """The employer's statement, for whoever may see the request; always as a download."""
     leave = _leave_or_404(request.user, pk)
     return send_file(request, leave.statement, filename=leave.statement_name or None,
-                     content_type=leave.statement_type or None, max_age=0)
+                     content_type=leave.statement_type or None)
 
 
 @login_required

@@ -11,6 +11,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from schoolpoort.lib.text import plain_line
+
 
 def absolute_url(path: str) -> str:
     """``path`` (from ``reverse``) as a link that works outside the site, e.g. in an e-mail."""
@@ -31,7 +33,8 @@ def send_templated_email(
     language = language or getattr(user, "language", None) or settings.LANGUAGE_CODE
     context = {"site_url": settings.SITE_URL, "recipient": user, **context}
     with translation.override(language):
-        subject = "".join(render_to_string(f"{template_prefix}_subject.txt", context).splitlines()).strip()
+        # One line whatever a name in it holds: no header injection (lib/text.py).
+        subject = plain_line("".join(render_to_string(f"{template_prefix}_subject.txt", context).splitlines()))
         text = render_to_string(f"{template_prefix}_body.txt", context)
         html = render_to_string(f"{template_prefix}_body.html", context)
     message = EmailMultiAlternatives(

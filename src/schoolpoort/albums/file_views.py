@@ -23,8 +23,6 @@ from .downloads import album_zip_response
 from .models import Album, Photo
 from .views import visible_photos
 
-IMAGE_MAX_AGE = 3600
-
 
 def _photo_or_404(request, album_id: int, photo_id: int) -> Photo:
     return get_visible_or_404(Photo.objects.all(), request.user, pk=photo_id, album_id=album_id)
@@ -36,7 +34,7 @@ def thumb(request, album_id: int, photo_id: int):
     if not photo.thumb:
         raise Http404
     return send_file(request, photo.thumb, filename=f"thumb-{photo.pk}.jpg", inline=True,
-                     content_type="image/jpeg", max_age=IMAGE_MAX_AGE)
+                     content_type="image/jpeg")
 
 
 @login_required
@@ -44,8 +42,7 @@ def web(request, album_id: int, photo_id: int):
     photo = _photo_or_404(request, album_id, photo_id)
     if photo.is_video or not photo.web:
         raise Http404
-    return send_file(request, photo.web, filename=photo.download_name, inline=True, content_type="image/jpeg",
-                     max_age=IMAGE_MAX_AGE)
+    return send_file(request, photo.web, filename=photo.download_name, inline=True, content_type="image/jpeg")
 
 
 @login_required

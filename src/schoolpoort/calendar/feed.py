@@ -25,6 +25,7 @@ from icalendar import Event as VEvent
 from icalendar.timezone import tzid_from_dt, tzid_from_tzinfo
 
 from schoolpoort.lib.feed import WINDOW_AHEAD_DAYS, WINDOW_PAST_DAYS, FeedItem, provided_items
+from schoolpoort.lib.text import plain_line, plain_text
 
 from . import recurrence
 from .models import Event
@@ -240,7 +241,7 @@ class _Calendar:
 
     def __init__(self, name: str, uid: str):
         cal = Calendar.new(
-            name=name,
+            name=plain_line(name),
             description=_("School calendar from Schoolpoort"),
             prodid=PRODID,
             refresh_interval=REFRESH,
@@ -298,7 +299,8 @@ class _EventWriter:
         # properties in RFC order whatever the order here.
         updated = vDDDTypes(event.updated_at.astimezone(datetime.UTC))  # DTSTAMP and the like in UTC
         vevent = VEvent()
-        vevent.add("summary", vText(self.cancelled % {"title": event.title} if event.cancelled else event.title))
+        title = plain_line(event.title)
+        vevent.add("summary", vText(self.cancelled % {"title": title} if event.cancelled else title))
         vevent.add("dtstart", vDDDTypes(start))
         vevent.add("dtend", vDDDTypes(end))
         vevent.add("dtstamp", updated)
@@ -309,13 +311,13 @@ class _EventWriter:
         category = self.categories.get(event.category) or vCategory([event.category])
         vevent.add("categories", category)
         vevent.add("created", vDDDTypes(event.created_at.astimezone(datetime.UTC)))
-        description = event.description.strip()
+        description = plain_text(event.description).strip()
         lines = [description] if description else []
         lines.append(self.audience % {"audience": label})
         vevent.add("description", vText("\n\n".join(lines)))
         vevent.add("last-modified", updated)
         if event.location:
-            vevent.add("location", vText(event.location))
+            vevent.add("location", vText(plain_line(event.location)))
         vevent.add("status", self.status[event.cancelled])
         vevent.add("transp", self.transp[event.all_day])
         vevent.add("url", vUri(self.url.format(event.pk)))
@@ -351,16 +353,17 @@ class _EventWriter:
             self.cal.zone(start)
             self.cal.zone(end)
         vevent = VEvent()
-        vevent.add("summary", self.cancelled % {"title": item.summary} if item.cancelled else item.summary)
+        summary = plain_line(item.summary)
+        vevent.add("summary", self.cancelled % {"title": summary} if item.cancelled else summary)
         vevent.add("dtstart", start)
         vevent.add("dtend", end)
         vevent.add("dtstamp", stamp)
         vevent.add("uid", item.uid)
         vevent.add("sequence", item.sequence)
         if item.description:
-            vevent.add("description", item.description)
+            vevent.add("description", plain_text(item.description))
         if item.location:
-            vevent.add("location", item.location)
+            vevent.add("location", plain_line(item.location))
         vevent.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
         if item.url:
             vevent.add("url", item.url)

@@ -5,7 +5,6 @@ not book. Rounds come through ``Round.objects.visible_to``; what a page offers i
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from schoolpoort.core.access import get_visible_or_404, taught_group_ids
 from schoolpoort.core.audit import audit_read, read_part
 from schoolpoort.core.models import Enrollment, Group, Guardianship, Student
+from schoolpoort.lib.csv import spreadsheet_writer
 
 from . import actions
 from .access import manages_round, plannable_groups, staff_of_round
@@ -174,26 +174,21 @@ def day_csv(request, pk: int, day: str):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(response, delimiter=";")
+    writer = spreadsheet_writer(response, delimiter=";")
     writer.writerow([_("Start"), _("End"), _("Pupil"), _("Group"), _("Guardians"), _("Status")])
     labels = {"booked": _("booked"), "blocked": _("blocked"), "free": _("free")}
     for row in day.rows:
         start, end = timezone.localtime(row.slot.starts_at), timezone.localtime(row.slot.ends_at)
         writer.writerow([
             f"{start:%H:%M}", f"{end:%H:%M}",
-            _cell(row.booking.student.full_name if row.booking else ""),
-            _cell(row.slot.group.name),
-            _cell(", ".join(row.guardians)),
+            row.booking.student.full_name if row.booking else "",
+            row.slot.group.name,
+            ", ".join(row.guardians),
             labels[row.status],
         ])
     pupils = {row.booking.student.pk: row.booking.student for row in day.rows if row.booking}
     audit_read(request.user, list(pupils.values()), SCHEDULE_EXPORT)
     return response
-
-
-def _cell(value: str) -> str:
-    """A name as a spreadsheet cell, never a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @login_required

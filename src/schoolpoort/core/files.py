@@ -32,10 +32,10 @@ def send_file(
     filename: str | None = None,
     inline: bool = False,
     content_type: str | None = None,
-    max_age: int = 3600,
 ) -> HttpResponse:
     """The response that delivers ``field_file`` (a FieldFile); 404 when it is gone. Honours a
-    single byte range (206), which phones need to play a video."""
+    single byte range (206), which phones need to play a video. Never kept in a cache: the file is
+    someone's private data, and the device may be shared."""
     if not field_file:
         raise Http404
     storage = field_file.storage
@@ -73,7 +73,7 @@ def send_file(
             response["Content-Length"] = str(end - start + 1)
         response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
-    response["Cache-Control"] = f"private, max-age={max_age}"
+    response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = PDF_POLICY if content_type == "application/pdf" else SANDBOX
     response["X-Content-Type-Options"] = "nosniff"
     return response

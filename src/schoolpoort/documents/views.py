@@ -201,10 +201,10 @@ def detail(request, document_id: int):
     )
 
 
-def _send(request, version: DocumentVersion, max_age: int = 3600):
+def _send(request, version: DocumentVersion):
     return send_file(
         request, version.file, filename=version.original_name, inline=version.is_pdf,
-        content_type=version.content_type, max_age=max_age,
+        content_type=version.content_type,
     )
 
 
@@ -219,7 +219,7 @@ def current_file(request, document_id: int):
     )
     actions.mark_read(version.document, request.user)
     # The same address serves the next version after a replace: no browser cache keeps the old one.
-    return _send(request, version, max_age=0)
+    return _send(request, version)
 
 
 @login_required

@@ -46,10 +46,47 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-__all__ = ["CsvTable", "RowError", "normalise_header", "read_csv", "decode"]
+from .text import plain_text
+
+__all__ = ["CsvTable", "RowError", "normalise_header", "read_csv", "decode", "spreadsheet_cell", "spreadsheet_writer"]
+
+# --- Writing: every CSV the server hands out (exports) goes through spreadsheet_writer -----------
+
+# What a spreadsheet program takes as the start of a formula (also the full-width forms, which
+# some programs fold to ASCII), and tab / line breaks, which they skip before looking.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_cell(value) -> str:
+    """``value`` as a cell that a spreadsheet shows as the text it is: no control characters (line
+    breaks become ``\n``, which the writer quotes, so a row stays one row), and a leading ``'``
+    before text a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``@SUM(…)``, ``-2+3``).
+    Numbers stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    text = plain_text(str(value))
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_START) else text
+
+
+class spreadsheet_writer:  # noqa: N801 - used like csv.writer
+    """``csv.writer`` for exports: CRLF rows, and every cell through ``spreadsheet_cell``."""
+
+    def __init__(self, out, *, delimiter: str = ","):
+        self._writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([spreadsheet_cell(value) for value in row])
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)
+
 
 
 @dataclass(order=True)

@@ -9,7 +9,6 @@ director of one the exporter takes no part in."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 
@@ -21,11 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from schoolpoort.core.audit import audit_read, read_part
 from schoolpoort.core.models import AuditEntry, Student
+from schoolpoort.lib.csv import spreadsheet_writer
 
 from .models import Conversation, Message, Participant, person_name
 
 EXPORT = read_part("messages_export", gettext_lazy("Messages (export)"))
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def exportable(user, school):
@@ -92,11 +91,6 @@ def conversation_text(user, conversation) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def school_csv(user, school, start: datetime.date, end: datetime.date) -> str:
     """Every message of the exportable conversations sent from ``start`` to ``end`` (inclusive)."""
     zone = timezone.get_current_timezone()
@@ -108,17 +102,17 @@ def school_csv(user, school, start: datetime.date, end: datetime.date) -> str:
     messages = _messages(Message.objects.filter(conversation_id__in=by_id, created_at__gte=since,
                                                 created_at__lt=until))
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet_writer(out)
     writer.writerow([_("conversation"), _("subject"), _("group"), _("about"), _("participants"), _("sent at"),
                      _("from"), _("message"), _("attachments"), _("closed at")])
     for message in messages.order_by("conversation_id", "created_at", "pk"):
         c = by_id[message.conversation_id]
-        writer.writerow([_cell(v) for v in (
+        writer.writerow((
             c.pk, c.subject, c.group.name if c.group_id else "",
             c.about_student.full_name if c.about_student_id else "", _participants(c),
             _local(message.created_at), message.sender_name, message.body,
             "; ".join(a.original_name for a in message.attachments.all()),
             _local(c.closed_at) if c.closed_at else "",
-        )])
+        ))
     _audit(user, school, conversations, school, start=start.isoformat(), end=end.isoformat())
     return out.getvalue()

@@ -312,7 +312,7 @@ def attachment(request, conversation_id: int, attachment_id: int):
     response = FileResponse(
         handle, as_attachment=not item.is_image, filename=item.original_name, content_type=item.content_type
     )
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     return response

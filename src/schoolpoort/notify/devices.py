@@ -5,14 +5,15 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from schoolpoort.lib import outbound
+
 from .models import PushSubscription
-from .push import remove_subscription
+from .push import check_endpoint, remove_subscription
 
 BROWSERS = [  # order matters: Edge and Opera and Samsung say "Chrome" too, Chrome says "Safari"
     ("Edg", "Edge"), ("OPR", "Opera"), ("SamsungBrowser", "Samsung Internet"), ("Firefox", "Firefox"),
@@ -50,15 +51,19 @@ def _b64url(value, length: int, name: str) -> str:
 
 
 def parse_subscription(data) -> tuple[str, str, str]:
-    """(endpoint, p256dh, auth) from the JSON of ``PushSubscription.toJSON()``. The endpoint must
-    be https: the server POSTs to it, and an http or internal address would make us a proxy."""
+    """(endpoint, p256dh, auth) from the JSON of ``PushSubscription.toJSON()``. The server POSTs to
+    the endpoint, so it must be a push service (lib/outbound.py): an http, internal or other
+    address would make us a proxy into the network."""
     if not isinstance(data, dict) or not isinstance(data.get("keys"), dict):
         raise InvalidSubscription("expected {endpoint, keys: {p256dh, auth}}")
     endpoint = data.get("endpoint")
-    if not isinstance(endpoint, str) or len(endpoint) > 1000 or urlsplit(endpoint).scheme != "https":
+    if not isinstance(endpoint, str) or len(endpoint) > 1000:
         raise InvalidSubscription("endpoint must be an https URL")
-    if not urlsplit(endpoint).hostname:
-        raise InvalidSubscription("endpoint must be an https URL")
+    try:
+        check_endpoint(endpoint)
+    except outbound.UnsafeURL as exc:
+        raise InvalidSubscription(_("Notifications can only be sent through a browser's push service: %(reason)s")
+                                  % {"reason": exc}) from exc
     keys = data["keys"]
     return endpoint, _b64url(keys.get("p256dh"), 65, "p256dh"), _b64url(keys.get("auth"), 16, "auth")
 

@@ -17,6 +17,7 @@ from django.utils.html import escape
 
 from schoolpoort.accounts.emails import absolute_url
 from schoolpoort.core.modules import MODULES
+from schoolpoort.lib.text import plain_line
 
 from .outbox import Channel, PermanentError, TemporaryError
 from .unsubscribe import unsubscribe_url
@@ -45,7 +46,8 @@ NAME, UNSUBSCRIBE = "\x00recipient-name\x00", "\x00unsubscribe-url\x00"
 def render_parts(template: str, context: dict, language: str) -> tuple[str, str, str]:
     """``<template>_subject.txt``, ``_body.txt`` and ``_body.html`` in ``language``."""
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{TEMPLATES}{template}_subject.txt", context).split())
+        # One line whatever the title holds: no header injection, no BadHeaderError (lib/text.py).
+        subject = " ".join(plain_line(render_to_string(f"{TEMPLATES}{template}_subject.txt", context)).split())
         text = render_to_string(f"{TEMPLATES}{template}_body.txt", context)
         html = render_to_string(f"{TEMPLATES}{template}_body.html", context)
     return subject, text, html

@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from py_vapid import Vapid02
 from pywebpush import WebPusher
 
+from schoolpoort.lib import outbound
+
 from . import timing
 from .email import language_of
 from .models import Delivery, PushSubscription
@@ -99,6 +101,23 @@ def claims_subject() -> str:
     return "mailto:" + parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
 
+# How push service host names are looked up; tests put a resolver of their own here.
+resolver: outbound.Resolver = outbound.resolve
+
+
+def check_endpoint(endpoint: str, resolve: outbound.Resolver | None = None) -> None:
+    """Raises outbound.UnsafeURL unless the server may post to ``endpoint``: https on a push
+    service of WEB_PUSH_ALLOWED_HOSTS that resolves to public addresses only. Only a benchmark's
+    settings switch it off (WEB_PUSH_CHECK_ENDPOINTS = False), for its push sink on loopback."""
+    if not getattr(settings, "WEB_PUSH_CHECK_ENDPOINTS", True):
+        return
+    outbound.check_url(endpoint, allowed_hosts=settings.WEB_PUSH_ALLOWED_HOSTS, resolve=resolve or _resolve)
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    return resolver(host, port)
+
+
 def origin_of(endpoint: str) -> str:
     parts = urlsplit(endpoint)
     return f"{parts.scheme}://{parts.netloc}"
@@ -132,6 +151,8 @@ def session_for(origin: str) -> requests.Session:
         session.proxies.update(requests.utils.get_environ_proxies(origin))
         session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         session.trust_env = False
+        # Every new connection goes only to the push service's public addresses (DNS rebinding).
+        session.mount("https://", outbound.VettedAdapter(resolve=_resolve))
         sessions[origin] = session
     return session
 
@@ -163,11 +184,25 @@ class PushChannel(Channel):
         self.key = vapid()
         self.subject = claims_subject()
         self.succeeded: list[int] = []
+        # One lookup per push service and batch (thousands of devices share a handful of hosts);
+        # every new connection still looks the name up again (outbound.VettedAdapter).
+        self.lookups: dict[str, list[str]] = {}
+
+    def _lookup(self, host: str, port: int) -> list[str]:
+        if host not in self.lookups:
+            self.lookups[host] = _resolve(host, port)
+        return self.lookups[host]
 
     def send(self, delivery: Delivery) -> None:
         subscription = delivery.subscription
         if subscription is None:
             raise Gone("the device was removed")
+        try:  # again at send time: the name may point elsewhere now
+            check_endpoint(subscription.endpoint, resolve=self._lookup)
+        except outbound.UnresolvableURL as exc:
+            raise TemporaryError(f"push service not found: {exc}") from exc
+        except outbound.UnsafeURL as exc:
+            raise Gone(f"not a push service: {exc}") from exc
         origin = origin_of(subscription.endpoint)
         info = {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
         headers = {

@@ -30,6 +30,7 @@ from schoolpoort.accounts.models import RegistrationCode
 from schoolpoort.accounts.registration import generate_code, hash_code
 from schoolpoort.core.models import AuditEntry, Group, School
 from schoolpoort.lib import dates
+from schoolpoort.lib.text import plain_text
 
 from .models import BatchStatus, BouncedAddress, LetterBatch
 
@@ -117,7 +118,9 @@ def render_pdf(school: School, letters: list[dict], language: str) -> tuple[byte
                 "help_url": f"{settings.SITE_URL}{reverse('onboarding:help')}",
             },
         )
-    document = HTML(string=html, base_url=settings.SITE_URL).render()
+    # Names are free text: control characters and Unicode line separators (which WeasyPrint
+    # trips over) go; in HTML every line break is a space anyway (lib/text.py).
+    document = HTML(string=plain_text(html), base_url=settings.SITE_URL).render()
     return document.write_pdf(), len(document.pages)
 
 

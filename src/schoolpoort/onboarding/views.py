@@ -119,7 +119,7 @@ def download(request, batch_id: int):
     # The PDF holds working codes: who fetched it is worth knowing.
     AuditEntry.record(request.user, "onboarding.letters_downloaded", batch, school=batch.school)
     name = slugify(f"{_('registration letters')} {batch.group.name if batch.group else batch.school.name}")
-    return send_file(request, batch.file, filename=f"{name}.pdf", max_age=0)
+    return send_file(request, batch.file, filename=f"{name}.pdf")
 
 
 # --- One group ----------------------------------------------------------------------------------

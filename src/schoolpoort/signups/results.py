@@ -4,7 +4,6 @@ of queries however many answers there are."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -16,12 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from schoolpoort.core.audit import audit_read, read_part
 from schoolpoort.core.models import AuditEntry, Enrollment, Group, Student
+from schoolpoort.lib.csv import spreadsheet_writer
 
 from .audience import Answered, answered
 from .models import Answer, Form, Option, Question, Response
 
 EXPORT = read_part("signups_export", gettext_lazy("Sign-up answers (export)"))
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -132,13 +131,12 @@ def _groups(form: Form, student_ids) -> dict[int, list[str]]:
 
 
 def _cell(value) -> str:
-    """A value as text; text that a spreadsheet would run as a formula is made harmless."""
+    """A value as one line of text (the writer makes formulas harmless: lib/csv.py)."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    text = " ".join(str(value).split())
-    return f"'{text}" if text.startswith(FORMULA_START) else text
+    return " ".join(str(value).split())
 
 
 def export_csv(form: Form, actor) -> tuple[str, int]:
@@ -149,7 +147,7 @@ def export_csv(form: Form, actor) -> tuple[str, int]:
     header = [_("For"), _("Group"), _("Answered by"), _("Answered at"), *[q.text for q in questions]]
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = spreadsheet_writer(buffer)
     writer.writerow([_cell(value) for value in header])
     for row in found.rows:
         writer.writerow([

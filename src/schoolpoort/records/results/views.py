@@ -79,7 +79,7 @@ def report_card_file(request, card_id: int):
         raise Http404
     note_staff_read(request, student, Part.REPORT_CARDS)
     return send_file(
-        request, card.file, filename=card.file_name or "rapport.pdf", content_type="application/pdf", max_age=0
+        request, card.file, filename=card.file_name or "rapport.pdf", content_type="application/pdf"
     )
 
 
