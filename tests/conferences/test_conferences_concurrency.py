@@ -4,16 +4,15 @@ booking, every loser gets the clear "just taken" message with the times still fr
 several children is all or nothing, and a child gets one conversation however many guardians try.
 SQLite's single writer hides races, so these run on PostgreSQL only (CI runs it)."""
 
-import threading
 from collections import Counter
 
 import pytest
 from django.db import connection
-from django.utils import translation
 
 from schoolpoort.conferences import booking as domain
 from schoolpoort.conferences.booking import Pick
 from schoolpoort.conferences.models import Booking
+from tests.concurrency import race
 from tests.conferences.conferences_helpers import add_session, family, make_round, slots
 from tests.world import build_world
 
@@ -24,29 +23,6 @@ pytestmark = [
 ]
 
 
-def race(attempts):
-    """Run ``attempts`` (callables) in threads released at the same instant; returns
-    [(index, outcome)] where outcome is the appointment or the exception raised."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = {}
-
-    def run(index, attempt):
-        try:
-            with translation.override("en"):
-                barrier.wait()
-                outcomes[index] = attempt()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, attempt)) for n, attempt in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a booking hung"
-    return [outcomes[n] for n in range(len(attempts))]
 
 
 def test_sixteen_families_racing_for_four_slots_leave_one_booking_per_slot():

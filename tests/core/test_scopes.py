@@ -287,7 +287,7 @@ def test_the_key_rotation_command_needs_no_scope(rows, enforce_scopes):
     # It reads and writes the stored tokens with plain SQL, for every school at once.
     out = io.StringIO()
     call_command("rotate_records_key", stdout=out)
-    assert "rows re-encrypted with the first key" in out.getvalue()
+    assert "re-encrypted with the first key" in out.getvalue()
 
 
 def test_the_demo_loader_declares_its_scope(db, enforce_scopes):

@@ -8,13 +8,12 @@ from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM, REQUIRE_BROWSER, chromium_available
 from tests.documents.helpers import PDF
-from tests.e2e.test_foundation_flows import page_width
+from tests.e2e.test_foundation_flows import log_in, page_width
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not chromium_available() and not REQUIRE_BROWSER, reason=f"Chromium not found at {CHROMIUM}"),
 ]
-PASSWORD = "Demo-wachtwoord-2026"
 
 
 @pytest.fixture(scope="session")
@@ -38,10 +37,7 @@ def phone_as(browser, live_server, email):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL",
                                   timezone_id="Europe/Amsterdam")
     page = context.new_page()
-    page.goto(f"{live_server.url}/inloggen/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
+    log_in(page, live_server.url, email)  # with the second factor for staff
     expect(page).to_have_url(f"{live_server.url}/")
     return page
 

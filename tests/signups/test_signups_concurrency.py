@@ -5,15 +5,14 @@ naming what is still free, and the option's counter says four. Parents after sev
 different orders neither deadlock nor overbook; two guardians of one family make one answer.
 SQLite's single writer hides races, so these run on PostgreSQL only (CI runs it)."""
 
-import threading
 from collections import Counter
 
 import pytest
 from django.db import connection
-from django.utils import translation
 
 from schoolpoort.signups import signing
 from schoolpoort.signups.models import Answer, Form, Option, Response
+from tests.concurrency import race
 from tests.signups.helpers import add_question, family, make_form, options_of, sign_up
 from tests.world import build_world
 
@@ -28,29 +27,6 @@ PLACES = 4
 ROUNDS = 5
 
 
-def race(attempts):
-    """Run ``attempts`` (callables) in threads released at the same instant; returns the outcome of
-    each (its result, or the exception it raised). Every thread closes its own connection."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = {}
-
-    def run(index, attempt):
-        try:
-            with translation.override("en"):
-                barrier.wait()
-                outcomes[index] = attempt()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, attempt)) for n, attempt in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a sign-up hung"
-    return [outcomes[n] for n in range(len(attempts))]
 
 
 def assert_counters_match_the_answers():

@@ -22,4 +22,5 @@ def plain_text(text: str) -> str:
 
 
 def plain_line(text: str) -> str:
-    return plain_text(text).replace("\n", " ").replace("\t", " ").strip()
+    # The unit separator is whitespace to str.split() (as templates' word filters use it): a space.
+    return plain_text(str(text).replace("\x1f", " ")).replace("\n", " ").replace("\t", " ").strip()
