@@ -255,8 +255,8 @@ def remembered_device(request, user) -> TOTPDevice | None:
 
 @transaction.atomic
 def reset(actor, target, school) -> None:
-    """Remove every second factor of ``target`` (apps, passkeys, recovery codes) and end their sessions: they enrol again at
-    their next sign-in. Audited."""
+    """Remove every second factor of ``target`` (apps, passkeys, recovery codes) and end their
+    sessions: they enrol again at their next sign-in. Audited."""
     TOTPDevice.objects.filter(user=target).delete()
     WebAuthnCredential.objects.filter(user=target).delete()
     StaticDevice.objects.filter(user=target).delete()
