@@ -178,3 +178,25 @@ def test_the_relying_party_follows_the_site_address():
         assert django_settings.WEBAUTHN_ORIGINS == [f"http://localhost:{site.port}" if site.port else "http://localhost"]
     else:
         assert django_settings.WEBAUTHN_RP_ID == site.hostname
+
+
+def test_remember_this_device_counts_for_a_passkey_too(client, world):
+    teacher, passkey = teacher_with_passkey(world)
+    log_in(client, teacher.email, second_factor=False)
+    answer = sign_in_with(client, passkey, next_url=f"{medical_url(world)}&remember=1")
+    assert answer.status_code == 200, answer.content
+    assert second_factor.REMEMBER_COOKIE in answer.cookies
+    client.post(reverse("accounts:logout"))
+    again = log_in(client, teacher.email, second_factor=False)
+    assert not again.url.startswith(reverse("accounts:second_factor"))
+    assert client.get(medical_url(world)).status_code == 200
+
+
+def test_without_remember_the_next_sign_in_asks_again(client, world):
+    teacher, passkey = teacher_with_passkey(world)
+    log_in(client, teacher.email, second_factor=False)
+    answer = sign_in_with(client, passkey)
+    assert answer.status_code == 200
+    assert second_factor.REMEMBER_COOKIE not in answer.cookies
+    client.post(reverse("accounts:logout"))
+    assert log_in(client, teacher.email, second_factor=False).url.startswith(reverse("accounts:second_factor"))

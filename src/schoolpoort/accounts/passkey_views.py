@@ -60,6 +60,13 @@ class SignInComplete(_SignedInOnly, CompleteCredentialAuthenticationView):
         # The library has checked that the passkey belongs to the signed-in user.
         second_factor.mark_verified(self.request, device)
 
+    def post(self, *args, **kwargs):
+        response = super().post(*args, **kwargs)
+        # "Remember this device" ticked on the code step counts for a passkey as for a code.
+        if response.status_code == 200 and self.request.GET.get("remember") and second_factor.is_verified(self.request):
+            second_factor.remember_device(response, self.request.user)
+        return response
+
 
 @login_required
 @require_POST

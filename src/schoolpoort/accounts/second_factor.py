@@ -237,7 +237,7 @@ def remember_device(response, user) -> None:
     )
 
 
-def remembered_device(request, user) -> TOTPDevice | None:
+def remembered_device(request, user) -> TOTPDevice | WebAuthnCredential | None:
     value = request.COOKIES.get(REMEMBER_COOKIE)
     if not value:
         return None
@@ -247,7 +247,8 @@ def remembered_device(request, user) -> TOTPDevice | None:
         return None
     if not isinstance(data, dict) or data.get("u") != user.pk or data.get("f") != _fingerprint(user):
         return None
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device or WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
 # --- Reset by a school admin ----------------------------------------------------------------

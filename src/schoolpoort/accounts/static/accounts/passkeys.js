@@ -83,7 +83,10 @@
       const credential = register
         ? await navigator.credentials.create({publicKey: creationOptions(options)})
         : await navigator.credentials.get({publicKey: requestOptions(options)});
-      const result = await post(button.dataset.complete, credentialJSON(credential), csrfToken);
+      let complete = button.dataset.complete;
+      const remember = document.querySelector("input[name=remember]");
+      if (!register && remember && remember.checked) complete += (complete.includes("?") ? "&" : "?") + "remember=1";
+      const result = await post(complete, credentialJSON(credential), csrfToken);
       window.location.assign(result.redirect_url || button.dataset.done || window.location.href);
     } catch (error) {
       console.warn("Schoolpoort: passkey", error);
