@@ -1,6 +1,6 @@
 """Passkeys in a real Chromium with its virtual authenticator (the DevTools WebAuthn domain, as a
 phone's fingerprint sensor would answer): a teacher adds a passkey on Mijn account, signs out, and
-signs in with the password and the passkey instead of a code."""
+signs in with the password and the passkey instead of a code, and lands on the staff page asked for."""
 
 import re
 
@@ -53,6 +53,11 @@ def test_a_teacher_adds_a_passkey_and_signs_in_with_it(demo, phone, live_server,
     phone.click("header button:has-text('Uitloggen')")
     expect(phone).to_have_url(re.compile(r"/inloggen/"))
 
+    # Signed out, the teacher opens the staff page of today's attendance of group 3.
+    daan, group3 = demo.students["Daan Smit"], demo.groups["99AA", "3"]
+    staff_page = f"{live_server.url}/absenties/groep/{group3.pk}/"
+    phone.goto(staff_page)
+    expect(phone).to_have_url(re.compile(r"/inloggen/\?next="))
     phone.fill("input[name=username]", TEACHER)
     phone.fill("input[name=password]", PASSWORD)
     phone.click(SUBMIT)
@@ -62,6 +67,6 @@ def test_a_teacher_adds_a_passkey_and_signs_in_with_it(demo, phone, live_server,
     assert page_width(phone) <= 360
     use.focus()
     phone.keyboard.press("Enter")
-    expect(phone).to_have_url(f"{live_server.url}/")
-    expect(phone.locator("main")).to_contain_text("Groep 3")
+    expect(phone).to_have_url(staff_page)
+    expect(phone.locator(f"#pupil-{daan.pk}")).to_have_attribute("data-status", "present")
     assert WebAuthnCredential.objects.get(user=teacher).last_used_at is not None
