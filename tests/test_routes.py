@@ -26,11 +26,14 @@ SIGNED_IN = {
 }
 # The signed-in user's own rows by id, and POST/JSON endpoints; their yes and no are in tests/notify/,
 # tests/accounts/test_data_export.py (the family export's download) and
-# tests/accounts/test_accounts_second_factor.py (code step, QR code, recovery codes, removing an app).
+# tests/accounts/test_accounts_second_factor.py (code step, QR code, recovery codes, removing an app) and
+# tests/accounts/test_accounts_passkeys.py (the passkey JSON endpoints, removing a passkey).
 OWN_ROWS = {
     "accounts:data_export_download",
     "notify:open", "notify:mark_all_read", "notify:device", "notify:push_subscribe", "notify:push_unsubscribe",
     "accounts:second_factor", "accounts:second_factor_qr", "accounts:recovery_codes", "accounts:remove_app",
+    "accounts:passkey_register_begin", "accounts:passkey_register", "accounts:passkey_sign_in_begin",
+    "accounts:passkey_sign_in", "accounts:remove_passkey",
 }
 LOGIN = 302  # anonymous visitors are sent to the login page
 

@@ -2,9 +2,11 @@
 fresh checkout runs without configuration; production sets DATABASE_URL, SECRET_KEY, EMAIL_*,
 ALLOWED_HOSTS and friends (see README.md)."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "schoolpoort.lib",
     "schoolpoort.core",
     "schoolpoort.accounts",
@@ -330,6 +333,30 @@ OTP_CODE_COOLOFF_MINUTES = env_int("OTP_CODE_COOLOFF_MINUTES", 15)
 # typed a second after a wrong one.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+# Passkeys (django-otp-webauthn) as a second factor, never instead of the password. The relying
+# party is the site's host name; browsers refuse an IP address, so a SITE_URL on 127.0.0.1 (the
+# demo) offers passkeys at http://localhost:PORT instead.
+_site = urlsplit(SITE_URL)
+
+
+def _is_ip(host: str | None) -> bool:
+    try:
+        ipaddress.ip_address(host or "")
+    except ValueError:
+        return False
+    return True
+
+
+_site_is_ip = _is_ip(_site.hostname)
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", "localhost" if _site_is_ip else (_site.hostname or "localhost"))
+_site_port = f":{_site.port}" if _site.port else ""
+WEBAUTHN_ORIGINS = env_list(
+    "WEBAUTHN_ORIGINS", f"http://localhost{_site_port}" if _site_is_ip else f"{_site.scheme}://{_site.netloc}"
+)
+OTP_WEBAUTHN_RP_ID = WEBAUTHN_RP_ID
+OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_ORIGINS
+OTP_WEBAUTHN_RP_NAME = env_str("WEBAUTHN_RP_NAME", "Schoolpoort")
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Registration codes printed on letters: rate limits per IP and per e-mail address.
 REGISTRATION_RATE_PER_IP = env_str("REGISTRATION_RATE_PER_IP", "20/h")

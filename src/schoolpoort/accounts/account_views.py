@@ -65,6 +65,9 @@ def account(request):
         "apps": second_factor.apps_of(user),
         "codes_left": second_factor.recovery_codes_left(user),
         "required": second_factor.required_for(user),
+        "passkeys": second_factor.passkeys_of(user),
+        # A passkey is added with a verified session, on the address passkeys belong to.
+        "can_add_passkey": second_factor.is_verified(request) and second_factor.passkeys_work_here(request),
     }
     return render(
         request,

@@ -56,7 +56,7 @@ class SecondFactorMiddleware:
     it). A verified request costs no query: the answer is in the session."""
 
     ALLOWED = ("accounts:second_factor", "accounts:second_factor_enrol", "accounts:second_factor_qr",
-               "accounts:logout")
+               "accounts:passkey_sign_in_begin", "accounts:passkey_sign_in", "accounts:logout")
 
     def __init__(self, get_response):
         self.get_response = get_response

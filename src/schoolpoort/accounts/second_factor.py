@@ -8,7 +8,10 @@ and the middleware ask these functions; nothing else decides.
   code (or a remembered device), dropped at every sign-in. Read from the session, so a verified
   request costs no query; a reset ends the user's sessions, so nothing stays verified by a
   device that no longer exists.
-- TOTP (django-otp's ``otp_totp``) and ten recovery codes (``otp_static``, each works once)."""
+- TOTP (django-otp's ``otp_totp``) and ten recovery codes (``otp_static``, each works once).
+- Passkeys (django-otp-webauthn's ``WebAuthnCredential``, also a django-otp Device): added on Mijn
+  account by a verified user, used on the code step instead of a code. Never instead of the
+  password. The first factor at enrolment stays the app."""
 
 from __future__ import annotations
 
@@ -16,10 +19,12 @@ import segno
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.http.request import split_domain_port
 from django.utils.crypto import salted_hmac
 from django_otp import DEVICE_ID_SESSION_KEY, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from schoolpoort.core.access import roles_of
 from schoolpoort.core.models import AuditEntry
@@ -46,8 +51,16 @@ def has_app(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def has_passkey(user) -> bool:
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
 def has_any_factor(user) -> bool:
-    return has_app(user) or StaticToken.objects.filter(device__user=user, device__confirmed=True).exists()
+    return (
+        has_app(user)
+        or has_passkey(user)
+        or StaticToken.objects.filter(device__user=user, device__confirmed=True).exists()
+    )
 
 
 def is_verified(request) -> bool:
@@ -176,6 +189,27 @@ def remove_app(user, device_id) -> bool:
     return bool(deleted)
 
 
+# --- Passkeys --------------------------------------------------------------------------------
+
+
+def passkeys_of(user) -> list[WebAuthnCredential]:
+    return list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at", "pk"))
+
+
+def remove_passkey(user, device_id) -> bool:
+    """The user removes one of their own passkeys; False when it is not theirs (or gone)."""
+    deleted, _ = WebAuthnCredential.objects.filter(user=user, pk=device_id).delete()
+    return bool(deleted)
+
+
+def passkeys_work_here(request) -> bool:
+    """Browsers use a passkey only on its relying party's host (or a subdomain of it): on any
+    other address (such as 127.0.0.1) the page does not offer them."""
+    host, _port = split_domain_port(request.get_host())
+    rp_id = settings.OTP_WEBAUTHN_RP_ID.lower()
+    return host == rp_id or host.endswith("." + rp_id)
+
+
 # --- Remembered device ----------------------------------------------------------------------
 
 
@@ -203,7 +237,7 @@ def remember_device(response, user) -> None:
     )
 
 
-def remembered_device(request, user) -> TOTPDevice | None:
+def remembered_device(request, user) -> TOTPDevice | WebAuthnCredential | None:
     value = request.COOKIES.get(REMEMBER_COOKIE)
     if not value:
         return None
@@ -213,7 +247,8 @@ def remembered_device(request, user) -> TOTPDevice | None:
         return None
     if not isinstance(data, dict) or data.get("u") != user.pk or data.get("f") != _fingerprint(user):
         return None
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device or WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
 # --- Reset by a school admin ----------------------------------------------------------------
@@ -221,9 +256,10 @@ def remembered_device(request, user) -> TOTPDevice | None:
 
 @transaction.atomic
 def reset(actor, target, school) -> None:
-    """Remove every second factor of ``target`` and end their sessions: they enrol again at
-    their next sign-in. Audited."""
+    """Remove every second factor of ``target`` (apps, passkeys, recovery codes) and end their
+    sessions: they enrol again at their next sign-in. Audited."""
     TOTPDevice.objects.filter(user=target).delete()
+    WebAuthnCredential.objects.filter(user=target).delete()
     StaticDevice.objects.filter(user=target).delete()
     target.end_all_sessions()
     AuditEntry.record(actor, RESET_ACTION, obj=target, school=school)

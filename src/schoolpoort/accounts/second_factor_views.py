@@ -84,7 +84,8 @@ def verify(request):
             if _codes_limited(request, wrong=True):
                 return _locked(request)
             form.add_error("code", _("This code is not correct. Try the code your app shows now."))
-    return render(request, "accounts/second_factor.html", {"form": form, "next": next_url},
+    passkeys = second_factor.has_passkey(request.user) and second_factor.passkeys_work_here(request)
+    return render(request, "accounts/second_factor.html", {"form": form, "next": next_url, "passkeys": passkeys},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -139,7 +140,7 @@ def qr(request):
 @require_POST
 @never_cache
 def recovery_codes(request):
-    if not second_factor.has_app(request.user):
+    if not (second_factor.has_app(request.user) or second_factor.has_passkey(request.user)):
         raise Http404
     codes = second_factor.new_recovery_codes(request.user)
     return render(
@@ -153,7 +154,9 @@ def recovery_codes(request):
 def remove_app(request, device_id: int):
     if not second_factor.remove_app(request.user, device_id):
         raise Http404
-    if second_factor.required_for(request.user) and not second_factor.has_app(request.user):
+    if second_factor.required_for(request.user) and not (
+        second_factor.has_app(request.user) or second_factor.has_passkey(request.user)
+    ):
         messages.warning(request, _("Your app has been removed. Set up an app again before you next sign in."))
     else:
         messages.success(request, _("Your app has been removed."))
@@ -194,6 +197,8 @@ def reset(request, school_id: int):
     rows = list(staff)
     enrolled = set(
         second_factor.TOTPDevice.objects.filter(user__in=rows, confirmed=True).values_list("user_id", flat=True)
+    ) | set(
+        second_factor.WebAuthnCredential.objects.filter(user__in=rows, confirmed=True).values_list("user_id", flat=True)
     )
     roles = {}
     for membership in StaffMembership.objects.filter(school=school, user__in=rows):

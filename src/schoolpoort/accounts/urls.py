@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, export_views, second_factor_views, staff_views, views
+from . import account_views, export_views, passkey_views, second_factor_views, staff_views, views
 
 app_name = "accounts"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("inloggen/tweede-factor/", second_factor_views.verify, name="second_factor"),
     path("inloggen/tweede-factor/instellen/", second_factor_views.enrol, name="second_factor_enrol"),
     path("inloggen/tweede-factor/qr.svg", second_factor_views.qr, name="second_factor_qr"),
+    path("inloggen/tweede-factor/passkey/begin/", passkey_views.SignInBegin.as_view(), name="passkey_sign_in_begin"),
+    path("inloggen/tweede-factor/passkey/", passkey_views.SignInComplete.as_view(), name="passkey_sign_in"),
     path("registreren/", views.register, name="register"),
     path("activeren/<str:token>/", views.activate, name="activate"),
     path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
@@ -32,6 +34,9 @@ urlpatterns = [
     path("mijn-account/e-mail/<str:token>/", account_views.confirm_email, name="confirm_email"),
     path("mijn-account/herstelcodes/", second_factor_views.recovery_codes, name="recovery_codes"),
     path("mijn-account/app/<int:device_id>/verwijderen/", second_factor_views.remove_app, name="remove_app"),
+    path("mijn-account/passkey/begin/", passkey_views.RegisterBegin.as_view(), name="passkey_register_begin"),
+    path("mijn-account/passkey/", passkey_views.RegisterComplete.as_view(), name="passkey_register"),
+    path("mijn-account/passkey/<int:device_id>/verwijderen/", passkey_views.remove_passkey, name="remove_passkey"),
     path("school/<int:school_id>/tweede-factor/", second_factor_views.reset, name="second_factor_reset"),
     path("school/<int:school_id>/ouders/", staff_views.guardians, name="guardians"),
 ]
