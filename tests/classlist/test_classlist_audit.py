@@ -4,6 +4,7 @@ page; parents reading what families shared, and a 404, write nothing."""
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from schoolpoort.core.models import AuditEntry, ModuleSwitch
 from tests.factories import enrolled_student
@@ -58,4 +59,4 @@ def test_the_guardian_sees_the_class_list_read_on_the_who_viewed_page(client, wo
     guardian.save(update_fields=["language"])
     client.force_login(guardian)
     page = client.get(reverse("records:viewed", args=[world.child.pk])).content.decode()
-    assert teacher.full_name in page and "Class list with contact details" in page
+    assert escape(teacher.full_name) in page and "Class list with contact details" in page

@@ -28,9 +28,12 @@ def test_a_teacher_enrols_an_app_and_signs_in_with_it(demo, phone, live_server):
     qr = phone.locator("img.qr-code")
     expect(qr).to_be_visible()
     # Loaded, not only laid out (visible comes before the image has arrived).
-    phone.wait_for_function(
-        "(() => { const img = document.querySelector('img.qr-code'); return img.complete && img.naturalWidth > 0; })()"
-    )
+    # (polled with evaluate: wait_for_function compiles its string, which the CSP forbids)
+    for _ in range(50):
+        if phone.evaluate("document.querySelector('img.qr-code').complete"):
+            break
+        phone.wait_for_timeout(100)
+    assert phone.evaluate("document.querySelector('img.qr-code').naturalWidth") > 0
     assert page_width(phone) <= 360
 
     # Any other page answers with this page until the app is set up.

@@ -2,8 +2,17 @@
 
 import pytest
 import requests
+from django.utils import translation
 
 from schoolpoort.lib import outbound
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons are matched in English (their Dutch is in the catalogue)."""
+    with translation.override("en"):
+        yield
+
 
 PUSH_HOSTS = ["fcm.googleapis.com", "updates.push.services.mozilla.com", "*.push.apple.com", "*.notify.windows.com"]
 

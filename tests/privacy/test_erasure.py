@@ -91,7 +91,7 @@ def test_a_second_admin_confirms_and_only_that_family_is_erased(client, world):
         "action", flat=True))
     assert actions == {"privacy.erasure_requested", "privacy.erasure_confirmed", "privacy.erasure_done"}
     page = client.get(reverse("privacy:erasure", args=[school.pk, erasure.pk])).content.decode()
-    assert "Absenties" in page  # the page says what was kept (in Dutch: "Absence reports")
+    assert "Ziekmeldingen en absenties" in page  # what was kept ("Absence reports and attendance")
 
 
 def test_an_admin_of_another_board_cannot_see_or_confirm_a_request(client, world):
