@@ -48,6 +48,7 @@ def test_a_teacher_adds_a_passkey_and_signs_in_with_it(demo, phone, live_server,
     expect(add).to_be_visible()
     add.click()
     expect(phone.locator("ul.passkeys li")).to_have_count(1)
+    assert page_width(phone) <= 360  # the teacher's long e-mail address wraps in its card
     assert WebAuthnCredential.objects.filter(user=teacher, confirmed=True).count() == 1
 
     phone.click("header button:has-text('Uitloggen')")
