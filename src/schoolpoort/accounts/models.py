@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.lib.encryption import encrypted_storage
+
 from .standing_links import end_standing_links
 
 
@@ -178,7 +180,8 @@ class DataExport(models.Model):
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
-    file = models.FileField(upload_to=data_export_path, max_length=200, blank=True)  # Fernet token of the ZIP
+    # Encrypted at rest like every private file (lib.encryption), so the key rotation covers it.
+    file = models.FileField(upload_to=data_export_path, storage=encrypted_storage, max_length=200, blank=True)
     size = models.PositiveBigIntegerField(default=0)  # of the ZIP
     digest = models.CharField(max_length=64, blank=True)  # SHA-256 of the ZIP
     downloaded_at = models.DateTimeField(null=True, blank=True)
