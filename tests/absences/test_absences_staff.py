@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.utils.html import escape
 from django.urls import reverse
 from django.utils import timezone
 
@@ -332,4 +333,4 @@ def test_an_absence_reported_by_the_ex_partner_who_hides_does_not_name_them(clie
     for role, named in [("guardian", False), ("other_guardian", True), ("administration", True)]:
         client.force_login(world.users[role])
         page = client.get(absence.get_absolute_url()).content.decode()
-        assert (hider.get_full_name() in page) is named, role
+        assert (escape(hider.get_full_name()) in page) is named, role

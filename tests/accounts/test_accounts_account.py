@@ -1,6 +1,7 @@
 """Mijn account: details and language, password, e-mail address, and sessions."""
 
 import pytest
+from django.utils.html import escape
 from django.core import mail
 from django.urls import reverse
 
@@ -22,7 +23,7 @@ def signed_in(client, parent):
 
 def test_it_shows_name_email_and_language(signed_in, parent):
     html = signed_in.get(ACCOUNT).content.decode()
-    assert parent.email in html and parent.full_name in html and "Nederlands" in html
+    assert parent.email in html and escape(parent.full_name) in html and "Nederlands" in html
 
 
 def test_it_is_for_signed_in_users_only(client):

@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.utils.html import escape
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -130,8 +131,8 @@ def test_staff_see_who_a_letter_is_for(client, world, shelves):
     english(director)
     client.force_login(director)
     page = client.get(reverse("documents:list")).content.decode()
-    assert world.child.full_name in page
-    assert world.users["guardian"].get_full_name() in page
+    assert escape(world.child.full_name) in page
+    assert escape(world.users["guardian"].get_full_name()) in page
     assert reverse("documents:shelf_create", args=[world.school.pk]) in page
 
 
@@ -242,7 +243,7 @@ def test_the_office_writes_a_letter_to_one_parent_of_a_child(client, world):
     # Choosing the pupil shows that pupil's parents to tick (htmx asks for the form with ?student=).
     page = client.get(url, {"student": world.child.pk}).content.decode()
     assert 'id="guardian-choices"' in page
-    assert world.users["guardian"].get_full_name() in page and world.users["other_guardian"].get_full_name() in page
+    assert escape(world.users["guardian"].get_full_name()) in page and escape(world.users["other_guardian"].get_full_name()) in page
     # Without ticking anybody: asked to tick, with the parents to choose from.
     response = client.post(url, {"title": "Brief", "audience": "guardians", "student": world.child.pk, "position": 0})
     assert response.status_code == 200 and "Tick the parents of" in response.content.decode()

@@ -6,6 +6,7 @@ school's permission and both parents' consent — by name, never e-mail or phone
 import itertools
 
 import pytest
+from django.utils.html import escape
 from django.urls import reverse
 
 from schoolpoort.messaging import actions
@@ -170,14 +171,14 @@ def test_other_parents_are_shown_by_name_never_by_email_or_phone(client, world, 
         ParentContactConsent.objects.create(user=user, group=world.group3)
     client.force_login(me)
     page = client.get(reverse("messaging:compose")).content.decode()
-    assert classmate_parent.full_name in page
+    assert escape(classmate_parent.full_name) in page
     assert classmate_parent.email not in page and classmate_parent.phone not in page
 
     conversation = start_one(me, f"parent:{classmate_parent.pk}:{world.group3.pk}", body="Samen fietsen?")
     assert conversation.between_parents
     client.force_login(classmate_parent)
     page = client.get(conversation.get_absolute_url()).content.decode()
-    assert me.full_name in page and me.email not in page
+    assert escape(me.full_name) in page and me.email not in page
 
 
 def test_withdrawing_consent_stops_the_conversation_between_parents(client, world, classmate_parent):
