@@ -32,7 +32,7 @@ migrate: install
 # Sets up, loads the demo school and serves it with its task worker; Ctrl-C stops both.
 demo: migrate
 	$(MANAGE) collectstatic --noinput -v0
-	$(MANAGE) load_demo
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(MANAGE) load_demo
 	$(MANAGE) serve_demo --addr $(HOST) --port $(PORT)
 
 # Runs the whole suite. Browser tests are skipped (and say so) where Chromium is missing,

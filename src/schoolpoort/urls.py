@@ -33,3 +33,9 @@ urlpatterns = [
 admin.site.site_header = "Schoolpoort"
 admin.site.site_title = "Schoolpoort"
 
+
+# The product's own error pages (web/errors.py), in the user's language and in the app shell.
+handler400 = "schoolpoort.web.errors.bad_request"
+handler403 = "schoolpoort.web.errors.permission_denied"
+handler404 = "schoolpoort.web.errors.page_not_found"
+handler500 = "schoolpoort.web.errors.server_error"

@@ -244,6 +244,7 @@ def test_serve_demo_serves_pages_and_css_and_ctrl_c_stops_both(tmp_path):
     }
     env.pop("EMAIL_HOST", None)
     env.pop("REDIS_URL", None)
+    env.pop("SITE_URL", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=120)
     port = free_port()
@@ -268,6 +269,10 @@ def test_serve_demo_serves_pages_and_css_and_ctrl_c_stops_both(tmp_path):
 
         children = children_of(server.pid)
         assert len(children) == 2  # the web server and the task worker
+        # The demo honours its address: every link both make (agenda feed, e-mails, letters) uses this port.
+        for pid in children:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert f"SITE_URL=http://127.0.0.1:{port}".encode() in environ
         # Ctrl-C only once the worker has started (on a busy machine its imports take seconds).
         while not any("Starting worker" in line for line in lines):
             assert time.monotonic() < deadline + 40, "the worker did not start: " + "".join(lines)
@@ -284,3 +289,4 @@ def test_serve_demo_serves_pages_and_css_and_ctrl_c_stops_both(tmp_path):
     assert "Starting worker" in output
     for pid in children:
         assert not Path(f"/proc/{pid}").exists(), f"child {pid} still running"
+

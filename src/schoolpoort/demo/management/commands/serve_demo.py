@@ -39,9 +39,12 @@ class Command(BaseCommand):
         previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         children = {}
         ended = []
+        # Every link the demo makes (agenda feed, e-mails, letters' QR codes) points where it serves,
+        # unless the operator named the public address.
+        site_url = os.environ.get("SITE_URL") or f"http://{host}:{port}"
         try:
-            children["task worker"] = start("db_worker", "--queue-name", "*", "--no-reload")
-            children["web server"] = start("runserver", "--noreload", f"{host}:{port}")
+            children["task worker"] = start("db_worker", "--queue-name", "*", "--no-reload", site_url=site_url)
+            children["web server"] = start("runserver", "--noreload", f"{host}:{port}", site_url=site_url)
             while stop_signal is None and not ended:
                 time.sleep(0.2)
                 ended = [f"the {name} (exit code {c.returncode})" for name, c in children.items()
@@ -54,10 +57,11 @@ class Command(BaseCommand):
             raise CommandError(f"Stopped because {' and '.join(ended)} ended; stopped the other as well.")
 
 
-def start(*args: str) -> subprocess.Popen:
+def start(*args: str, site_url: str) -> subprocess.Popen:
     """``manage.py <args>`` in a process group of its own, so that a Ctrl-C in the terminal
     reaches only this command, which passes it on once."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE, "PYTHONUNBUFFERED": "1",
+           "SITE_URL": site_url}
     return subprocess.Popen([sys.executable, "-m", "django", *args], env=env, process_group=0)
 
 
