@@ -24,7 +24,10 @@ ACCOUNT = reverse("accounts:account")
 START = reverse("accounts:phone_link_start")
 WAIT = reverse("accounts:phone_link_wait")
 HOME = reverse("web:home")
-ANDROID = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0 Mobile Safari/537.36"
+)
 DATA_URL = re.compile(r'data-url="([^"]+)"')
 
 
