@@ -348,3 +348,17 @@ def test_my_account_offers_it_with_a_fixed_number_of_queries(computer, parent, d
     with django_assert_max_num_queries(20):
         page = computer.get(ACCOUNT).content.decode()
     assert page.count("data-phone-link=") == 3 and escape("Chrome op Android") in page
+
+
+def test_old_unused_codes_are_cleared_when_a_new_one_is_made(parent):
+    old, _token = phone_link.start(parent, now=timezone.now() - datetime.timedelta(days=2))
+    phone_link.start(parent)
+    assert not PhoneLink.objects.filter(pk=old.pk).exists()
+
+
+def test_an_anonymised_account_keeps_no_phone_links(parent):
+    from schoolpoort.accounts.personal_data import anonymise
+
+    phone_link.start(parent)
+    anonymise([parent])
+    assert not PhoneLink.objects.filter(user=parent).exists()

@@ -49,13 +49,14 @@ from .models import PhoneLink
 from .session import sign_in
 
 LIFETIME = datetime.timedelta(minutes=2)
+KEEP_UNUSED = datetime.timedelta(days=1)
 CLAIM_SESSION_KEY = "phone_link_claim"  # in the phone's session: {"id": …, "secret": …}
 LINKED_ACTION = "accounts.phone_linked"
 ENDED_ACTION = "accounts.phone_unlinked"
 RATES = {
     "start": "10/h",  # new codes per user
     "open": "30/10m",  # codes opened per address (guessing is hopeless anyway: 256-bit secrets)
-    "computer_poll": "120/10m",  # per user: a code lives two minutes, polled every 2 s
+    "computer_poll": "300/10m",  # per user: a code lives two minutes, polled every 2 s
     "phone_poll": "120/10m",  # per claim
 }
 
@@ -102,6 +103,10 @@ def start(user, now=None) -> tuple[PhoneLink, str]:
     PhoneLink.objects.filter(user=user, status=PhoneLink.Status.WAITING).update(
         status=PhoneLink.Status.CANCELLED, ended_at=now
     )
+    # Codes that never signed a phone in are kept a day (to answer "was that me?"), then go.
+    PhoneLink.objects.filter(user=user, created_at__lt=now - KEEP_UNUSED).exclude(
+        status=PhoneLink.Status.SIGNED_IN
+    ).delete()
     selector = secrets.token_urlsafe(12)
     secret = secrets.token_urlsafe(32)
     link = PhoneLink.objects.create(
