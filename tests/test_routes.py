@@ -18,6 +18,7 @@ PUBLIC = {
     "accounts:confirm_email", "web:set_language", "web:offline", "web:service_worker", "web:manifest",
     "accounts:logout",
     "notify:vapid_key", "notify:unsubscribe",
+    "accounts:phone_link_open", "accounts:phone_link_wait",  # the phone, by its QR code and its own session
 }
 # Routes for any signed-in user, showing only their own data.
 SIGNED_IN = {
@@ -34,6 +35,8 @@ OWN_ROWS = {
     "accounts:second_factor", "accounts:second_factor_qr", "accounts:recovery_codes", "accounts:remove_app",
     "accounts:passkey_register_begin", "accounts:passkey_register", "accounts:passkey_sign_in_begin",
     "accounts:passkey_sign_in", "accounts:remove_passkey",
+    # QR sign-in on the phone: tests/accounts/test_accounts_phone_link.py (another user's link: 404)
+    "accounts:phone_link_start", "accounts:phone_link_status", "accounts:phone_link_answer", "accounts:phone_link_end",
 }
 LOGIN = 302  # anonymous visitors are sent to the login page
 

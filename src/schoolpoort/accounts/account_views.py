@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from . import second_factor
+from . import phone_link, second_factor
 from .email_change import EmailChangeError, confirm_email_change, request_email_change
 from .forms import EmailChangeForm, ProfileForm
 from .models import User
@@ -73,7 +73,7 @@ def account(request):
         request,
         "accounts/account.html",
         {"profile_form": profile_form, "password_form": password_form, "email_form": email_form,
-         "second_factor": factor},
+         "second_factor": factor, "linked_phones": phone_link.linked_phones(user)},
         status=400 if action else 200,
     )
 

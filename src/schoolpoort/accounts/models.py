@@ -221,3 +221,57 @@ class RateLimitEntry(models.Model):
 
     def __str__(self) -> str:
         return self.cache_key
+
+
+class PhoneLinkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the user's own links: another user's answers 404."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
+class PhoneLink(models.Model):
+    """Signing in on a phone by scanning a QR code on a computer that is already signed in
+    (``accounts.phone_link``). The QR code holds ``<selector>.<secret>``: the selector finds the
+    row, only a hash of the secret is stored and compared in constant time. The phone that scans
+    first claims the link with a secret of its own session; the computer confirms or refuses."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting for a phone")
+        SCANNED = "scanned", _("waiting for confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        SIGNED_IN = "signed_in", _("signed in")
+        REFUSED = "refused", _("refused")
+        CANCELLED = "cancelled", _("replaced by a new code")
+        ENDED = "ended", _("logged out")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="phone_links")
+    selector = models.CharField(max_length=32, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    claim_hash = models.CharField(max_length=64, blank=True)  # of the secret in the phone's session
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.WAITING)
+    match_code = models.CharField(max_length=8, blank=True)  # shown on both screens
+    device = models.CharField(_("device"), max_length=100, blank=True)  # from the phone's User-Agent
+    # The computer's session had proved the second factor when it confirmed (see phone_link.py).
+    verified = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    session_key = models.CharField(max_length=40, blank=True)  # the phone's session, to end it
+    session_check = models.CharField(max_length=64, blank=True)  # hash of the user's session hash then
+
+    objects = PhoneLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phone sign-in")
+        verbose_name_plural = _("phone sign-ins")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "status"], name="phone_link_user_status")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from schoolpoort.core.models import Guardianship
 from schoolpoort.lib.personal_data import Anchor, Basis, Entry, Term, label
 
-from .models import RegistrationCode, User
+from .models import PhoneLink, RegistrationCode, User
 
 ERASED_DOMAIN = "erased.invalid"  # an anonymised account's address: unique, never deliverable
 
@@ -25,6 +25,7 @@ def anonymise(users) -> int:
         user.save(update_fields=["email", "first_name", "last_name", "phone", "is_active", "password",
                                  "session_generation"])
         RegistrationCode.objects.filter(used_by=user).update(used_by=None)
+        PhoneLink.objects.filter(user=user).delete()  # the phones' descriptions; their sessions end above
         count += 1
     return count
 

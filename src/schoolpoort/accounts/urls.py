@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import account_views, export_views, passkey_views, second_factor_views, staff_views, views
+from . import (
+    account_views,
+    export_views,
+    passkey_views,
+    phone_link_views,
+    second_factor_views,
+    staff_views,
+    views,
+)
 
 app_name = "accounts"
 
@@ -37,6 +45,12 @@ urlpatterns = [
     path("mijn-account/passkey/begin/", passkey_views.RegisterBegin.as_view(), name="passkey_register_begin"),
     path("mijn-account/passkey/", passkey_views.RegisterComplete.as_view(), name="passkey_register"),
     path("mijn-account/passkey/<int:device_id>/verwijderen/", passkey_views.remove_passkey, name="remove_passkey"),
+    path("mijn-account/telefoon/", phone_link_views.start, name="phone_link_start"),
+    path("mijn-account/telefoon/<int:pk>/", phone_link_views.computer_status, name="phone_link_status"),
+    path("mijn-account/telefoon/<int:pk>/antwoord/", phone_link_views.answer, name="phone_link_answer"),
+    path("mijn-account/telefoon/<int:pk>/uitloggen/", phone_link_views.end, name="phone_link_end"),
+    path("inloggen/telefoon/", phone_link_views.phone_wait, name="phone_link_wait"),
+    path("inloggen/telefoon/<str:token>/", phone_link_views.phone_open, name="phone_link_open"),
     path("school/<int:school_id>/tweede-factor/", second_factor_views.reset, name="second_factor_reset"),
     path("school/<int:school_id>/ouders/", staff_views.guardians, name="guardians"),
 ]

@@ -11,31 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from schoolpoort.lib import outbound
+from schoolpoort.lib.user_agents import device_label  # noqa: F401  (push_views asks it here)
 
 from .models import PushSubscription
 from .push import check_endpoint, remove_subscription
 
-BROWSERS = [  # order matters: Edge and Opera and Samsung say "Chrome" too, Chrome says "Safari"
-    ("Edg", "Edge"), ("OPR", "Opera"), ("SamsungBrowser", "Samsung Internet"), ("Firefox", "Firefox"),
-    ("FxiOS", "Firefox"), ("CriOS", "Chrome"), ("Chrome", "Chrome"), ("Safari", "Safari"),
-]
-SYSTEMS = [
-    ("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
-    ("CrOS", "ChromeOS"), ("Mac OS X", "macOS"), ("Macintosh", "macOS"), ("Linux", "Linux"),
-]
-
 
 class InvalidSubscription(ValueError):
     pass
-
-
-def device_label(user_agent: str) -> str:
-    """"Chrome on Android" (translated: "Chrome op Android") from a User-Agent header."""
-    browser = next((name for token, name in BROWSERS if token in user_agent), "")
-    system = next((name for token, name in SYSTEMS if token in user_agent), "")
-    if browser and system:
-        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
-    return browser or system or _("Unknown device")
 
 
 def _b64url(value, length: int, name: str) -> str:
