@@ -1,7 +1,7 @@
 """P4 and P5: an urgent message to every guardian of the board, by e-mail and web push, with two
 real task workers; P5 kills one of them with SIGKILL halfway and starts it again.
 
-    DATABASE_URL=... python bench/urgent.py [--kill] [--stale-after 15]
+    DATABASE_URL=... python bench/urgent.py [--kill]
 
 Against the board database of bench/generate.py: every guardian gets a push subscription whose
 endpoint is a push server on loopback (it answers 201 like a push service and counts per device);
@@ -10,10 +10,9 @@ forked before Django is set up (the sinks of bench/notify_urgent.py, with push b
 clock starts when ``notify()`` commits; the figures: in-app rows all visible, every e-mail and
 every push accepted, lost and duplicated messages. Prints JSON on its last line.
 
-P5 and the five minutes: a claim left in ``sending`` by a killed worker is taken back after
-``notify.outbox.STALE_AFTER`` (5 min). To keep the run short the workers here use ``--stale-after``
-seconds (bench/worker.py) and this script runs the recovery every second, as ``notify_recover``
-would from cron; in production add those five minutes (and the cron interval) to the time.
+P5 and the lease: the workers are the product's ``manage.py run_worker`` with its own settings. A
+claim (of a task, and of a batch of deliveries) left by the killed worker is taken back by the other
+worker's heartbeat once the lease (``WORKER_LEASE_SECONDS``, 45 s) has run out: no shortcut, no cron.
 """
 
 from __future__ import annotations
@@ -113,7 +112,6 @@ def main() -> None:  # noqa: PLR0915
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--kill", action="store_true", help="P5: kill -9 one worker halfway, then restart it")
-    parser.add_argument("--stale-after", type=float, default=15.0)
     parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args()
 
@@ -126,8 +124,6 @@ def main() -> None:  # noqa: PLR0915
         "EMAIL_HOST_PASSWORD": "",
         "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
-    if args.kill:
-        env["BENCH_STALE_AFTER"] = str(args.stale_after)
     os.environ.update(env)
 
     mp = multiprocessing.get_context("fork")
@@ -146,16 +142,14 @@ def main() -> None:  # noqa: PLR0915
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import transaction
 
-    from bench.worker import patch_stale_after
     from schoolpoort.accounts.models import User
     from schoolpoort.core.models import School
-    from schoolpoort.notify import outbox
     from schoolpoort.notify.api import notify
     from schoolpoort.notify.models import Delivery, Notification
 
-    patch_stale_after()
     guardian_ids = list(User.objects.filter(guardianships__isnull=False).distinct().values_list("pk", flat=True))
     emails = dict(User.objects.filter(pk__in=guardian_ids).values_list("email", "pk"))
     prepare(guardian_ids)
@@ -195,8 +189,6 @@ def main() -> None:  # noqa: PLR0915
             killed_at = now - t0
             workers[0] = start_worker(env)
             restarted = True
-        if killed_at is not None:
-            outbox.recover_stale()  # what notify_recover does from cron
         if (
             len(marks) == 3
             and not Delivery.objects.filter(broadcast=broadcast, status__in=["pending", "sending"]).exists()
@@ -234,7 +226,7 @@ def main() -> None:  # noqa: PLR0915
         "duplicate_push": sum(c - 1 for c in push_by_user.values() if c > 1),
         "killed_at_s": killed_at,
         "restarted": restarted,
-        "stale_after_s": args.stale_after if args.kill else None,
+        "lease_s": settings.WORKER_LEASE_SECONDS,
         "statuses": dict(statuses),
     }
     print(json.dumps(result))

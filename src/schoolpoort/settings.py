@@ -205,6 +205,9 @@ TASKS = {
         "QUEUES": ["default", "urgent", "bulk"],
     }
 }
+# A worker (`manage.py run_worker`) holds its tasks on a lease it renews every quarter of this;
+# a task whose worker stopped renewing is taken back by any other worker within about 1.25 x this.
+WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 45)
 
 # --- Accounts ---
 AUTH_USER_MODEL = "accounts.User"

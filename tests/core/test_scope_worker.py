@@ -1,4 +1,4 @@
-"""The real worker (``manage.py db_worker`` of django-tasks-db, in its own process, where no test
+"""The real worker (``manage.py run_worker``, django-tasks-db's worker with the lease heartbeat, in its own process, where no test
 fixture disables the safety net) runs the real tasks of the modules: each declares its scope
 (core/scopes.py), or it would fail with ``ScopeError``."""
 
@@ -51,7 +51,7 @@ def run_worker_process(settings) -> subprocess.CompletedProcess:
         env.pop(name, None)
     connection.close()  # SQLite: let the other process write
     return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "db_worker", "--batch", "--queue-name", "*", "--no-startup-delay"],
+        [sys.executable, str(ROOT / "manage.py"), "run_worker", "--batch", "--queue-name", "*", "--no-startup-delay"],
         env=env, capture_output=True, text=True, timeout=300,
     )
 

@@ -18,6 +18,8 @@ from tests.factories import UserFactory
 from tests.notify.notify_helpers import fan_out_now, run_worker, send, task_ids, tasks
 from tests.world import build_world
 
+SECOND = datetime.timedelta(seconds=1)
+
 
 class FakeChannel(Channel):
     """Records what it sends; raises the queued errors first."""
@@ -173,11 +175,11 @@ def test_what_the_recipient_already_read_or_what_was_deleted_is_not_sent(world, 
 def test_stale_claims_are_recovered_at_the_start_of_every_delivery_task(world, clock):
     ids = emails_for(world, clock, 3)
     DBTaskResult.objects.all().delete()
-    Delivery.objects.filter(pk=ids[0]).update(
-        status="sending", claimed_by="dead", claimed_at=clock.moment - datetime.timedelta(minutes=6), attempts=1
+    Delivery.objects.filter(pk=ids[0]).update(  # not renewed for longer than the lease
+        status="sending", claimed_by="dead", claimed_at=clock.moment - outbox.stale_after() - SECOND, attempts=1
     )
-    Delivery.objects.filter(pk=ids[1]).update(  # a live worker's fresh claim: left alone
-        status="sending", claimed_by="alive", claimed_at=clock.moment - datetime.timedelta(minutes=1), attempts=1
+    Delivery.objects.filter(pk=ids[1]).update(  # a live worker renews its claim every quarter of the lease
+        status="sending", claimed_by="alive", claimed_at=clock.moment - outbox.stale_after() / 4, attempts=1
     )
     Delivery.objects.filter(pk=ids[2]).update(
         status="sending", claimed_by="dead", claimed_at=clock.moment - datetime.timedelta(hours=1), attempts=5
@@ -217,7 +219,7 @@ def test_a_worker_stopped_mid_batch_leaves_only_the_message_in_flight_to_the_rec
 
     assert list(Delivery.objects.order_by("pk").values_list("status", flat=True)) == [
         "sent",
-        "sending",  # it may have been accepted: only the recovery decides, after STALE_AFTER
+        "sending",  # it may have been accepted: only the recovery decides, once the lease ran out
         "pending",
         "pending",
     ]
@@ -248,3 +250,57 @@ def test_claims_and_sent_marks_go_by_primary_key_never_by_the_status_index(world
             plan = " ".join(str(row) for row in cursor.fetchall())
             assert status_index not in plan, plan
     assert set(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}
+
+
+
+class SlowSends:
+    """The monotonic clock of ``outbox`` (only there), moved on by the test's channel."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def monotonic(self):
+        return self.now
+
+
+def test_a_long_batch_renews_its_claim_so_the_recovery_leaves_it_alone(world, clock, monkeypatch):
+    ids = emails_for(world, clock, 3)
+    DBTaskResult.objects.all().delete()
+    slow = SlowSends()
+    monkeypatch.setattr(outbox, "time", slow)
+    recovered = []
+
+    class SlowChannel(FakeChannel):
+        def send(self, delivery):
+            recovered.append(outbox.recover_stale())  # another worker's heartbeat, at any moment
+            super().send(delivery)
+            slow.now += 30  # each message takes 30 s: three of them outlast the 45 s lease
+            clock.advance(seconds=30)
+
+    channel = SlowChannel()
+    stats = deliver(channel, ids)
+    assert stats["sent"] == 3 and stats["lost"] == 0 and recovered == [0, 0, 0]
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_send_that_stalled_past_the_lease_stops_the_batch_instead_of_sending_twice(world, clock, monkeypatch):
+    ids = emails_for(world, clock, 3)
+    DBTaskResult.objects.all().delete()
+    slow = SlowSends()
+    monkeypatch.setattr(outbox, "time", slow)
+
+    class StallingChannel(FakeChannel):
+        def send(self, delivery):
+            super().send(delivery)
+            if delivery.pk == ids[0]:
+                # The mail server hung for twice the lease: another worker's heartbeat took the rest back.
+                stall = outbox.stale_after().total_seconds() * 2
+                slow.now += stall
+                clock.advance(seconds=stall)
+                assert outbox.recover_stale() == 3  # the one in flight too: the documented narrow case
+
+    channel = StallingChannel()
+    stats = deliver(channel, ids)
+    assert channel.sent == [ids[0]] and stats["lost"] == 2
+    # All three are pending again for whoever takes them; the stalled worker sent none of the rest.
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}

@@ -365,3 +365,4 @@ class AuditEntry(models.Model):
 
 # Defined beside its functions in staging.py; imported here so that Django registers it with core.
 from .staging import StagedUpload  # noqa: E402, F401
+from .worker_models import WorkerLease  # noqa: E402, F401

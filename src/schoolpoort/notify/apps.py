@@ -6,3 +6,11 @@ class NotifyConfig(AppConfig):
     name = "schoolpoort.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        # Claims of a worker that stopped are taken back by the others' heartbeat (core/worker.py).
+        from schoolpoort.core.worker import on_heartbeat
+
+        from .outbox import recover_stale
+
+        on_heartbeat(recover_stale)

@@ -12,8 +12,10 @@ server accepted it (SMTP 250 after DATA; the push service's 201).
 
 *A message can be sent twice in one narrow case*: the worker dies (or loses the database) after
 the server accepted the message and before its ``sent`` UPDATE committed. Its claim then stays
-``sending``; after ``STALE_AFTER`` the recovery (run at the start of every delivery task and by
-``manage.py notify_recover``) puts it back to ``pending`` and it is sent again. That window is a
+``sending``; once the claim's lease has run out (``stale_after()``, the worker lease of
+core/worker.py, 45 s by default) the recovery puts it back to ``pending`` and it is sent again. The
+recovery runs in every worker's heartbeat (``manage.py run_worker``), at the start of every
+delivery task and from ``manage.py notify_recover``. That window is a
 few milliseconds per message; closing it would need the mail server to take part in our
 transaction. To make such a duplicate recognisable, every e-mail carries a Message-ID derived from
 its delivery id (the same on every attempt), which mail clients and providers use to fold
@@ -24,8 +26,11 @@ would then re-send every message the server had already accepted. One small UPDA
 message keeps the window to one message per crashed worker, at a cost of well under a
 millisecond per message (see bench/notify_urgent.py for the figures).
 
-A healthy but slow worker must never look dead: a worker stops working on its claim after
-``CLAIM_BUDGET`` (well below ``STALE_AFTER``), gives the unsent rest back and enqueues it again.
+A healthy but slow worker must never look dead: while it sends, it renews its claim's lease
+(``claimed_at``) every quarter of the lease, and before it sends on after a renewal it checks that
+every row it is about to send is still its own (a send that stalled longer than the lease may have
+lost them to the recovery: then it stops, and whoever holds them now sends them). It stops working
+on a claim after ``CLAIM_BUDGET``, gives the unsent rest back and enqueues it again.
 
 Temporary errors (connection refused or dropped, SMTP 4xx, push 429/5xx) are retried with backoff
 (1, 5, 15, 60 minutes); after ``MAX_ATTEMPTS`` claims the delivery has failed. Permanent errors
@@ -49,14 +54,15 @@ from django.db.models import Case, F, Value, When
 from django.db.models.functions import Concat
 from django.db.models.lookups import Exact
 
+from schoolpoort.core import worker
+
 from . import timing
 from .models import Broadcast, Delivery, Notification
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = datetime.timedelta(minutes=5)
-# Seconds a worker may spend on one claim before it gives the rest back. With the message it is
-# on (at most a few socket timeouts: EMAIL_TIMEOUT 30 s per SMTP command), well within STALE_AFTER.
+# Seconds a worker may spend on one claim before it gives the rest back (its lease is renewed
+# meanwhile, so this is about sharing the work, not about looking alive).
 CLAIM_BUDGET = 90.0
 SWEEP_AFTER = datetime.timedelta(minutes=15)  # pending this long without progress: enqueue again
 MAX_ATTEMPTS = 5
@@ -64,6 +70,11 @@ BATCH_SIZE = {Delivery.Channel.EMAIL: 200, Delivery.Channel.PUSH: 200}
 URGENT_PRIORITY = 50
 
 Status = Delivery.Status
+
+
+def stale_after() -> datetime.timedelta:
+    """A claim not renewed for this long belongs to a worker that stopped: the worker lease."""
+    return worker.lease()
 
 
 class TemporaryError(Exception):
@@ -182,6 +193,13 @@ def retry_later(delivery: Delivery, run_id: str, error: str) -> datetime.datetim
     return when
 
 
+def renew_claim(delivery_ids: list[int], run_id: str) -> int:
+    """Renew the lease of the claimed rows among ``delivery_ids``; returns how many are still ours."""
+    return Delivery.objects.filter(pk__in=delivery_ids, status=Status.SENDING, claimed_by=run_id).update(
+        claimed_at=timing.now()
+    )
+
+
 def release(delivery_ids: list[int], run_id: str) -> int:
     """Give unsent claimed rows back unchanged (the claim ran out of time): not an attempt."""
     return Delivery.objects.filter(pk__in=delivery_ids, status=Status.SENDING, claimed_by=run_id).update(
@@ -223,7 +241,7 @@ def deliver(channel: Channel, delivery_ids: list[int]) -> dict:
     """Claim ``delivery_ids``, send each claimed one through ``channel`` and record the outcome."""
     recover_stale()
     run_id = new_run_id()
-    stats = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0, "cancelled": 0, "released": 0}
+    stats = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0, "cancelled": 0, "released": 0, "lost": 0}
     stats["claimed"] = claim(delivery_ids, run_id)
     if stats["claimed"] < len(delivery_ids):
         _requeue_early(delivery_ids)
@@ -248,6 +266,8 @@ def deliver(channel: Channel, delivery_ids: list[int]) -> dict:
         enqueue_rows(retries)
         return stats
     index = 0
+    renew_every = stale_after().total_seconds() / 4
+    renewed = started
     try:
         for index, delivery in enumerate(live):
             if time.monotonic() - started > CLAIM_BUDGET:
@@ -255,6 +275,16 @@ def deliver(channel: Channel, delivery_ids: list[int]) -> dict:
                 stats["released"] = release(rest, run_id)
                 enqueue_deliveries(rest, channel.name, urgent=delivery.broadcast.urgent)
                 break
+            if time.monotonic() - renewed > renew_every:
+                rest = [d.pk for d in live[index:]]
+                if renew_claim(rest, run_id) < len(rest):
+                    # A send stalled past the lease and the recovery took rows back: they are
+                    # someone else's now. Stop here rather than send any of them twice.
+                    logger.warning("notify: claim %s lost to the recovery; stopping this batch", run_id)
+                    stats["lost"] = len(rest)
+                    index = len(live)  # nothing of ours is left to give back
+                    break
+                renewed = time.monotonic()
             try:
                 channel.send(delivery)
             except Gone as exc:
@@ -316,7 +346,7 @@ def recover_stale() -> int:
     and get a task again; after MAX_ATTEMPTS they have failed. Safe to run anywhere, any time:
     the UPDATEs are conditional, so of two recoveries each row is recovered once."""
     now = timing.now()
-    stale = Delivery.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER)
+    stale = Delivery.objects.filter(status=Status.SENDING, claimed_at__lt=now - stale_after())
     candidates = list(stale.values_list("pk", flat=True)[:5000])
     if not candidates:
         return 0

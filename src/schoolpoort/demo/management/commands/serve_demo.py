@@ -43,7 +43,7 @@ class Command(BaseCommand):
         # unless the operator named the public address.
         site_url = os.environ.get("SITE_URL") or f"http://{host}:{port}"
         try:
-            children["task worker"] = start("db_worker", "--queue-name", "*", "--no-reload", site_url=site_url)
+            children["task worker"] = start("run_worker", "--queue-name", "*", "--no-reload", site_url=site_url)
             children["web server"] = start("runserver", "--noreload", f"{host}:{port}", site_url=site_url)
             while stop_signal is None and not ended:
                 time.sleep(0.2)
