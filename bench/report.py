@@ -148,9 +148,10 @@ def write_report(r: dict, path: Path) -> None:  # noqa: C901, PLR0912, PLR0915
     if "extra_pages" in r:
         out += ["## Other pages (20 parents, 1 s think time)", ""]
         rows = []
+        photos = r.get("p3_board", {}).get("album_photos") or r.get("album_photos", "?")
         for name, label in (
             ("ical", "agenda feed (.ics) of a parent with three children"),
-            ("album", f"album page of {r['p3_board'].get('album_photos', '?')} photos"),
+            ("album", f"album page of {photos} photos"),
         ):
             x = r["extra_pages"][name]
             rows.append([label, x["p50"], x["p95"], x["p99"], int(x["error_count"])])
