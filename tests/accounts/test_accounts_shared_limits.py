@@ -2,16 +2,15 @@
 REDIS_URL is set. Each "process" here is a real Python process with its own cache client."""
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.servers import redis_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,37 +45,10 @@ def run_process(env: dict, address: str, email: str, times: int, kind: str = "re
     return result.stdout.split()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def redis_url():
-    """A Redis server of our own on a free loopback port, stopped afterwards."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with redis_server() as url:
+        yield url
 
 
 def process_env(**extra) -> dict:

@@ -1,6 +1,6 @@
-"""The real worker (``manage.py run_worker``, django-tasks-db's worker with the lease heartbeat, in its own process, where no test
-fixture disables the safety net) runs the real tasks of the modules: each declares its scope
-(core/scopes.py), or it would fail with ``ScopeError``."""
+"""The real worker (``manage.py run_worker``: django-tasks-db's worker with the lease heartbeat), in
+its own process, where no test fixture disables the safety net, runs the real tasks of the
+modules: each declares its scope (core/scopes.py), or it would fail with ``ScopeError``."""
 
 import datetime
 import os
