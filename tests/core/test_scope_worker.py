@@ -23,24 +23,16 @@ from tests.albums.helpers import add_photo, make_album
 from tests.conferences.conferences_helpers import make_round
 from tests.imports.samples import edexml
 from tests.news.news_helpers import make_post
+from tests.servers import test_database_url
 from tests.world import build_world
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def database_url() -> str:
-    """The test database, as the worker process must find it."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 def run_worker_process(settings) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": test_database_url(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "SCHOOLPOORT_VAR_DIR": str(settings.VAR_DIR),  # the same keys (staged uploads are encrypted)
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),

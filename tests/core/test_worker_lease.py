@@ -16,8 +16,8 @@ from django_tasks_db.models import DBTaskResult
 from schoolpoort.core import worker
 from schoolpoort.core.models import AuditEntry, WorkerLease
 from schoolpoort.core.tasks import worker_heartbeat
-from tests.core.test_scope_worker import ROOT, database_url
 from tests.core.worker_tasks import slow_the_first_time
+from tests.servers import ROOT, test_database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_notify_takes_back_delivery_claims_in_the_heartbeat():
 def start_worker(settings, lease_seconds: int) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": test_database_url(),
         "SCHOOLPOORT_VAR_DIR": str(settings.VAR_DIR),
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]),
         "DJANGO_SETTINGS_MODULE": "schoolpoort.settings",
