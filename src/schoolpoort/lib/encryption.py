@@ -70,7 +70,8 @@ def _read_key_file(name: str) -> str:
 
 def configured_keys() -> list[str]:
     keys = [key.strip() for key in os.environ.get(ENV, "").split(",") if key.strip()]
-    return keys or [_key_file_key()]
+    # The file may hold several keys too (a restored archive keeps every key of a rotation).
+    return keys or [key.strip() for key in _key_file_key().split(",") if key.strip()]
 
 
 @cache
