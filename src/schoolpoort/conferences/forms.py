@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from schoolpoort.core.models import StaffMembership
 from schoolpoort.lib import dates
@@ -109,7 +109,7 @@ class SessionForm(forms.Form):
     group = forms.ModelChoiceField(label=gettext_lazy("Conversations with the families of"), queryset=None)
     date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     starts_at = forms.TimeField(label=gettext_lazy("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    ends_at = forms.TimeField(label=gettext_lazy("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends_at = forms.TimeField(label=pgettext_lazy("time of day", "Until"), widget=forms.TimeInput(attrs={"type": "time"}))
     breaks = forms.CharField(
         label=gettext_lazy("Breaks"), required=False, max_length=200,
         help_text=Session._meta.get_field("breaks").help_text,
