@@ -109,7 +109,9 @@ class SessionForm(forms.Form):
     group = forms.ModelChoiceField(label=gettext_lazy("Conversations with the families of"), queryset=None)
     date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     starts_at = forms.TimeField(label=gettext_lazy("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    ends_at = forms.TimeField(label=pgettext_lazy("time of day", "Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends_at = forms.TimeField(
+        label=pgettext_lazy("time of day", "Until"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
     breaks = forms.CharField(
         label=gettext_lazy("Breaks"), required=False, max_length=200,
         help_text=Session._meta.get_field("breaks").help_text,
