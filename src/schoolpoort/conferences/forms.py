@@ -181,7 +181,7 @@ class PlaceForm(forms.Form):
 
 def slot_label(slot, *, teacher: bool = False) -> str:
     local = timezone.localtime(slot.starts_at)
-    label = f"{dates.style(local, 'weekday')} {dates.style(local, 'time')}"
+    label = dates.style(local, "weekday_time", start=True)
     if teacher:
         label += f" · {slot.teacher.full_name or slot.teacher.email}"
     return label
@@ -207,7 +207,8 @@ def preference_blocks(sessions) -> list[tuple[str, str]]:
         while moment < end:
             until = min(moment + BLOCK, end)
             value = f"{moment.isoformat()}|{until.isoformat()}"
-            label = f"{dates.style(moment, 'weekday')}, {dates.style(moment, 'time')}–{dates.style(until, 'time')}"
+            day_text = dates.style(moment, "weekday", start=True)
+            label = f"{day_text}, {dates.style(moment, 'time')}–{dates.style(until, 'time')}"
             blocks.append((value, label))
             moment = until
     return blocks

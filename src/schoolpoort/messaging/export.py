@@ -74,10 +74,10 @@ def conversation_text(user, conversation) -> str:
     if conversation.group_id:
         lines.append(f"{_('Group')}: {conversation.group.name}")
     if conversation.about_student_id:
-        lines.append(f"{_('About')}: {conversation.about_student.full_name}")
+        lines.append(_("About") + f": {conversation.about_student.full_name}")  # xgettext skips f-strings
     lines += [
-        f"{_('Participants')}: {_participants(conversation)}",
-        f"{_('Exported by')}: {person_name(user)}, {_local(timezone.now())}",
+        _("Participants") + f": {_participants(conversation)}",
+        _("Exported by") + f": {person_name(user)}, {_local(timezone.now())}",
         "",
     ]
     for message in _messages(conversation.messages.all()):
