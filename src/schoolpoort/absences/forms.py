@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from schoolpoort.lib import dates
 
@@ -51,7 +51,7 @@ class AbsenceForm(forms.Form):
                                "better: you report that later."),
     )
     from_time = forms.TimeField(label=gettext_lazy("Part of the day: from"), required=False, widget=TIME)
-    until_time = forms.TimeField(label=gettext_lazy("until"), required=False, widget=TIME)
+    until_time = forms.TimeField(label=pgettext_lazy("time of day", "until"), required=False, widget=TIME)
     note = forms.CharField(
         label=gettext_lazy("Note for the school"), required=False, max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -176,7 +176,7 @@ def late_report_notice(school, settings_row, now: datetime.datetime | None = Non
     may not see it in time, so call as well. None before that time."""
     if not settings_row.is_past_cutoff(now):
         return None
-    values = {"time": settings_row.cutoff_time.strftime("%H:%M"), "school": school.name, "phone": school.phone}
+    values = {"time": dates.style(settings_row.cutoff_time, "time"), "school": school.name, "phone": school.phone}
     if school.phone:
         return _(
             "It is past %(time)s, the time by which %(school)s asks for absence reports for today. Your report "

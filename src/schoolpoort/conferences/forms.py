@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from schoolpoort.core.models import StaffMembership
 from schoolpoort.lib import dates
@@ -109,7 +109,9 @@ class SessionForm(forms.Form):
     group = forms.ModelChoiceField(label=gettext_lazy("Conversations with the families of"), queryset=None)
     date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     starts_at = forms.TimeField(label=gettext_lazy("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    ends_at = forms.TimeField(label=gettext_lazy("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends_at = forms.TimeField(
+        label=pgettext_lazy("time of day", "Until"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
     breaks = forms.CharField(
         label=gettext_lazy("Breaks"), required=False, max_length=200,
         help_text=Session._meta.get_field("breaks").help_text,
@@ -179,7 +181,7 @@ class PlaceForm(forms.Form):
 
 def slot_label(slot, *, teacher: bool = False) -> str:
     local = timezone.localtime(slot.starts_at)
-    label = f"{dates.style(local, 'weekday')} {dates.style(local, 'time')}"
+    label = dates.style(local, "weekday_time", start=True)
     if teacher:
         label += f" · {slot.teacher.full_name or slot.teacher.email}"
     return label
@@ -205,7 +207,8 @@ def preference_blocks(sessions) -> list[tuple[str, str]]:
         while moment < end:
             until = min(moment + BLOCK, end)
             value = f"{moment.isoformat()}|{until.isoformat()}"
-            label = f"{dates.style(moment, 'weekday')}, {dates.style(moment, 'time')}–{dates.style(until, 'time')}"
+            day_text = dates.style(moment, "weekday", start=True)
+            label = f"{day_text}, {dates.style(moment, 'time')}–{dates.style(until, 'time')}"
             blocks.append((value, label))
             moment = until
     return blocks

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolpoort.core.scopes import school_scoped
 
@@ -147,7 +148,7 @@ class Session(models.Model):
     group = models.ForeignKey("core.Group", on_delete=models.CASCADE, related_name="+", verbose_name=_("group"))
     date = models.DateField(_("date"))
     starts_at = models.TimeField(_("from"))
-    ends_at = models.TimeField(_("until"))
+    ends_at = models.TimeField(pgettext_lazy("time of day", "until"))
     breaks = models.CharField(
         _("breaks"), max_length=200, blank=True, help_text=_("Optional, for example: 19:30-19:45, 20:30-20:40")
     )

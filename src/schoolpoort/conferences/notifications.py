@@ -19,9 +19,8 @@ from .families import guardian_user_ids, invited_pupils, party_user_ids
 
 
 def when(moment) -> str:
-    """"Tuesday 12 November, 19:10" in the active language."""
-    local = timezone.localtime(moment)
-    return f"{dates.style(local, 'weekday')}, {dates.style(local, 'time')}"
+    """"dinsdag 12 november om 19:10" ("Tuesday 12 November at 19:10") in the active language."""
+    return dates.style(moment, "weekday_time")
 
 
 def send(user_ids: Iterable[int], *, round, event: str, key: str, title: Callable[[], str]) -> int:

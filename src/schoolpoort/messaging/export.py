@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from schoolpoort.core.audit import audit_read, read_part
 from schoolpoort.core.models import AuditEntry, Student
+from schoolpoort.lib import dates
 from schoolpoort.lib.csv import spreadsheet_writer
 
 from .models import Conversation, Message, Participant, person_name
@@ -41,7 +42,7 @@ def _messages(queryset):
 
 
 def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return dates.style(moment, "sortable")
 
 
 def _participants(conversation) -> str:
@@ -73,10 +74,10 @@ def conversation_text(user, conversation) -> str:
     if conversation.group_id:
         lines.append(f"{_('Group')}: {conversation.group.name}")
     if conversation.about_student_id:
-        lines.append(f"{_('About')}: {conversation.about_student.full_name}")
+        lines.append(_("About") + f": {conversation.about_student.full_name}")  # xgettext skips f-strings
     lines += [
-        f"{_('Participants')}: {_participants(conversation)}",
-        f"{_('Exported by')}: {person_name(user)}, {_local(timezone.now())}",
+        _("Participants") + f": {_participants(conversation)}",
+        _("Exported by") + f": {person_name(user)}, {_local(timezone.now())}",
         "",
     ]
     for message in _messages(conversation.messages.all()):
@@ -86,7 +87,7 @@ def conversation_text(user, conversation) -> str:
         lines += [f"[{_('attachment')}: {a.original_name}]" for a in message.attachments.all()]
         lines.append("")
     if conversation.closed_at:
-        lines.append(_("Closed on %(date)s.") % {"date": _local(conversation.closed_at)})
+        lines.append(_("Closed on %(date)s.") % {"date": dates.style(conversation.closed_at, "day_time")})
     _audit(user, conversation.school, [conversation], conversation)
     return "\n".join(lines) + "\n"
 

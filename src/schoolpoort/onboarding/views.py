@@ -118,7 +118,7 @@ def download(request, batch_id: int):
         raise Http404
     # The PDF holds working codes: who fetched it is worth knowing.
     AuditEntry.record(request.user, "onboarding.letters_downloaded", batch, school=batch.school)
-    name = slugify(f"{_('registration letters')} {batch.group.name if batch.group else batch.school.name}")
+    name = slugify(_("registration letters") + f" {batch.group.name if batch.group else batch.school.name}")
     return send_file(request, batch.file, filename=f"{name}.pdf")
 
 

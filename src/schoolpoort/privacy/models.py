@@ -4,6 +4,7 @@ defaults otherwise) and the erasure requests of families, each confirmed by a se
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolpoort.core.scopes import school_scoped
 from schoolpoort.lib.personal_data import Term, Unit
@@ -43,7 +44,7 @@ class ErasureRequest(models.Model):
         REQUESTED = "requested", _("waiting for a second admin")
         CONFIRMED = "confirmed", _("being carried out")
         DONE = "done", _("carried out")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("request", "cancelled")
 
     school = models.ForeignKey("core.School", on_delete=models.CASCADE, related_name="+")
     student = models.ForeignKey("core.Student", on_delete=models.SET_NULL, null=True, related_name="+")

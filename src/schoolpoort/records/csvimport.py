@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from schoolpoort.core import staging
 from schoolpoort.core.models import AuditEntry, Student
+from schoolpoort.lib import dates
 from schoolpoort.lib.csv import CsvTable, RowError, normalise_header, read_csv
 
 from .models import Contact, Invoice, MedicalInfo, Note, NoteCategory, StudentCard
@@ -143,7 +144,7 @@ def _shown(value) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, datetime.date):
-        return value.strftime("%d-%m-%Y")
+        return dates.style(value, "numeric")
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return str(value)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolpoort.core.models import School, Student
 from schoolpoort.core.scopes import school_scoped
@@ -210,7 +211,7 @@ class Invoice(models.Model):
         OPEN = "open", _("open")
         PARTLY = "partly", _("partly paid")
         PAID = "paid", _("paid")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("invoice", "cancelled")
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="records_invoices")
     description = models.CharField(_("description"), max_length=200)

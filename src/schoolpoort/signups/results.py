@@ -9,12 +9,12 @@ import io
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schoolpoort.core.audit import audit_read, read_part
 from schoolpoort.core.models import AuditEntry, Enrollment, Group, Student
+from schoolpoort.lib import dates
 from schoolpoort.lib.csv import spreadsheet_writer
 
 from .audience import Answered, answered
@@ -135,7 +135,7 @@ def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return dates.style(value, "sortable")
     return " ".join(str(value).split())
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import StaffProfile, Weekday
@@ -15,7 +16,8 @@ class ProfileForm(forms.ModelForm):
     )
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
     days = forms.TypedMultipleChoiceField(
-        label=_("Days at school"), choices=Weekday.choices, coerce=int, required=False,
+        label=_("Days at school"), choices=[(day, capfirst(name)) for day, name in Weekday.choices],
+        coerce=int, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolpoort.core.scopes import school_scoped
 
@@ -46,7 +47,7 @@ class TimetableEntry(models.Model):
     )
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
     starts_at = models.TimeField(_("from"))
-    ends_at = models.TimeField(_("until"), null=True, blank=True)
+    ends_at = models.TimeField(pgettext_lazy("time of day", "until"), null=True, blank=True)
     activity = models.CharField(_("activity"), max_length=10, choices=Activity, default=Activity.GYM)
     label = models.CharField(
         _("name"), max_length=100, blank=True, help_text=_("Optional, for example “gym in the big hall”.")

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import count
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from schoolpoort.lib import dates
 
@@ -283,7 +284,7 @@ def scores_chart(bars: list[Bar], maximum: int = 100, title: str = "") -> Chart:
         x = LEFT + step * index + (step - width) / 2
         below = bar.norm is not None and bar.score < bar.norm
         fill = f"url(#{chart_id}-below)" if below else "#1d4ed8"
-        tip = f"{bar.label} {date_format(bar.day, 'j M')}: {_number(bar.score)}"
+        tip = f"{bar.label} {dates.style(bar.day, 'day_month_short')}: {_number(bar.score)}"
         if bar.norm is not None:
             tip += " " + _("(norm %(norm)s)") % {"norm": _number(bar.norm)}
         body.append(
@@ -302,7 +303,7 @@ def scores_chart(bars: list[Bar], maximum: int = 100, title: str = "") -> Chart:
                 f'<text x="{_n(x + width / 2)}" y="{HEIGHT - BOTTOM + 15}" text-anchor="middle" '
                 f'font-size="10">{escape(bar.label[:8])}</text>'
                 f'<text x="{_n(x + width / 2)}" y="{HEIGHT - BOTTOM + 28}" text-anchor="middle" '
-                f'font-size="9" fill="#4b5563">{escape(date_format(bar.day, "j-n"))}</text>'
+                f'font-size="9" fill="#4b5563">{escape(dates.style(bar.day, "day_month_numeric"))}</text>'
             )
     body.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(y_of(0))}" y2="{_n(y_of(0))}" stroke="#374151"/>')
     description = "; ".join(
@@ -310,7 +311,7 @@ def scores_chart(bars: list[Bar], maximum: int = 100, title: str = "") -> Chart:
         + (" " + _("(norm %(norm)s)") % {"norm": _number(bar.norm)} if bar.norm is not None else "")
         for bar in bars
     )
-    columns = [_("Date"), _("Method"), _("Block"), _("Score"), _("Norm")]
+    columns = [_("Date"), _("Method"), pgettext("method test period", "Block"), _("Score"), _("Norm")]
     rows = [
         [dates.style(bar.day, "numeric"), bar.method, bar.label, _number(bar.score), _number(bar.norm)]
         for bar in bars
