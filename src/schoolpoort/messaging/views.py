@@ -25,6 +25,7 @@ from schoolpoort.core.image_tags import audience_groups, tag_page
 from schoolpoort.core.models import School
 
 from . import actions, images
+from .seen import seen_by
 from .access import closable_q, usable_school_ids
 from .export import conversation_text
 from .forms import ComposeForm, MessageForm, ReportForm
@@ -226,6 +227,7 @@ def conversation(request, conversation_id: int):
         "can_export": roles.administers(conversation.school) and not conversation.between_parents,
         "can_report": me is not None and me.role == Participant.Role.GUARDIAN,
         "poll_seconds": POLL_SECONDS,
+        "seen": seen_by(conversation, me, participants, shown),
         **_image_tagging(request.user, conversation, participants, shown),
     })
 
