@@ -25,7 +25,6 @@ from schoolpoort.core.image_tags import audience_groups, tag_page
 from schoolpoort.core.models import School
 
 from . import actions, images
-from .seen import seen_by
 from .access import closable_q, usable_school_ids
 from .export import conversation_text
 from .forms import ComposeForm, MessageForm, ReportForm
@@ -38,6 +37,7 @@ from .models import (
     TeacherAvailability,
 )
 from .recipients import recipient_options
+from .seen import seen_by
 
 PER_PAGE = 20
 MESSAGES_PER_PAGE = 50
