@@ -124,3 +124,13 @@ def test_the_post_page_costs_the_same_with_one_reaction_or_many(client, world, p
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_a_parents_reactions_are_in_their_family_export(client, world, post, reactions_on):
+    from schoolpoort.news.family_export import export_for
+
+    react(client, world.users["guardian"], post, "thanks")
+    section = export_for(world.users["guardian"])
+    assert section.data["reactions"][0]["post"] == "Schoolreis"
+    assert export_for(world.users["other_guardian"]) is None or "reactions" not in export_for(
+        world.users["other_guardian"]).data
