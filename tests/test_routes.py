@@ -24,6 +24,7 @@ PUBLIC = {
 SIGNED_IN = {
     "web:home", "accounts:account", "accounts:data_export", "notify:list", "notify:preferences",
     "accounts:second_factor_enrol",
+    "web:search",  # every hit from its module's visible_to: tests/search/
 }
 # The signed-in user's own rows by id, and POST/JSON endpoints; their yes and no are in tests/notify/,
 # tests/accounts/test_data_export.py (the family export's download) and
@@ -47,6 +48,7 @@ SCHOOL_ROUTES = [
     ("accounts:guardians", "get", {"administration": 200, "director": 200, "board_admin": 200}),
     ("accounts:second_factor_reset", "get", {"director": 200, "board_admin": 200}),
     ("notify:quiet_hours", "get", {"director": 200, "board_admin": 200}),
+    ("news:school_settings", "get", {"director": 200, "board_admin": 200}),
 ]
 
 # News routes: (route, method, {role: status}) about a post to group 3 of school A1 by its teacher,
@@ -61,6 +63,7 @@ NEWS_ROUTES = [
     ("news:edit", "get", NEWS_EDITORS),
     ("news:delete", "get", NEWS_EDITORS),
     ("news:stats", "get", NEWS_EDITORS),
+    ("news:react", "post", {}),  # reactions are off by default: tests/news/test_news_reactions.py
 ]
 
 # Calendar routes: (route, method, {role: status}) about an event for group 3 of school A1 made by

@@ -37,6 +37,7 @@ from .models import (
     TeacherAvailability,
 )
 from .recipients import recipient_options
+from .seen import seen_by
 
 PER_PAGE = 20
 MESSAGES_PER_PAGE = 50
@@ -226,6 +227,7 @@ def conversation(request, conversation_id: int):
         "can_export": roles.administers(conversation.school) and not conversation.between_parents,
         "can_report": me is not None and me.role == Participant.Role.GUARDIAN,
         "poll_seconds": POLL_SECONDS,
+        "seen": seen_by(conversation, me, participants, shown),
         **_image_tagging(request.user, conversation, participants, shown),
     })
 

@@ -22,7 +22,7 @@ from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import ARK, BOARD_NAME, REGENBOOG, DemoWorld
 
 from .audience import families
-from .models import Post, PostAttachment, PostRead
+from .models import Post, PostAttachment, PostReaction, PostRead, SchoolNewsSettings
 from .uploads import prepare_upload, store_upload
 
 BOARD_ADMIN = "bestuur@stichting.example"
@@ -339,6 +339,23 @@ def load_demo(world: DemoWorld) -> None:
                 set_image_tags(attachment, children, not children, users[spec.author])
         if publish_at <= now:
             _add_reads(post, spec, rng, now)
+    _add_reactions(world)
+
+
+def _add_reactions(world: DemoWorld) -> None:
+    """De Regenboog lets parents react to news; some generated families did (the fixed families
+    of DEMO.md did not: their choices are theirs to make in the demo)."""
+    rng = world.rng_for("news-reactions")  # its own sequence: the reads above stay as they were
+    SchoolNewsSettings.objects.create(school=world.schools[REGENBOOG], reactions=True)
+    kinds = PostReaction.Kind.values
+    reactions = []
+    posts = Post.objects.filter(school=world.schools[REGENBOOG], publish_at__lte=timezone.now()).order_by("pk")
+    for post in posts:
+        for read in post.reads.select_related("user").order_by("pk"):
+            if read.user.email not in FIXED_PARENTS and rng.random() < 0.3:
+                reactions.append(PostReaction(post=post, user=read.user, kind=rng.choice(kinds),
+                                              created_at=read.read_at))
+    PostReaction.objects.bulk_create(reactions, ignore_conflicts=True)
 
 
 def _add_reads(post: Post, spec: DemoPost, rng, now: datetime.datetime) -> None:

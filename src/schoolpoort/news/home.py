@@ -1,7 +1,10 @@
 """The "latest news" block on the home page (see lib/home.py)."""
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 from schoolpoort.core.access import request_reach
-from schoolpoort.lib.home import HomeBlock
+from schoolpoort.lib.home import HomeBlock, Link
 
 from .overview import latest_posts
 from .scope import scope_of
@@ -13,3 +16,9 @@ def home_block(request, overview) -> HomeBlock | None:
     if posts is None:
         return None
     return HomeBlock(template="news/_latest.html", context={"posts": posts}, order=10)
+
+
+def school_links(staff) -> list[Link]:
+    if not staff.manages:
+        return []
+    return [Link(_("News settings"), reverse("news:school_settings", args=[staff.school.pk]), order=82)]

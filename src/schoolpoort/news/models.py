@@ -187,3 +187,50 @@ class PostRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.post_id}"
+
+
+class SchoolNewsSettings(models.Model):
+    """The school's choices for its news; no row: the defaults."""
+
+    school = models.OneToOneField("core.School", on_delete=models.CASCADE, related_name="news_settings")
+    reactions = models.BooleanField(
+        _("parents may react to news"),
+        default=False,
+        help_text=_("A short reaction on a news post: 👍 ❤️ 🙏 or “thanks”. Parents see how many; staff see who."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = school_scoped(school="school")
+
+    class Meta:
+        verbose_name = _("news settings")
+        verbose_name_plural = _("news settings")
+
+    def __str__(self) -> str:
+        return f"news settings of {self.school_id}"
+
+
+class PostReaction(models.Model):
+    """A parent's short reaction on a post, one of a fixed few; taken back by deleting it."""
+
+    class Kind(models.TextChoices):
+        THUMBS = "thumbs", "👍"
+        HEART = "heart", "❤️"
+        PRAY = "pray", "🙏"
+        THANKS = "thanks", _("thanks")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="news_reactions")
+    kind = models.CharField(max_length=10, choices=Kind)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = school_scoped(school="post__school", board="post__board")
+
+    class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["post", "user", "kind"], name="news_reaction_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} on {self.post_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reaction_views, views
 
 app_name = "news"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:post_id>/bewerken/", views.edit, name="edit"),
     path("<int:post_id>/verwijderen/", views.delete, name="delete"),
     path("<int:post_id>/gelezen/", views.stats, name="stats"),
+    path("<int:post_id>/reageren/", reaction_views.react, name="react"),
+    path("school/<int:school_id>/instellingen/", reaction_views.school_settings, name="school_settings"),
     path("<int:post_id>/bijlagen/<int:attachment_id>/", views.attachment, name="attachment"),
     path("<int:post_id>/bijlagen/<int:attachment_id>/kinderen/", views.tag_image, name="tag_image"),
 ]

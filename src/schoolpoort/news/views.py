@@ -30,6 +30,7 @@ from .images import audience_groups as post_audience_groups
 from .images import shown_attachments
 from .listing import feed_page, feed_posts, mark, page_number
 from .models import Post
+from .reactions import reaction_context
 from .scope import NewsScope, news_scope
 
 PER_PAGE = 20
@@ -130,6 +131,7 @@ def detail(request, post_id: int):
             "images": images,
             "files": [a for a in attachments if not a.is_image],
             "can_edit": editable,
+            **reaction_context(request.user, post),
         },
     )
 
