@@ -4,6 +4,8 @@ the author or a director or board admin of the post's school may change it."""
 
 import datetime
 import io
+
+from schoolpoort.core.staging import StagedUpload
 import zoneinfo
 
 import pytest
@@ -30,7 +32,7 @@ def choices(response) -> set[str]:
 
 
 def post_data(**overrides):
-    data = {"title": "Schoolreisje", "body": "We gaan naar **Artis**.", "publish": "now", "save": "1"}
+    data = {"title": "Schoolreisje", "body": "<p>We gaan naar <strong>Artis</strong>.</p>", "publish": "now", "save": "1"}
     data.update(overrides)
     return data
 
@@ -182,7 +184,9 @@ def test_upload_limits_give_a_clear_message_and_keep_the_typed_title_and_body(cl
     page = response.content.decode()
     assert response.status_code == 200 and message in page
     assert 'value="Kijk eens"' in page and "De foto van vandaag." in page
-    assert "please choose them again" in page
+    # The accepted photo is kept as a draft and shown with its remove button; nothing is stored yet.
+    draft = StagedUpload.objects.get(kind="news.attachment", owner=teacher)
+    assert f'name="kept_attachments" value="{draft.pk}"' in page and "foto.jpg" in page
     assert not Post.objects.exists() and not PostAttachment.objects.exists()
 
 

@@ -24,3 +24,51 @@ class MultipleFileField(forms.FileField):
             return []
         single = super().clean  # (zero-argument super() does not work inside a comprehension on 3.11)
         return [single(item, initial) for item in files]
+
+
+class RichTextEditor(forms.Textarea):
+    """The rich-text editor (django-prose-editor's ProseMirror build, started by our own module
+    ``web/rich-editor.js`` so that no inline script, import map or style tag is needed under the
+    strict CSP). Without JavaScript it is a plain textarea. ``image_upload_url``: where a photo
+    placed in the text is uploaded (a module's access-checked view); None: no photos in the text."""
+
+    template_name = "lib/widgets/rich_text.html"
+
+    def __init__(self, attrs=None, *, image_upload_url=None):
+        super().__init__({"rows": 12, "data-rich-editor": "", **(attrs or {})})
+        self.image_upload_url = image_upload_url
+
+    class Media:
+        css = {"all": ["django_prose_editor/material-icons.css", "django_prose_editor/editor.css",
+                       "web/rich-editor.css"]}
+        js = [forms.Script("web/rich-editor.js", type="module")]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["image_upload_url"] = self.image_upload_url
+        return context
+
+    def use_required_attribute(self, initial):
+        return False  # the textarea is hidden behind the editor: the server says what is missing
+
+
+class RichTextField(forms.CharField):
+    """Rich text in, safe HTML out (``lib.text.safe_html``, the one sanitiser). ``image_src``: the
+    pattern of the module's own access-checked image URLs a body may show. Text typed without the
+    editor (no JavaScript) keeps its paragraphs and line breaks."""
+
+    widget = RichTextEditor
+
+    def __init__(self, *, image_src=None, **kwargs):
+        self.image_src = image_src
+        super().__init__(strip=True, **kwargs)
+
+    def to_python(self, value):
+        from django.utils.html import linebreaks
+
+        from .text import safe_html
+
+        value = super().to_python(value)
+        if value and "<" not in value:
+            value = linebreaks(value)
+        return safe_html(value, image_src=self.image_src)

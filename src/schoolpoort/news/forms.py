@@ -6,12 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from schoolpoort.lib.forms import MultipleFileField
+from django.urls import reverse
+
+from schoolpoort.core import staging
+from schoolpoort.lib.forms import MultipleFileField, RichTextEditor, RichTextField
 
 from . import uploads
 from .audience import Audience
 from .authoring import AuthoringOptions, Target
 from .models import Post
+from .rendering import HTML, IMAGE_SRC
 from .uploads import accepted_extensions, accepted_types_text
 
 
@@ -37,6 +41,7 @@ class PostForm(forms.ModelForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
     )
+    body = RichTextField(label=gettext_lazy("Message"), required=False, image_src=IMAGE_SRC)
     attachments = MultipleFileField(
         label=gettext_lazy("Photos and attachments"),
         required=False,
@@ -51,17 +56,23 @@ class PostForm(forms.ModelForm):
     class Meta:
         model = Post
         fields = ["title", "body", "pinned", "urgent"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
-        help_texts = {
-            "body": gettext_lazy(
-                "Markdown: **bold**, *italic*, a line starting with - for a list, ## for a heading, "
-                "[text](https://…) for a link."
-            ),
-        }
 
-    def __init__(self, *args, options: AuthoringOptions, **kwargs):
+    DRAFT_KIND = "news.attachment"
+
+    def __init__(self, *args, options: AuthoringOptions, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = options
+        self.user = user
+        self.fields["body"].widget = RichTextEditor(image_upload_url=reverse("news:upload_image"))
+        if self.instance.pk and self.instance.body_format != HTML and not self.is_bound:
+            self.initial["body"] = self.instance.body_html  # a Markdown post opens in the editor as it reads
+        # Files chosen before (a preview, a count, a correction): parked as drafts (core.staging),
+        # less the ones removed with their button.
+        removed = set(self.data.getlist("unstage")) if self.is_bound else set()
+        ids = [pk for pk in self.data.getlist("kept_attachments") if pk not in removed] if self.is_bound else []
+        self.kept = staging.drafts(user, self.DRAFT_KIND, ids)
+        for upload in staging.drafts(user, self.DRAFT_KIND, removed):
+            staging.discard(upload)
         self.targets = options.by_value()
         self.fields["audience_targets"].choices = [(t.value, t.label) for t in options.targets]
         self.fields["attachments"].help_text = accepted_types_text()
@@ -109,16 +120,31 @@ class PostForm(forms.ModelForm):
         return chosen
 
     def clean_attachments(self):
+        """Each accepted file is parked at once as a draft (kept through a preview or a correction);
+        the refused ones are named."""
         files = self.cleaned_data.get("attachments") or []
-        existing = self.instance.attachments.count() if self.instance.pk else 0
-        if existing + len(files) > uploads.POLICY.max_files:
+        existing = self.instance.attachments.filter(inline=False).count() if self.instance.pk else 0
+        if existing + len(self.kept) + len(files) > uploads.POLICY.max_files:
             raise ValidationError(
                 _("A message can have at most %(max)d attachments.") % {"max": uploads.POLICY.max_files}
             )
         prepared, errors = uploads.check_all(files)
+        if self.user is not None:
+            self.kept += [staging.park_draft(checked, owner=self.user, kind=self.DRAFT_KIND) for checked in prepared]
+            prepared = []
         if errors:
             raise ValidationError(errors)
         return prepared
+
+    def files_to_store(self) -> list:
+        """The checked files to store with the post: the kept drafts and any not parked."""
+        kept = []
+        for upload in self.kept:
+            try:
+                kept.append(uploads.unpark_draft(upload))
+            except (staging.Expired, ValidationError):
+                continue
+        return kept + list(self.cleaned_data.get("attachments") or [])
 
     def clean(self):
         data = super().clean()
@@ -165,6 +191,7 @@ class PostForm(forms.ModelForm):
         post.audience = audience.kind
         post.board_id = audience.board_id
         post.school_id = audience.school_id
+        post.body_format = HTML
         if author is not None and post.author_id is None and not post.pk:
             post.author = author
         if self.is_scheduling:
