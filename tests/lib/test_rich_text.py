@@ -15,7 +15,8 @@ OURS = re.compile(r"/nieuws/\d+/bijlagen/\d+/")
     [
         ("<p>hoi<script>alert(1)</script></p>", "<p>hoi</p>"),
         ('<img src="/nieuws/1/bijlagen/2/" onerror="alert(1)">', '<img src="/nieuws/1/bijlagen/2/">'),
-        ('<p><a href="javascript:alert(1)">klik</a></p>', '<p><a rel="noopener noreferrer nofollow">klik</a></p>'),
+        ('<p><a href="javascript:alert(1)">klik</a></p>',
+         '<p><a rel="noopener noreferrer nofollow">klik</a></p>'),
         ('<p style="color:red" class="x" id="y">rood</p>', "<p>rood</p>"),
         ("<style>p{color:red}</style><p>a</p>", "<p>a</p>"),
         ('<iframe src="https://evil.example/"></iframe><p>a</p>', "<p>a</p>"),
@@ -32,7 +33,8 @@ def test_what_could_run_track_or_restyle_is_stripped(dirty, clean):
 
 def test_lists_headings_and_links_are_kept_and_links_open_safely():
     source = (
-        '<h2>Schoolreis</h2><p>Neem <strong>mee</strong>:</p><ul><li>een schoteltje</li><li><em>een lepel</em></li></ul>'
+        "<h2>Schoolreis</h2><p>Neem <strong>mee</strong>:</p>"
+        "<ul><li>een schoteltje</li><li><em>een lepel</em></li></ul>"
         '<ol><li>eerst</li></ol><p><a href="https://artis.nl/">Artis</a></p>'
     )
     html = safe_html(source)
@@ -63,5 +65,7 @@ def test_plain_text_reads_well():
 
 def test_text_typed_without_the_editor_keeps_its_paragraphs():
     field = RichTextField(required=False)
-    assert field.clean("Beste ouders,\n\nMorgen vrij.\nTot dan") == "<p>Beste ouders,</p>\n\n<p>Morgen vrij.<br>Tot dan</p>"
+    assert field.clean("Beste ouders,\n\nMorgen vrij.\nTot dan") == (
+        "<p>Beste ouders,</p>\n\n<p>Morgen vrij.<br>Tot dan</p>"
+    )
     assert field.clean("<p>hoi <b onclick='x()'>jij</b></p>") == "<p>hoi <b>jij</b></p>"

@@ -4,8 +4,6 @@ the author or a director or board admin of the post's school may change it."""
 
 import datetime
 import io
-
-from schoolpoort.core.staging import StagedUpload
 import zoneinfo
 
 import pytest
@@ -14,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from schoolpoort.core.staging import StagedUpload
 from schoolpoort.news.models import Post, PostAttachment
 from schoolpoort.notify.models import Broadcast
 from tests.news.news_helpers import english, make_post
@@ -32,7 +31,8 @@ def choices(response) -> set[str]:
 
 
 def post_data(**overrides):
-    data = {"title": "Schoolreisje", "body": "<p>We gaan naar <strong>Artis</strong>.</p>", "publish": "now", "save": "1"}
+    data = {"title": "Schoolreisje", "body": "<p>We gaan naar <strong>Artis</strong>.</p>", "publish": "now",
+            "save": "1"}
     data.update(overrides)
     return data
 

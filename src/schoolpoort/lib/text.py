@@ -159,3 +159,27 @@ def html_text(html: str) -> str:
     reader.close()
     lines = [line.rstrip() for line in "".join(reader.parts).split("\n")]
     return plain_text(re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip())
+
+
+# A text field that takes either plain text (as typed before the editor, or without JavaScript) or
+# the editor's HTML tells them apart by how it starts: the editor always writes a block element.
+_EDITOR_HTML = re.compile(r"\s*<(p|ul|ol|h[1-6]|blockquote|pre|hr|img)[\s>/]")
+
+
+def is_editor_html(value: str) -> bool:
+    return bool(_EDITOR_HTML.match(value or ""))
+
+
+def rich_or_plain_html(value: str, *, image_src: re.Pattern | None = None) -> str:
+    """Safe HTML of a field that holds the editor's HTML or plain text: HTML is sanitised (again, at
+    output: cheap, and safe whatever was stored), plain text escaped with its paragraphs and breaks."""
+    from django.utils.html import linebreaks
+
+    if is_editor_html(value):
+        return safe_html(value, image_src=image_src)
+    return linebreaks(value or "", autoescape=True)
+
+
+def rich_or_plain_text(value: str) -> str:
+    """The plain-text reading of such a field, for e-mail, push and exports."""
+    return html_text(value) if is_editor_html(value) else plain_text(value or "")

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from django.urls import reverse
-
-from schoolpoort.core import staging
+from schoolpoort.core.forms import KeptFilesMixin
 from schoolpoort.lib.forms import MultipleFileField, RichTextEditor, RichTextField
 
 from . import uploads
@@ -19,7 +18,7 @@ from .rendering import HTML, IMAGE_SRC
 from .uploads import accepted_extensions, accepted_types_text
 
 
-class PostForm(forms.ModelForm):
+class PostForm(KeptFilesMixin, forms.ModelForm):
     PUBLISH_NOW, PUBLISH_LATER = "now", "later"
 
     audience_targets = forms.MultipleChoiceField(
@@ -41,7 +40,7 @@ class PostForm(forms.ModelForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
     )
-    body = RichTextField(label=gettext_lazy("Message"), required=False, image_src=IMAGE_SRC)
+    body = RichTextField(label=Post._meta.get_field("body").verbose_name, required=False, image_src=IMAGE_SRC)
     attachments = MultipleFileField(
         label=gettext_lazy("Photos and attachments"),
         required=False,
@@ -57,22 +56,16 @@ class PostForm(forms.ModelForm):
         model = Post
         fields = ["title", "body", "pinned", "urgent"]
 
-    DRAFT_KIND = "news.attachment"
+    kept_kind = "news.attachment"
 
-    def __init__(self, *args, options: AuthoringOptions, user=None, **kwargs):
+    def __init__(self, *args, options: AuthoringOptions, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = options
         self.user = user
         self.fields["body"].widget = RichTextEditor(image_upload_url=reverse("news:upload_image"))
         if self.instance.pk and self.instance.body_format != HTML and not self.is_bound:
             self.initial["body"] = self.instance.body_html  # a Markdown post opens in the editor as it reads
-        # Files chosen before (a preview, a count, a correction): parked as drafts (core.staging),
-        # less the ones removed with their button.
-        removed = set(self.data.getlist("unstage")) if self.is_bound else set()
-        ids = [pk for pk in self.data.getlist("kept_attachments") if pk not in removed] if self.is_bound else []
-        self.kept = staging.drafts(user, self.DRAFT_KIND, ids)
-        for upload in staging.drafts(user, self.DRAFT_KIND, removed):
-            staging.discard(upload)
+        self._setup_kept(user)  # files chosen before (a preview, a count, a correction) are kept
         self.targets = options.by_value()
         self.fields["audience_targets"].choices = [(t.value, t.label) for t in options.targets]
         self.fields["attachments"].help_text = accepted_types_text()
@@ -129,22 +122,10 @@ class PostForm(forms.ModelForm):
                 _("A message can have at most %(max)d attachments.") % {"max": uploads.POLICY.max_files}
             )
         prepared, errors = uploads.check_all(files)
-        if self.user is not None:
-            self.kept += [staging.park_draft(checked, owner=self.user, kind=self.DRAFT_KIND) for checked in prepared]
-            prepared = []
+        self.keep(prepared)
         if errors:
             raise ValidationError(errors)
-        return prepared
-
-    def files_to_store(self) -> list:
-        """The checked files to store with the post: the kept drafts and any not parked."""
-        kept = []
-        for upload in self.kept:
-            try:
-                kept.append(uploads.unpark_draft(upload))
-            except (staging.Expired, ValidationError):
-                continue
-        return kept + list(self.cleaned_data.get("attachments") or [])
+        return []
 
     def clean(self):
         data = super().clean()

@@ -31,8 +31,8 @@ def check_all(files) -> tuple[list[CheckedFile], list]:
 
 
 def unpark_draft(upload) -> CheckedFile:
-    """A parked draft (core.staging) as a checked file again."""
-    return staging.draft_file(upload, POLICY)
+    """A photo parked for the text (core.staging) as a checked file again."""
+    return staging.draft_file(upload, IMAGE_POLICY)
 
 
 IMAGE_POLICY = uploads.Policy(kinds=uploads.PHOTOS, max_size=POLICY.max_size, image_side=POLICY.image_side,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +36,7 @@ from .listing import feed_page, feed_posts, mark, page_number
 from .models import Post
 from .rendering import body_for
 from .scope import NewsScope, news_scope
-from .uploads import IMAGE_DRAFT_KIND, check_image
+from .uploads import IMAGE_DRAFT_KIND, POLICY, check_image
 
 PER_PAGE = 20
 
@@ -211,7 +211,9 @@ def create(request):
             return _form_page(request, form, None, _preview(form) if "preview" in request.POST else None)
         post = form.apply(author=request.user)
         groups = [t.pk for t in form.cleaned_data["audience_targets"] if t.kind == "group"]
-        actions.save_post(post, groups=groups, uploads=form.files_to_store(), drafts=form.kept, editor=request.user)
+        actions.save_post(
+            post, groups=groups, uploads=form.files_to_store(POLICY), drafts=form.kept, editor=request.user
+        )
         messages.success(request, _published_message(post))
         _ask_to_tag(request, post)
         return redirect(post)
@@ -249,7 +251,7 @@ def edit(request, post_id: int):
         actions.save_post(
             post,
             groups=groups,
-            uploads=form.files_to_store(),
+            uploads=form.files_to_store(POLICY),
             remove_attachments=form.cleaned_data.get("remove_attachments") or [],
             drafts=form.kept,
             editor=request.user,
