@@ -165,3 +165,25 @@ def test_a_photo_for_the_text_must_be_a_photo(client, world):
     response = client.post(reverse("news:upload_image"), {"image": pdf})
     assert response.status_code == 400 and response.json()["error"]
     assert not StagedUpload.objects.exists()
+
+
+def test_a_photo_in_the_text_follows_image_consent_like_any_photo_of_the_post(client, world):
+    from schoolpoort.core.consent import set_image_tags
+
+    teacher, parent = world.users["teacher"], world.users["guardian"]
+    client.force_login(teacher)
+    url = _upload_inline(client)
+    client.post(CREATE, _data(world, body=f'<p>Kijk:</p><img src="{url}" alt="De klas">'))
+    post = Post.objects.get()
+    image = post.attachments.get()
+
+    client.force_login(parent)  # a parent of the group: the post yes, the photo not before staff said who is in it
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "<p>Kijk:</p>" in page and image.get_absolute_url() not in page
+    assert client.get(image.get_absolute_url()).status_code == 404
+
+    set_image_tags(image, [], True, by=teacher)  # no child recognisable
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert f'<img src="{image.get_absolute_url()}" alt="De klas">' in page
+    assert 'class="news-images"' not in page  # shown in the text, not again below it
+    assert client.get(image.get_absolute_url()).status_code == 200

@@ -34,10 +34,16 @@ def plain_excerpt(body_html: str) -> str:
     return Truncator(" ".join(html_text(body_html).split())).words(EXCERPT_WORDS)
 
 
-_BODY_IMAGE = re.compile(r'<img[^>]*\ssrc="/nieuws/\d+/bijlagen/(\d+)/"[^>]*>')
+_BODY_IMAGE = re.compile(r'<img[^>]*\ssrc="([^"]*)"[^>]*>')
 
 
 def body_for(post, shown_ids: set[int]) -> str:
-    """The post's safe HTML for one reader: a photo in the text that the reader may not see (image
-    consent, ``images.shown_attachments``) is left out rather than shown broken."""
-    return _BODY_IMAGE.sub(lambda m: m.group(0) if int(m.group(1)) in shown_ids else "", post.body_html)
+    """The post's safe HTML for one reader: only photos of this post that the reader may see (image
+    consent, ``images.shown_attachments``) stay; any other image is left out rather than shown broken."""
+    own = re.compile(rf"/nieuws/{post.pk}/bijlagen/(\d+)/")
+
+    def keep(match):
+        found = own.fullmatch(match.group(1))
+        return match.group(0) if found and int(found.group(1)) in shown_ids else ""
+
+    return _BODY_IMAGE.sub(keep, post.body_html)
