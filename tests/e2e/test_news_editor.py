@@ -3,11 +3,12 @@ and puts a photo in the text, attaches a photo, asks how many families get it (t
 publishes, and the post shows the list as a list and both photos."""
 
 import io
+import os
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_foundation_flows import log_in
+from tests.e2e.test_foundation_flows import assert_fits_the_phone, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,6 +48,8 @@ def test_the_teacher_posts_a_list_and_a_photo_through_the_editor(demo, page, liv
     expect(editor).to_be_visible()
     expect(page.locator("textarea[name=body]")).to_be_hidden()
     expect(page.get_by_role("textbox", name="Bericht")).to_be_visible()  # labelled for screen readers
+    # The toolbar's buttons are named in the page's language (English until the Dutch words are in).
+    expect(page.locator(".prose-menubar button[aria-label='Numbered list']")).to_have_count(1)
     editor.click()
     page.keyboard.type("Neem mee:")
     page.keyboard.press("Enter")
@@ -54,6 +57,8 @@ def test_the_teacher_posts_a_list_and_a_photo_through_the_editor(demo, page, liv
     page.keyboard.press("Enter")
     page.keyboard.type("een lepel")
     expect(editor.locator("ul > li")).to_have_count(2)
+    page.keyboard.press("Control+b")  # bold by keyboard, as the toolbar's button
+    page.keyboard.type(" en een vork")
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")  # out of the list
 
@@ -74,10 +79,22 @@ def test_the_teacher_posts_a_list_and_a_photo_through_the_editor(demo, page, liv
     page.click("button[name=save]")
     body = page.locator(".news-body")
     expect(page.locator("h1")).to_have_text(TITLE)
-    expect(body.locator("ul > li")).to_have_text(["een schoteltje", "een lepel"])
+    expect(body.locator("ul > li")).to_have_text(["een schoteltje", "een lepel en een vork"])
+    expect(body.locator("ul > li strong")).to_have_text("en een vork")
     assert _natural_width(body.locator("img")) == 320
     gallery = page.locator(".news-images img")
     expect(gallery).to_have_count(2)  # the attached photo, and (for its writer, to tag) the one in the text
     assert _natural_width(gallery.first) == 320
 
     assert page.evaluate("window.__cspViolations") == []
+
+
+def test_the_editor_fits_a_phone(demo, phone, live_server):
+    phone.add_init_script(WATCH_CSP)
+    log_in(phone, live_server.url, "leerkracht.groep6@regenboog.example")
+    phone.goto(f"{live_server.url}/nieuws/nieuw/")
+    expect(phone.locator(".tiptap.ProseMirror")).to_be_visible()
+    assert_fits_the_phone(phone)
+    if os.environ.get("EDITOR_PHONE_SHOT"):
+        phone.screenshot(path=os.environ["EDITOR_PHONE_SHOT"])
+    assert phone.evaluate("window.__cspViolations") == []

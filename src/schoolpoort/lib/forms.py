@@ -26,6 +26,25 @@ class MultipleFileField(forms.FileField):
         return [single(item, initial) for item in files]
 
 
+# The editor's own words (django-prose-editor ships no Dutch), translated here and handed to the
+# page as JSON data (not a script): web/rich-editor-i18n.js gives them to the editor's gettext, and
+# web/rich-editor.js to the toolbar's buttons.
+def editor_labels() -> dict[str, str]:
+    from django.utils.translation import gettext, pgettext
+
+    return {
+        "bold": gettext("Bold"), "italic": gettext("Italic"), "underline": gettext("Underline"),
+        "strike": gettext("Strikethrough"), "unordered list": gettext("Bulleted list"),
+        "ordered list": gettext("Numbered list"), "blockquote": gettext("Quote"),
+        "horizontal rule": gettext("Dividing line"), "insert link": gettext("Link"),
+        "remove link": gettext("Remove link"), "undo": gettext("Undo"), "redo": gettext("Redo"),
+        "paragraph": gettext("Normal text"), "heading 2": gettext("Heading"), "heading 3": gettext("Subheading"),
+        "URL": pgettext("web address", "URL"), "Title": pgettext("of a link", "Title"),
+        "Open in new window": gettext("Open in a new window"), "Edit Link": gettext("Link"),
+        "Update": gettext("Save"), "Insert": gettext("Add"), "Cancel": gettext("Cancel"),
+    }
+
+
 class RichTextEditor(forms.Textarea):
     """The rich-text editor (django-prose-editor's ProseMirror build, started by our own module
     ``web/rich-editor.js`` so that no inline script, import map or style tag is needed under the
@@ -41,11 +60,13 @@ class RichTextEditor(forms.Textarea):
     class Media:
         css = {"all": ["django_prose_editor/material-icons.css", "django_prose_editor/editor.css",
                        "web/rich-editor.css"]}
-        js = [forms.Script("web/rich-editor.js", type="module")]
+        # In this order: the words first (the editor's gettext reads them when its module loads).
+        js = [forms.Script("web/rich-editor-i18n.js", type="module"), forms.Script("web/rich-editor.js", type="module")]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["image_upload_url"] = self.image_upload_url
+        context["widget"]["labels"] = editor_labels()
         return context
 
     def use_required_attribute(self, initial):

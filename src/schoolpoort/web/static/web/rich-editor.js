@@ -48,6 +48,17 @@ function attachImageUpload(textarea, editor) {
   });
 }
 
+// The toolbar's buttons carry English titles: give them the page's words (rich-editor-i18n.js).
+function relabel(wrapper) {
+  for (const button of wrapper.querySelectorAll("button[title]")) {
+    const words = window.gettext ? window.gettext(button.title) : button.title;
+    if (words !== button.title) {
+      button.title = words;
+      button.setAttribute("aria-label", words);
+    }
+  }
+}
+
 function create(textarea) {
   if (textarea.closest(".prose-editor")) return;
   const wrapper = document.createElement("div");
@@ -80,6 +91,8 @@ function create(textarea) {
     },
   });
   if (label) label.addEventListener("click", () => editor.commands.focus());
+  relabel(wrapper);
+  editor.on("create", () => relabel(wrapper));
   attachImageUpload(textarea, editor);
   textarea.dispatchEvent(new CustomEvent("rich-editor:ready", { detail: { editor }, bubbles: true }));
   return editor;
