@@ -43,6 +43,7 @@ def test_a_rich_post_is_stored_as_safe_html_with_its_list(client, world):
     assert post.body_format == "html"
     assert post.body_html == "<p>Neem mee:</p><ul><li>een schoteltje</li><li>een lepel</li></ul>"
     assert post.excerpt == "Neem mee: - een schoteltje - een lepel"
+    assert post.body_text == "Neem mee:\n\n- een schoteltje\n- een lepel"
     page = client.get(post.get_absolute_url()).content.decode()
     assert "<ul><li>een schoteltje</li><li>een lepel</li></ul>" in page and "alert(1)" not in page
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core.scopes import school_scoped
+from schoolpoort.lib.text import html_text
 
 from . import access
 from .rendering import HTML, MARKDOWN, plain_excerpt, render_body
@@ -123,6 +124,11 @@ class Post(models.Model):
         if self.excerpt_text or not self.body_html:
             return self.excerpt_text
         return plain_excerpt(self.body_html)
+
+    @property
+    def body_text(self) -> str:
+        """The body as plain text, for e-mail, push and exports: lists as "- ", links as "text (url)"."""
+        return html_text(self.body_html)
 
     @property
     def audience_label(self) -> str:
