@@ -29,8 +29,10 @@ SIGNED_IN = {
 # The signed-in user's own rows by id, and POST/JSON endpoints; their yes and no are in tests/notify/,
 # tests/accounts/test_data_export.py (the family export's download) and
 # tests/accounts/test_accounts_second_factor.py (code step, QR code, recovery codes, removing an app) and
-# tests/accounts/test_accounts_passkeys.py (the passkey JSON endpoints, removing a passkey).
+# tests/accounts/test_accounts_passkeys.py (the passkey JSON endpoints, removing a passkey) and
+# tests/news/test_news_editor.py (a photo for the text: uploaded by who may write, a draft for its writer only).
 OWN_ROWS = {
+    "news:upload_image", "news:draft_image",
     "accounts:data_export_download",
     "notify:open", "notify:mark_all_read", "notify:device", "notify:push_subscribe", "notify:push_unsubscribe",
     "accounts:second_factor", "accounts:second_factor_qr", "accounts:recovery_codes", "accounts:remove_app",

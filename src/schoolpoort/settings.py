@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_htmx",
     "csp",
+    "django_prose_editor",  # only its static files (the editor build); started by web/rich-editor.js
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

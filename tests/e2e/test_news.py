@@ -27,7 +27,7 @@ def test_a_teacher_posts_group_news_and_only_that_groups_parents_get_it(demo, br
     teacher = signed_in_phone(browser, live_server, "leerkracht.groep3@regenboog.example")
     teacher.goto(f"{live_server.url}/nieuws/nieuw/")
     teacher.fill("input[name=title]", TITLE)
-    teacher.fill("textarea[name=body]", "Neem **gymschoenen** mee. Tot donderdag!")
+    teacher.locator(".tiptap.ProseMirror").fill("Neem gymschoenen mee. Tot donderdag!")  # the editor (lib/forms.py)
     teacher.get_by_label("Groep 3 · OBS De Regenboog").check()
     teacher.click("button[name=save]")
     expect(teacher.locator("main")).to_contain_text(TITLE)

@@ -140,3 +140,33 @@ def test_search_is_paginated(client, world):
     assert first.context["page"].paginator.count == 25 and len(first.context["page"].object_list) == 20
     second = client.get(reverse("messaging:search"), {"q": "zoekwoord", "pagina": 2}).content.decode()
     assert f'data-conversation="{conversation.pk}"' in second
+
+
+def test_a_message_that_needs_correcting_keeps_its_photo_until_it_is_sent(
+    client, world, django_capture_on_commit_callbacks
+):
+    import re
+
+    from schoolpoort.core.staging import StagedUpload
+
+    users = world.users
+    client.force_login(users["guardian"])
+    data = {"recipient": f"teacher:{users['teacher'].pk}:{world.child.pk}", "subject": "", "body": "Zie de foto"}
+    page = client.post(reverse("messaging:compose"), {
+        **data, "attachments": [SimpleUploadedFile("foto.jpg", photo_with_gps(), "image/jpeg")],
+    }).content.decode()
+    assert not Conversation.objects.exists()
+    kept = re.findall(r'name="kept_attachments" value="(\d+)"', page)
+    assert len(kept) == 1 and "foto.jpg" in page
+    # Another user cannot send it by naming it.
+    client.force_login(users["other_guardian"])
+    client.post(reverse("messaging:compose"), {**data, "subject": "Foto", "kept_attachments": kept})
+    assert not MessageAttachment.objects.exists()
+
+    client.force_login(users["guardian"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("messaging:compose"), {**data, "subject": "Foto", "kept_attachments": kept})
+    assert response.status_code == 302
+    photo = MessageAttachment.objects.get()
+    assert photo.kind == "image" and photo.original_name == "foto.jpg"
+    assert not StagedUpload.objects.filter(pk=kept[0]).exists()  # the draft went once the photo was stored

@@ -30,7 +30,7 @@ def test_scripts_and_event_handlers_are_gone_and_markdown_renders(world):
 
 def test_links_open_without_giving_away_the_page(client, world):
     html = render_markdown("Zie [de site](https://www.example.org/info).")
-    assert html == '<p>Zie <a href="https://www.example.org/info" rel="noopener noreferrer">de site</a>.</p>'
+    assert html == '<p>Zie <a href="https://www.example.org/info" rel="noopener noreferrer nofollow">de site</a>.</p>'
 
 
 def test_the_detail_page_shows_the_sanitised_body(client, world):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from schoolpoort.core.staging import StagedUpload
 from schoolpoort.news.models import Post, PostAttachment
 from schoolpoort.notify.models import Broadcast
 from tests.news.news_helpers import english, make_post
@@ -30,7 +31,8 @@ def choices(response) -> set[str]:
 
 
 def post_data(**overrides):
-    data = {"title": "Schoolreisje", "body": "We gaan naar **Artis**.", "publish": "now", "save": "1"}
+    data = {"title": "Schoolreisje", "body": "<p>We gaan naar <strong>Artis</strong>.</p>", "publish": "now",
+            "save": "1"}
     data.update(overrides)
     return data
 
@@ -182,7 +184,9 @@ def test_upload_limits_give_a_clear_message_and_keep_the_typed_title_and_body(cl
     page = response.content.decode()
     assert response.status_code == 200 and message in page
     assert 'value="Kijk eens"' in page and "De foto van vandaag." in page
-    assert "please choose them again" in page
+    # The accepted photo is kept as a draft and shown with its remove button; nothing is stored yet.
+    draft = StagedUpload.objects.get(kind="news.attachment", owner=teacher)
+    assert f'name="kept_attachments" value="{draft.pk}"' in page and "foto.jpg" in page
     assert not Post.objects.exists() and not PostAttachment.objects.exists()
 
 

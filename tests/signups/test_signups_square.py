@@ -193,3 +193,24 @@ def test_a_guardian_never_sees_the_reaction_of_the_ex_partner_who_hides_from_the
     assert "Ik neem de schoppen mee" not in page and escape(hider.get_full_name()) not in page
     client.force_login(world.users["teacher"])  # staff see every reaction
     assert "Ik neem de schoppen mee" in client.get(reverse("signups:square_post", args=[post.pk])).content.decode()
+
+
+def test_a_post_written_in_the_editor_shows_its_list_and_nothing_unsafe(client, world):
+    client.force_login(world.users["teacher"])
+    client.post(reverse("signups:square_create"), {
+        "kind": "question", "title": "Wie helpt mee?", "audience_targets": [f"group:{world.group3.pk}"],
+        "body": '<p>Nodig:</p><ul><li>twee ouders</li><li>een auto</li></ul><p onclick="x()">Dank!</p>'
+                "<script>alert(1)</script>",
+    })
+    post = SquarePost.objects.get()
+    assert post.body == "<p>Nodig:</p><ul><li>twee ouders</li><li>een auto</li></ul><p>Dank!</p>"
+    client.force_login(world.users["guardian"])
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "<ul><li>twee ouders</li><li>een auto</li></ul>" in page and "alert(1)" not in page
+
+
+def test_a_plain_text_post_of_before_keeps_its_lines_and_shows_no_html(client, world):
+    post = make_square_post(world, body="Wie rijdt?\nGraag <b>voor</b> vrijdag")
+    client.force_login(world.users["guardian"])
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "<p>Wie rijdt?<br>Graag &lt;b&gt;voor&lt;/b&gt; vrijdag</p>" in page

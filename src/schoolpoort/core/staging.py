@@ -256,3 +256,49 @@ def sweep(now: datetime.datetime | None = None) -> int:
         upload.delete()
         count += 1
     return count
+
+
+# --- Drafts: files chosen in a form, kept from the first submit until the form is sent -------------
+#
+# A file chosen in a compose form (a news post, a message) is checked (``lib.uploads``) and parked
+# here at once, as its user's draft: a preview, a count of recipients or a failed validation then
+# never drops it. The form carries the drafts' ids and shows them with a remove button; sending the
+# form stores them with the item and discards them. A draft belongs to its owner only (school
+# unset: ``visible_to`` shows it to no one else) and the sweep removes it a day after.
+
+DRAFT_LIFETIME = datetime.timedelta(days=1)
+
+
+def park_draft(checked, *, owner, kind: str) -> StagedUpload:
+    """Keep a checked upload (``lib.uploads.CheckedFile``) as ``owner``'s draft of ``kind``."""
+    return park(kind=kind, data=checked.read(), filename=checked.name, owner=owner, lifetime=DRAFT_LIFETIME)
+
+
+def drafts(owner, kind: str, ids) -> list[StagedUpload]:
+    """``owner``'s drafts of ``kind`` among ``ids`` (anything else in ``ids`` is ignored), oldest first."""
+    wanted = {int(value) for value in ids if str(value).isdigit()}
+    if not wanted or not getattr(owner, "pk", None):
+        return []
+    return list(
+        StagedUpload.objects.visible_to(owner)
+        .filter(owner=owner, school__isnull=True, kind=kind, status=StagedUpload.Status.PARKED, pk__in=wanted,
+                expires_at__gte=timezone.now())
+        .order_by("pk")
+    )
+
+
+def draft_file(upload: StagedUpload, policy):
+    """The draft as a checked upload again, to store with its item (checked once more by the kernel,
+    as every file that comes in). Raises ``Expired`` when it is gone."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from schoolpoort.lib import uploads
+
+    return uploads.check(SimpleUploadedFile(upload.filename or "bestand", read(upload)), policy)
+
+
+def discard_on_commit(uploads) -> None:
+    """Discard drafts once the item they were stored with is committed."""
+    uploads = list(uploads)
+    if uploads:
+        transaction.on_commit(lambda: [discard(upload) for upload in uploads])

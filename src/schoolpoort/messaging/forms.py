@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schoolpoort.core.forms import KeptFilesMixin
 from schoolpoort.lib.forms import MultipleFileField
 
 from . import uploads
@@ -21,26 +22,37 @@ MAX_BODY = 10_000
 
 
 
-class AttachmentsMixin:
+class AttachmentsMixin(KeptFilesMixin):
     """A message with up to ``uploads.POLICY.max_files`` photos or documents, each checked by the kernel.
-    A refused file leaves the typed text in the form, with a message that names the file."""
+    A refused file leaves the typed text in the form, with a message that names the file; an accepted
+    one is kept (``core.forms.KeptFilesMixin``) until the message is sent."""
 
-    def _setup_attachments(self):
+    kept_kind = "messaging.attachment"
+
+    def _setup_attachments(self, user=None):
+        self._setup_kept(user)
         field = self.fields["attachments"]
         field.help_text = accepted_types_text()
         field.widget.attrs["accept"] = ",".join(accepted_extensions())
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
-        if len(files) > uploads.POLICY.max_files:
+        if len(self.kept) + len(files) > uploads.POLICY.max_files:
             raise ValidationError(
                 _("At most %(max)d files can be added to one message.") % {"max": uploads.POLICY.max_files},
                 code="too_many",
             )
         prepared, errors = uploads.check_all(files)
+        if self.kept_owner is not None:  # kept from now on (without a user: this request only)
+            self.keep(prepared)
+            prepared = []
         if errors:
             raise ValidationError(errors)
         return prepared
+
+    def uploads_to_send(self) -> list:
+        """The files to send with the message: the kept drafts and any not kept."""
+        return self.files_to_store(uploads.POLICY) + list(self.cleaned_data.get("attachments") or [])
 
 
 class MessageForm(AttachmentsMixin, forms.Form):
@@ -52,9 +64,9 @@ class MessageForm(AttachmentsMixin, forms.Form):
     )
     attachments = MultipleFileField(label=gettext_lazy("Photos and files"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_attachments()
+        self._setup_attachments(user)
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()

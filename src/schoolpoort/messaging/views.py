@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schoolpoort.core import staging
 from schoolpoort.core.access import get_visible_or_404, roles_of
 from schoolpoort.core.consent import tagged_image_ids
 from schoolpoort.core.hiding import hidden_guardians
@@ -179,15 +180,15 @@ def conversation(request, conversation_id: int):
     if request.method == "POST":
         if me is None:
             raise Http404
-        form = MessageForm(request.POST, request.FILES)
-        if form.is_valid():
+        form = MessageForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid() and "unstage" not in request.POST:  # (a kept file removed without JavaScript)
             try:
-                message = actions.post_message(
-                    conversation, request.user, form.cleaned_data["body"], form.cleaned_data["attachments"]
-                )
+                message = actions.post_message(conversation, request.user, form.cleaned_data["body"],
+                                               form.uploads_to_send())
             except actions.Refused as refused:
                 form.add_error(None, str(refused))
             else:
+                staging.discard_on_commit(form.kept)
                 return redirect(f"{conversation.get_absolute_url()}#message-{message.pk}")
     before = request.GET.get("voor")
     shown, older = _page_of_messages(conversation, before, request.user)
@@ -390,13 +391,14 @@ def compose(request):
     if not options.schools:
         raise Http404
     if request.method == "POST":
-        form = ComposeForm(request.POST, request.FILES, options=options)
-        if form.is_valid():
+        form = ComposeForm(request.POST, request.FILES, options=options, user=request.user)
+        if form.is_valid() and "unstage" not in request.POST:  # (a kept file removed without JavaScript)
             data = form.cleaned_data
             started = actions.start_conversations(
                 request.user, data["recipient"], subject=data["subject"], body=data["body"],
-                mode=data["mode"], uploads=data["attachments"],
+                mode=data["mode"], uploads=form.uploads_to_send(),
             )
+            staging.discard_on_commit(form.kept)
             if len(started) == 1:
                 return redirect(started[0])
             messages.success(request, ngettext(

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from schoolpoort.core import staging
 from schoolpoort.core.models import AuditEntry
 from schoolpoort.lib.uploads import CheckedFile
 
 from .access import MODULE
 from .audience import read_stats, recipients
 from .models import Post, PostAttachment, PostRead
+from .rendering import DRAFT_IMAGE
 from .tasks import publish_scheduled_post
-from .uploads import store_upload
+from .uploads import IMAGE_DRAFT_KIND, store_upload, unpark_draft
 
 
 def notify_api(name: str):
@@ -95,10 +98,15 @@ def save_post(
     groups=(),
     uploads: list[CheckedFile] = (),
     remove_attachments=(),
+    drafts=(),
+    editor=None,
 ) -> Post:
     """Create or update a post with its audience groups and attachments, then publish it (now or
-    at its time; not again when it was published before)."""
+    at its time; not again when it was published before). ``drafts``: the parked files stored now
+    (core staging, discarded once committed); ``editor``: whose parked photos in the text become
+    the post's own (their URLs in the body are rewritten to the post's access-checked ones)."""
     post.save()
+    _place_inline_images(post, editor)
     if post.audience == Post.Audience.GROUPS:
         post.groups.set(groups)
     else:
@@ -107,8 +115,31 @@ def save_post(
         _delete_attachment(attachment)
     for prepared in uploads:
         store_upload(post, prepared)
+    staging.discard_on_commit(drafts)
     publish_post(post)
     return post
+
+
+def _place_inline_images(post: Post, editor) -> None:
+    """The photos placed in the text while writing (parked as the editor's drafts) are stored as
+    the post's inline attachments; a draft URL that is not the editor's own is taken out."""
+    ids = DRAFT_IMAGE.findall(post.body)
+    if not ids:
+        return
+    parked = {str(upload.pk): upload for upload in staging.drafts(editor, IMAGE_DRAFT_KIND, ids)}
+    urls = {}
+    for pk, upload in parked.items():
+        try:
+            urls[pk] = store_upload(post, unpark_draft(upload), inline=True).get_absolute_url()
+        except (staging.Expired, ValidationError):
+            continue
+
+    def replace(match):
+        return urls.get(match.group(1), "")
+
+    post.body = DRAFT_IMAGE.sub(replace, post.body)
+    post.save(update_fields=["body"])  # rendered again: an image without its source is left out
+    staging.discard_on_commit(parked.values())
 
 
 def _delete_files_on_commit(files: list[tuple[object, str]]) -> None:

@@ -2,20 +2,23 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from schoolpoort.lib.forms import MultipleFileField
+from schoolpoort.core.forms import KeptFilesMixin
+from schoolpoort.lib.forms import MultipleFileField, RichTextEditor, RichTextField
 
 from . import uploads
 from .audience import Audience
 from .authoring import AuthoringOptions, Target
 from .models import Post
+from .rendering import HTML, IMAGE_SRC
 from .uploads import accepted_extensions, accepted_types_text
 
 
-class PostForm(forms.ModelForm):
+class PostForm(KeptFilesMixin, forms.ModelForm):
     PUBLISH_NOW, PUBLISH_LATER = "now", "later"
 
     audience_targets = forms.MultipleChoiceField(
@@ -37,6 +40,7 @@ class PostForm(forms.ModelForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
     )
+    body = RichTextField(label=Post._meta.get_field("body").verbose_name, required=False, image_src=IMAGE_SRC)
     attachments = MultipleFileField(
         label=gettext_lazy("Photos and attachments"),
         required=False,
@@ -51,17 +55,17 @@ class PostForm(forms.ModelForm):
     class Meta:
         model = Post
         fields = ["title", "body", "pinned", "urgent"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
-        help_texts = {
-            "body": gettext_lazy(
-                "Markdown: **bold**, *italic*, a line starting with - for a list, ## for a heading, "
-                "[text](https://…) for a link."
-            ),
-        }
 
-    def __init__(self, *args, options: AuthoringOptions, **kwargs):
+    kept_kind = "news.attachment"
+
+    def __init__(self, *args, options: AuthoringOptions, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = options
+        self.user = user
+        self.fields["body"].widget = RichTextEditor(image_upload_url=reverse("news:upload_image"))
+        if self.instance.pk and self.instance.body_format != HTML and not self.is_bound:
+            self.initial["body"] = self.instance.body_html  # a Markdown post opens in the editor as it reads
+        self._setup_kept(user)  # files chosen before (a preview, a count, a correction) are kept
         self.targets = options.by_value()
         self.fields["audience_targets"].choices = [(t.value, t.label) for t in options.targets]
         self.fields["attachments"].help_text = accepted_types_text()
@@ -109,16 +113,19 @@ class PostForm(forms.ModelForm):
         return chosen
 
     def clean_attachments(self):
+        """Each accepted file is parked at once as a draft (kept through a preview or a correction);
+        the refused ones are named."""
         files = self.cleaned_data.get("attachments") or []
-        existing = self.instance.attachments.count() if self.instance.pk else 0
-        if existing + len(files) > uploads.POLICY.max_files:
+        existing = self.instance.attachments.filter(inline=False).count() if self.instance.pk else 0
+        if existing + len(self.kept) + len(files) > uploads.POLICY.max_files:
             raise ValidationError(
                 _("A message can have at most %(max)d attachments.") % {"max": uploads.POLICY.max_files}
             )
         prepared, errors = uploads.check_all(files)
+        self.keep(prepared)
         if errors:
             raise ValidationError(errors)
-        return prepared
+        return []
 
     def clean(self):
         data = super().clean()
@@ -165,6 +172,7 @@ class PostForm(forms.ModelForm):
         post.audience = audience.kind
         post.board_id = audience.board_id
         post.school_id = audience.school_id
+        post.body_format = HTML
         if author is not None and post.author_id is None and not post.pk:
             post.author = author
         if self.is_scheduling:

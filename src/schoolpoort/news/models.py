@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core.scopes import school_scoped
+from schoolpoort.lib.text import html_text
 
 from . import access
-from .rendering import plain_excerpt, render_markdown
+from .rendering import HTML, MARKDOWN, plain_excerpt, render_body
 
 
 class PostQuerySet(models.QuerySet):
@@ -50,7 +51,12 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="news_posts"
     )
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)  # Markdown, as typed
+    body = models.TextField(_("message"), blank=True)  # as written: editor HTML, or Markdown (older posts)
+    # How ``body`` is written: the editor's HTML for posts written in it; Markdown for the posts of
+    # before (the default, so that they and anything that writes a body as text keep rendering).
+    body_format = models.CharField(
+        max_length=10, choices=[(HTML, "HTML"), (MARKDOWN, "Markdown")], default=MARKDOWN, editable=False
+    )
     body_html = models.TextField(editable=False, blank=True)  # rendered and sanitised on save
     # The feed's plain-text excerpt, made on save so that a page of 20 posts does not strip and
     # truncate 20 bodies. The database default lets bulk loads (bench/generate.py) leave it out;
@@ -92,13 +98,13 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_body(self.body, self.body_format)
         self.excerpt_text = plain_excerpt(self.body_html)
         if self.school_id is not None:
             self.board_id = self.school.board_id
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html", "excerpt_text"}
+            kwargs["update_fields"] = {*update_fields, "body_format", "body_html", "excerpt_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -118,6 +124,11 @@ class Post(models.Model):
         if self.excerpt_text or not self.body_html:
             return self.excerpt_text
         return plain_excerpt(self.body_html)
+
+    @property
+    def body_text(self) -> str:
+        """The body as plain text, for e-mail, push and exports: lists as "- ", links as "text (url)"."""
+        return html_text(self.body_html)
 
     @property
     def audience_label(self) -> str:
@@ -149,6 +160,8 @@ class PostAttachment(models.Model):
     size = models.PositiveIntegerField()
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
+    # A photo placed in the text (the editor): shown there, not again among the post's photos.
+    inline = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Who is in an image (image consent): deleted with the attachment.
     image_tags = GenericRelation("core.ImageTag")

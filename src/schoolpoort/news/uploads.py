@@ -5,12 +5,14 @@ each at most 10 MB, 20 per post. On disk a file has a random name."""
 
 from __future__ import annotations
 
+from schoolpoort.core import staging
 from schoolpoort.lib import uploads
 from schoolpoort.lib.uploads import CheckedFile
 
 from .models import PostAttachment
 
 POLICY = uploads.attachment_policy(max_files=20)
+IMAGE_DRAFT_KIND = "news.image"  # a photo placed in the text, parked until the post is saved
 accepted_types_text = POLICY.describe
 
 
@@ -28,7 +30,21 @@ def check_all(files) -> tuple[list[CheckedFile], list]:
     return uploads.check_all(files, POLICY)
 
 
-def store_upload(post, checked: CheckedFile) -> PostAttachment:
+def unpark_draft(upload) -> CheckedFile:
+    """A photo parked for the text (core.staging) as a checked file again."""
+    return staging.draft_file(upload, IMAGE_POLICY)
+
+
+IMAGE_POLICY = uploads.Policy(kinds=uploads.PHOTOS, max_size=POLICY.max_size, image_side=POLICY.image_side,
+                              describe=POLICY.describe)
+
+
+def check_image(upload) -> CheckedFile:
+    """A photo to put in a post's text."""
+    return uploads.check(upload, IMAGE_POLICY)
+
+
+def store_upload(post, checked: CheckedFile, *, inline: bool = False) -> PostAttachment:
     attachment = PostAttachment(
         post=post,
         kind=PostAttachment.Kind.IMAGE if checked.is_image else PostAttachment.Kind.FILE,
@@ -37,6 +53,7 @@ def store_upload(post, checked: CheckedFile) -> PostAttachment:
         size=checked.size,
         width=checked.width,
         height=checked.height,
+        inline=inline,
     )
     checked.content.seek(0)
     attachment.file.save(checked.name, checked.content, save=False)

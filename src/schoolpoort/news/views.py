@@ -3,18 +3,22 @@ not see is a 404), within the schools where the module is usable for the user.""
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from schoolpoort.core import staging
 from schoolpoort.core.access import get_visible_or_404, request_reach, roles_of
 from schoolpoort.core.consent import tagged_image_ids
 from schoolpoort.core.files import send_file
@@ -31,7 +35,9 @@ from .images import shown_attachments
 from .listing import feed_page, feed_posts, mark, page_number
 from .models import Post
 from .reactions import reaction_context
+from .rendering import body_for
 from .scope import NewsScope, news_scope
+from .uploads import IMAGE_DRAFT_KIND, POLICY, check_image
 
 PER_PAGE = 20
 
@@ -117,8 +123,8 @@ def detail(request, post_id: int):
     if post.is_published:
         actions.mark_read(post, request.user)
     attachments = list(post.attachments.all())
-    images = [a for a in attachments if a.is_image]
     editable = can_edit(request.user, post)
+    images = [a for a in attachments if a.is_image and (editable or not a.inline)]
     if editable:  # staff see which photos other parents do not see yet
         tagged = tagged_image_ids(type(images[0]), [a.pk for a in images]) if images else set()
         for image in images:
@@ -128,6 +134,7 @@ def detail(request, post_id: int):
         "news/detail.html",
         {
             "post": post,
+            "body_html": body_for(post, {a.pk for a in attachments}),
             "images": images,
             "files": [a for a in attachments if not a.is_image],
             "can_edit": editable,
@@ -200,13 +207,15 @@ def create(request):
     options = authoring_options(request.user)
     if not options.can_post:
         raise Http404
-    form = PostForm(request.POST or None, request.FILES or None, options=options)
+    form = PostForm(request.POST or None, request.FILES or None, options=options, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            return _form_page(request, form, None, _preview(form))
+        if "preview" in request.POST or "unstage" in request.POST:
+            return _form_page(request, form, None, _preview(form) if "preview" in request.POST else None)
         post = form.apply(author=request.user)
         groups = [t.pk for t in form.cleaned_data["audience_targets"] if t.kind == "group"]
-        actions.save_post(post, groups=groups, uploads=form.cleaned_data["attachments"])
+        actions.save_post(
+            post, groups=groups, uploads=form.files_to_store(POLICY), drafts=form.kept, editor=request.user
+        )
         messages.success(request, _published_message(post))
         _ask_to_tag(request, post)
         return redirect(post)
@@ -235,17 +244,19 @@ def edit(request, post_id: int):
     post = _editable_post_or_404(request, post_id)
     options = authoring_options(request.user)
     options.add_current_audience(post)
-    form = PostForm(request.POST or None, request.FILES or None, instance=post, options=options)
+    form = PostForm(request.POST or None, request.FILES or None, instance=post, options=options, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            return _form_page(request, form, post, _preview(form))
+        if "preview" in request.POST or "unstage" in request.POST:
+            return _form_page(request, form, post, _preview(form) if "preview" in request.POST else None)
         post = form.apply()
         groups = [t.pk for t in form.cleaned_data["audience_targets"] if t.kind == "group"]
         actions.save_post(
             post,
             groups=groups,
-            uploads=form.cleaned_data["attachments"],
+            uploads=form.files_to_store(POLICY),
             remove_attachments=form.cleaned_data.get("remove_attachments") or [],
+            drafts=form.kept,
+            editor=request.user,
         )
         messages.success(request, _("The message has been saved."))
         _ask_to_tag(request, post)
@@ -287,3 +298,42 @@ def stats(request, post_id: int):
             messages.info(request, _("Every family has read the message: no reminder was needed."))
         return redirect("news:stats", post.pk)
     return render(request, "news/stats.html", {"post": post, "stats": read_stats(post)})
+
+
+@login_required
+@require_http_methods(["POST"])
+def upload_image(request):
+    """A photo put in the text while writing: checked by the kernel (type, size, pixels; saved
+    again without metadata) and parked as the writer's draft (core staging) until the post is
+    saved. Answers its draft URL, which only the writer can open."""
+    if not authoring_options(request.user).can_post:
+        raise Http404
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"error": _("Choose a photo.")}, status=400)
+    try:
+        checked = check_image(upload)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    parked = staging.park_draft(checked, owner=request.user, kind=IMAGE_DRAFT_KIND)
+    return JsonResponse({
+        "url": reverse("news:draft_image", args=[parked.pk]),
+        "alt": "",
+        "message": _("The photo is in the text."),
+    })
+
+
+@login_required
+def draft_image(request, upload_id: int):
+    """A photo in the text of a post that is being written: for its writer only."""
+    found = staging.drafts(request.user, IMAGE_DRAFT_KIND, [upload_id])
+    if not found:
+        raise Http404
+    try:
+        data = staging.read(found[0])
+    except staging.Expired:
+        raise Http404 from None
+    response = HttpResponse(data, content_type=mimetypes.guess_type(found[0].filename)[0] or "image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response

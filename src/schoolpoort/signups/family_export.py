@@ -4,6 +4,7 @@ as the form page finds them (``audience.family_response`` and ``audience.childre
 from __future__ import annotations
 
 from schoolpoort.lib.family_export import Section
+from schoolpoort.lib.text import rich_or_plain_text
 
 from . import audience
 from .models import Answer, Form, Reaction, Response, SquarePost
@@ -47,7 +48,7 @@ def export_for(user) -> Section | None:
         .select_related("post", "option").order_by("created_at", "pk")
     ]
     posts = [
-        {"title": post.title, "text": post.body, "kind": post.kind, "at": post.created_at}
+        {"title": post.title, "text": rich_or_plain_text(post.body), "kind": post.kind, "at": post.created_at}
         for post in SquarePost.objects.visible_to(user).filter(author=user).order_by("created_at", "pk")
     ]
     if not (rows or reactions or posts):

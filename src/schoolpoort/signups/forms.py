@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schoolpoort.lib.forms import RichTextEditor, RichTextField
+
 from .models import Audience, Form, Question, SquarePost
 from .scope import Target, Targets
 from .signing import Choices, full_message
@@ -78,7 +80,8 @@ class FormSettingsForm(AudienceMixin, forms.ModelForm):
     class Meta:
         model = Form
         fields = ["title", "description", "deadline", "per"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5}), "per": forms.RadioSelect}
+        widgets = {"description": RichTextEditor(attrs={"rows": 5}), "per": forms.RadioSelect}
+        field_classes = {"description": RichTextField}
 
     def __init__(self, *args, targets: Targets, **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,7 +288,8 @@ class SquarePostForm(AudienceMixin, forms.ModelForm):
     class Meta:
         model = SquarePost
         fields = ["kind", "title", "body"]
-        widgets = {"kind": forms.RadioSelect, "body": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"kind": forms.RadioSelect, "body": RichTextEditor(attrs={"rows": 6})}
+        field_classes = {"body": RichTextField}
 
     def __init__(self, *args, targets: Targets, **kwargs):
         super().__init__(*args, **kwargs)
