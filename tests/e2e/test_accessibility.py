@@ -17,6 +17,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.db import connections
 from django.test.utils import override_settings
@@ -27,7 +28,8 @@ from tests.e2e.test_foundation_flows import log_in
 
 # The marker makes pytest-django create the test database; the module's own ``_django_db_helper``
 # below keeps it from wrapping each test in a transaction or flushing after it.
-pytestmark = pytest.mark.django_db(transaction=True)
+# The group keeps the module on one worker under ``pytest -n 2 --dist loadgroup``: one world.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("accessibility")]
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
@@ -183,19 +185,26 @@ class Crawl:
             return []
         if status >= 500 or (expect_status and status != expect_status):
             self.problems.append(f"{path}: answered {status}")
-        self.checked.append(path)
-        self.problems += axe_problems(page, label=f"{path} @360")
-        if not page.evaluate(SKIP_LINK_FIRST):
-            self.problems.append(f"{path}: the first stop of the keyboard is not a skip link to <main>")
-        width = scroll_width(page)
-        if width > PHONE["width"] + 1:
-            self.problems.append(f"{path} @360: scrolls sideways ({width} px wide)")
-        page.set_viewport_size(DESKTOP)
-        settled(page)
-        self.problems += axe_problems(page, label=f"{path} @1280")
+        self.look(path, status == 200)
         hrefs = page.eval_on_selector_all(
             "header nav a[href], main a[href]", "links => links.map(link => link.getAttribute('href'))")
         return [p for p in (self.local_path(href) for href in hrefs) if p]
+
+    def look(self, label: str, skip_link: bool = True):
+        """Checks the page as it is now at both sizes (it is left at 1280 px)."""
+        page = self.page
+        page.set_viewport_size(PHONE)
+        settled(page)
+        self.checked.append(label)
+        self.problems += axe_problems(page, label=f"{label} @360")
+        if skip_link and not page.evaluate(SKIP_LINK_FIRST):
+            self.problems.append(f"{label}: the first stop of the keyboard is not a skip link to <main>")
+        width = scroll_width(page)
+        if width > PHONE["width"] + 1:
+            self.problems.append(f"{label} @360: scrolls sideways ({width} px wide)")
+        page.set_viewport_size(DESKTOP)
+        settled(page)
+        self.problems += axe_problems(page, label=f"{label} @1280")
 
     def run(self, fixed: list[str], cap: int = PAGES_PER_ROLE):
         """The fixed pages, then what their links lead to, breadth first, one page per pattern."""
@@ -245,21 +254,43 @@ def test_every_public_page_passes_axe_at_both_sizes(world, browser, capsys):
     crawl.run(["/inloggen/", "/wachtwoord-vergeten/", "/aanmelding/hulp/", "/privacy/",
                f"/registreren/?code={demo.registration_code}", "/registreren/", "/offline/"])
     crawl.check("/bestaat-niet/", expect_status=404)
+
+    def submit():
+        page.click("main form.card button[type=submit]")
+        page.wait_for_load_state()
+
     # A form that comes back with its errors: the registration with nothing filled in.
     page.goto(f"{base}/registreren/")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-    crawl.problems += axe_problems(page, label="/registreren/ (errors) @1280")
+    submit()
+    crawl.look("/registreren/ (errors)")
+    # A forgotten password: the page after asking, and the page of the e-mailed link.
+    mail.outbox.clear()
+    page.goto(f"{base}/wachtwoord-vergeten/")
+    page.fill("input[name=email]", "smit@ouders.example")
+    submit()
+    crawl.look("/wachtwoord-vergeten/ (sent)")
+    (message,) = mail.outbox
+    page.goto(base + re.search(r"https?://[^/\s]+(/wachtwoord-vergeten/[^\s]+/)", message.body).group(1))
+    crawl.look("/wachtwoord-vergeten/<link>/")
     # A wrong password, and the second factor's page of a staff member.
     log_in(page, base, "jansen@ouders.example", "niet-het-wachtwoord")
-    crawl.problems += axe_problems(page, label="/inloggen/ (wrong password)")
+    crawl.look("/inloggen/ (wrong password)")
     page.goto(f"{base}/inloggen/")
     page.fill("input[name=username]", "directie@regenboog.example")
     page.fill("input[name=password]", demo.password)
-    page.click("main form.card button[type=submit]")
-    page.wait_for_load_state()
-    crawl.problems += axe_problems(page, label=urlsplit(page.url).path)
-    crawl.checked += ["/registreren/ (errors)", "/inloggen/ (wrong password)", urlsplit(page.url).path]
+    submit()
+    expect(page).to_have_url(re.compile(r"/inloggen/tweede-factor/"))
+    crawl.look("/inloggen/tweede-factor/")
+    # The registration to its end, on a phone of its own: the new parent's first home page.
+    page = context.browser.new_context(viewport=PHONE, locale="nl-NL").new_page()
+    crawl.page = page
+    page.goto(f"{base}/registreren/?code={demo.registration_code}")
+    for name, value in [("first_name", "Anna"), ("last_name", "Visser"), ("email", "anna.visser@ouders.example"),
+                        ("password1", "Een-lang-wachtwoord-42"), ("password2", "Een-lang-wachtwoord-42")]:
+        page.fill(f"input[name={name}]", value)
+    submit()
+    expect(page).to_have_url(f"{base}/")
+    crawl.look("/ (just registered)")
     with capsys.disabled():
         print(f"\nanonymous: {len(crawl.checked)} pages checked, {len(crawl.problems)} problems")
     crawl.assert_clean()
