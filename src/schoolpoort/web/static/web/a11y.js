@@ -21,13 +21,13 @@
         wrap.dataset.scrollStop = "1";
         var labelledby = caption(wrap);
         if (labelledby && !wrap.hasAttribute("aria-labelledby")) {
-          wrap.setAttribute("role", "region");
+          wrap.setAttribute("role", "group");  // named by the caption; not a landmark of its own
           wrap.setAttribute("aria-labelledby", labelledby);
         }
       } else if (!scrolls && wrap.dataset.scrollStop) {
         wrap.removeAttribute("tabindex");
         delete wrap.dataset.scrollStop;
-        if (wrap.getAttribute("role") === "region") {
+        if (wrap.getAttribute("role") === "group") {
           wrap.removeAttribute("role");
           wrap.removeAttribute("aria-labelledby");
         }
