@@ -6,17 +6,12 @@ passes axe-core."""
 import json
 import zipfile
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from schoolpoort.accounts.models import DataExport
 from schoolpoort.accounts.tasks import build_data_export
+from tests.e2e.a11y import assert_no_axe_violations
 from tests.e2e.test_foundation_flows import assert_fits_the_phone, signed_in_phone
-
-
-def assert_no_axe_violations(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_jansen_downloads_her_familys_data(demo, browser, live_server, tmp_path):
