@@ -109,7 +109,7 @@ def assert_same_portal(source: dict, restored: dict) -> None:
     assert restored["medical"] == 200 and restored["allergies_shown"] and restored["allergies"] == source["allergies"]
 
 
-def fresh_postgresql_database() -> str:
+def fresh_postgresql_database() -> tuple[str, str]:
     name = f"restore_{uuid.uuid4().hex[:10]}"
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
