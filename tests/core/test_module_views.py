@@ -2,9 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
-
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from schoolpoort.core.models import AuditEntry, ModuleClosure, ModuleSwitch

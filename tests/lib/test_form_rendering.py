@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django_scopes import scopes_disabled
 
 import schoolpoort
-from schoolpoort.lib.forms import BoundField, Renderer
 from schoolpoort.core.models import School
+from schoolpoort.lib.forms import BoundField, Renderer
 from tests.world import build_world
 
 SKIP_MODULES = (".migrations", ".management", ".settings", ".wsgi", ".urls", ".asgi")
