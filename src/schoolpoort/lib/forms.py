@@ -40,7 +40,7 @@ class BoundField(forms.BoundField):
 
     @property
     def errors_id(self) -> str:
-        return f"{self.auto_id}_errors" if self.auto_id else ""
+        return f"{self.auto_id}_error" if self.auto_id else ""  # the id Django gives the error list
 
     @property
     def aria_describedby(self):
