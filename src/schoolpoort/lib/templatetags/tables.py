@@ -16,23 +16,19 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-_TAG = re.compile(r"<(/?)(table|thead|tbody|tfoot|tr|th|td)\b([^>]*)>", re.IGNORECASE)
+_TAG = re.compile(r"<(/?)(thead|tbody|tfoot|tr|th|td)\b([^>]*)>", re.IGNORECASE)
 _COLSPAN = re.compile(r'colspan\s*=\s*"?(\d+)', re.IGNORECASE)
-# Stacked cells are no longer display: table-*, which drops their table semantics in some browsers;
-# explicit roles keep a screen reader's table navigation.
-_ROLES = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tfoot": "rowgroup", "tr": "row", "td": "cell"}
 
 
-def label_cells(table: str, roles: bool = False) -> str:
+def label_cells(table: str) -> str:
     """Give every body cell the text of its column header as ``data-label`` (colspans counted;
-    a cell that has its own data-label keeps it), and with ``roles`` the ARIA table roles. Our tables
-    are our own templates' output, so a tag scanner is enough."""
+    a cell that has its own data-label keeps it). Our tables are our own templates' output, so a
+    tag scanner is enough."""
     headers: list[str] = []
     out, last = [], 0
     section, column, header_start, header_span = "", 0, None, 1
     for match in _TAG.finditer(table):
         closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
-        added = []
         if name in ("thead", "tbody", "tfoot"):
             section = "" if closing else name
         elif name == "tr" and not closing:
@@ -40,7 +36,6 @@ def label_cells(table: str, roles: bool = False) -> str:
         elif section == "thead" and name == "th":
             if not closing:
                 header_start, header_span = match.end(), int(m.group(1)) if (m := _COLSPAN.search(attrs)) else 1
-                added.append(("role", "columnheader"))
             elif header_start is not None:
                 text = " ".join(html.unescape(strip_tags(table[header_start:match.start()])).split())
                 headers.extend([text] * header_span)
@@ -49,16 +44,10 @@ def label_cells(table: str, roles: bool = False) -> str:
             span = int(m.group(1)) if (m := _COLSPAN.search(attrs)) else 1
             label = headers[column] if column < len(headers) else ""
             if label and "data-label" not in attrs:
-                added.append(("data-label", label))
-            added.append(("role", "rowheader" if name == "th" else "cell"))
+                out.append(table[last:match.end() - 1])
+                out.append(f' data-label="{escape(label)}">')
+                last = match.end()
             column += span
-        if not closing and name in _ROLES and name != "td":
-            added.append(("role", _ROLES[name]))
-        added = [(key, value) for key, value in added if key != "role" or (roles and "role=" not in attrs)]
-        if added and not closing:
-            out.append(table[last:match.end() - 1])
-            out.append("".join(f' {key}="{escape(value)}"' for key, value in added) + ">")
-            last = match.end()
     out.append(table[last:])
     return "".join(out)
 
@@ -70,5 +59,5 @@ def datatable(content, label, stack=False, extra_class=""):
         '<div class="{}" role="region" tabindex="0" aria-label="{}">{}</div>',
         classes,
         label,
-        mark_safe(label_cells(str(content), roles=stack)),  # the block's own rendered, escaped output  # noqa: S308
+        mark_safe(label_cells(str(content))),  # the block's own rendered, escaped output  # noqa: S308
     )
