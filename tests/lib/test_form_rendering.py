@@ -131,7 +131,7 @@ def test_a_field_with_an_error_is_marked_invalid_and_names_its_error(world):
             if not wrong:
                 continue
             checked += 1
-            assert 'class="errorlist nonfield error-summary"' in html, name(cls)  # the summary at the top
+            assert 'class="error-summary" role="alert"' in html, name(cls)  # the summary at the top
             for field in wrong:
                 assert f'id="{field.errors_id}"' in html, name(cls)
                 if field.use_fieldset:
