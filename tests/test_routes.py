@@ -47,11 +47,15 @@ LOGIN = 302  # anonymous visitors are sent to the login page
 SCHOOL_ROUTES = [
     ("core:modules", "get", {"director": 200, "board_admin": 200}),
     ("core:delete_closure", "post", {"director": 404, "board_admin": 404}),  # no such closure: 404 for all
+    ("core:module_off", "get", {"director": 200, "board_admin": 200}),  # the confirmation for news
+    ("core:module_on", "post", {"director": 302, "board_admin": 302}),
     ("accounts:guardians", "get", {"administration": 200, "director": 200, "board_admin": 200}),
     ("accounts:second_factor_reset", "get", {"director": 200, "board_admin": 200}),
     ("notify:quiet_hours", "get", {"director": 200, "board_admin": 200}),
     ("news:school_settings", "get", {"director": 200, "board_admin": 200}),
 ]
+# What the school routes take after the school.
+SCHOOL_ROUTE_ARGS = {"core:delete_closure": [999999], "core:module_off": ["news"], "core:module_on": ["news"]}
 
 # News routes: (route, method, {role: status}) about a post to group 3 of school A1 by its teacher,
 # with one attachment; the feed and the form take no post.
@@ -222,7 +226,7 @@ def test_the_route_tables_client_catches_a_page_without_the_headers(world):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name, method, allowed", SCHOOL_ROUTES)
 def test_school_routes(client, world, role, name, method, allowed):
-    args = [world.school.pk] + ([999999] if name == "core:delete_closure" else [])
+    args = [world.school.pk] + SCHOOL_ROUTE_ARGS.get(name, [])
     if role != "anonymous":
         client.force_login(world.users[role])
     response = getattr(client, method)(reverse(name, args=args))
@@ -243,7 +247,7 @@ def test_signed_in_routes(client, world, role, name):
 def test_a_school_route_of_a_school_that_does_not_exist_is_404(client, world, role):
     client.force_login(world.users[role])
     for name, method, _allowed in SCHOOL_ROUTES:
-        args = [999999] + ([1] if name == "core:delete_closure" else [])
+        args = [999999] + SCHOOL_ROUTE_ARGS.get(name, [])
         assert getattr(client, method)(reverse(name, args=args)).status_code == 404, name
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # the widget templates, for FORM_RENDERER below
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
@@ -131,6 +132,9 @@ MIDDLEWARE = [
     # Last, so that it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
 ]
+
+# One rendering for every form: the kernel's templates, labels without colons, errors tied to inputs.
+FORM_RENDERER = "schoolpoort.lib.forms.Renderer"
 
 ROOT_URLCONF = "schoolpoort.urls"
 WSGI_APPLICATION = "schoolpoort.wsgi.application"

@@ -208,6 +208,9 @@ def test_deleting_a_photo_and_an_album_removes_their_files(client, world, album)
     files = [(f.storage, f.name) for f in (photo.original, photo.web, photo.thumb)]
     assert all(storage.exists(name) for storage, name in files)
     client.force_login(world.users["teacher"])
+    confirmation = client.get(reverse("albums:delete_photo", args=[album.pk, photo.pk]))  # asks first, deletes nothing
+    assert confirmation.status_code == 200 and 'name="confirm"' in confirmation.content.decode()
+    assert Photo.objects.filter(pk=photo.pk).exists()
     client.post(reverse("albums:delete_photo", args=[album.pk, photo.pk]))
     assert not Photo.objects.exists() and not any(storage.exists(name) for storage, name in files)
 

@@ -11,4 +11,5 @@ class AbsencesConfig(AppConfig):
     module_info = ModuleInfo(
         "absences", _("Absence reports"), _("Report your child sick or absent."),
         "icon-absences", "absences:index", order=70,
+        off_consequence=_("Parents can no longer report their child sick or absent here; earlier reports are kept."),
     )

@@ -11,4 +11,5 @@ class AlbumsConfig(AppConfig):
     module_info = ModuleInfo(
         "albums", _("Photo albums"), _("Photos of the school and the class."),
         "icon-albums", "albums:list", order=40,
+        off_consequence=_("Parents no longer see photo albums; the photos are kept."),
     )

@@ -200,10 +200,12 @@ def delete(request, album_id: int):
 
 
 @login_required
-@require_POST
 def delete_photo(request, album_id: int, photo_id: int):
+    """GET: the confirmation (lib/confirm.html); POST: delete."""
     album = managed_album_or_404(request, album_id)
     item = get_visible_or_404(Photo.objects.filter(album=album), request.user, pk=photo_id)
+    if request.method != "POST":
+        return render(request, "albums/confirm_delete_photo.html", {"album": album, "photo": item})
     actions.delete_photo(item, request.user)
     messages.success(request, _("The photo has been deleted."))
     return redirect(album)

@@ -11,4 +11,7 @@ class CalendarConfig(AppConfig):
     module_info = ModuleInfo(
         "calendar", _("Calendar"), _("School calendar, also in your own agenda."),
         "icon-calendar", "calendar:list", order=20,
+        off_consequence=_(
+            "Parents no longer see the calendar, and their agenda subscription shows nothing new; events are kept."
+        ),
     )

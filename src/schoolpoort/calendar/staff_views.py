@@ -50,9 +50,11 @@ def edit(request, pk: int):
 
 
 @login_required
-@require_POST
 def cancel(request, pk: int):
+    """GET: what cancelling means for parents (lib/confirm.html); POST: cancel."""
     event = _manageable_event_or_404(request.user, pk)
+    if request.method != "POST":
+        return render(request, "calendar/confirm_cancel.html", {"event": event})
     if cancel_event(event, request.user):
         messages.success(request, _("The event has been cancelled. It stays in the calendar, marked as cancelled."))
     return redirect("calendar:detail", event.pk)

@@ -11,4 +11,5 @@ class ClasslistConfig(AppConfig):
     module_info = ModuleInfo(
         "classlist", _("Class lists"), _("Class lists with what families chose to share."),
         "icon-classlist", "classlist:index", order=90,
+        off_consequence=_("Parents no longer see the class lists; what families chose to share is kept."),
     )

@@ -11,4 +11,5 @@ class ConferencesConfig(AppConfig):
     module_info = ModuleInfo(
         "conferences", _("Parent-teacher conferences"), _("Book a time for a conversation with the teacher."),
         "icon-conferences", "conferences:list", order=30,
+        off_consequence=_("Parents can no longer book or see conference times; bookings are kept."),
     )

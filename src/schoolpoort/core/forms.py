@@ -2,18 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import ModuleClosure
-from .modules import MODULES
-
-
-class ModuleSwitchesForm(forms.Form):
-    """One checkbox per module."""
-
-    def __init__(self, *args, enabled: set[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        for code, info in MODULES.items():
-            self.fields[code] = forms.BooleanField(
-                label=info.label, help_text=info.description, required=False, initial=code in enabled
-            )
 
 
 class ModuleClosureForm(forms.ModelForm):

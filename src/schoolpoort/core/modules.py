@@ -18,6 +18,9 @@ class ModuleInfo:
     icon: str  # id of an SVG symbol in web/_icons.html
     url_name: str  # the module's start page
     order: int = 100  # place among the tiles of the home page
+    # What parents lose when the school switches the module off or closes it for a period, and what
+    # is kept: one short sentence, shown on the confirmation before it happens.
+    off_consequence: str = ""
 
 
 class _Registry(Mapping):

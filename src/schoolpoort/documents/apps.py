@@ -11,4 +11,5 @@ class DocumentsConfig(AppConfig):
     module_info = ModuleInfo(
         "documents", _("Documents"), _("The school guide, letters and protocols."),
         "icon-documents", "documents:list", order=50,
+        off_consequence=_("Parents no longer see documents; the files are kept."),
     )

@@ -11,4 +11,5 @@ class MessagingConfig(AppConfig):
     module_info = ModuleInfo(
         "messaging", _("Messages"), _("Messages between parents and school."),
         "icon-messages", "messaging:inbox", order=80,
+        off_consequence=_("Parents can no longer read or send messages; conversations are kept."),
     )

@@ -11,4 +11,5 @@ class NewsConfig(AppConfig):
     module_info = ModuleInfo(
         "news", _("News"), _("News and urgent messages from school and class."),
         "icon-news", "news:feed", order=10,
+        off_consequence=_("Parents no longer see news; posts are kept."),
     )

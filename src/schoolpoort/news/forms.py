@@ -30,7 +30,7 @@ class PostForm(KeptFilesMixin, forms.ModelForm):
     publish = forms.ChoiceField(
         label=gettext_lazy("When"),
         widget=forms.RadioSelect,
-        choices=[(PUBLISH_NOW, gettext_lazy("Publish now")), (PUBLISH_LATER, gettext_lazy("Publish later, at:"))],
+        choices=[(PUBLISH_NOW, gettext_lazy("Publish now")), (PUBLISH_LATER, gettext_lazy("Publish later"))],
         initial=PUBLISH_NOW,
         required=False,
     )

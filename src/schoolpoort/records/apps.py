@@ -11,4 +11,5 @@ class RecordsConfig(AppConfig):
     module_info = ModuleInfo(
         "records", _("Records and results"), _("Your child's details, reports and test results."),
         "icon-records", "records:index", order=100,
+        off_consequence=_("Parents no longer see their child's details, reports and results; nothing is deleted."),
     )

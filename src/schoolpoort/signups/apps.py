@@ -11,4 +11,5 @@ class SignupsConfig(AppConfig):
     module_info = ModuleInfo(
         "signups", _("Sign-ups and polls"), _("Volunteer sign-ups and polls."),
         "icon-signups", "signups:index", order=60,
+        off_consequence=_("Parents can no longer sign up or vote; answers so far are kept."),
     )
