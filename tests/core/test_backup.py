@@ -207,7 +207,8 @@ def test_a_wrong_passphrase_or_a_damaged_archive_is_refused_with_nothing_restore
     assert not (tmp_path / "restored-media").exists()
     for name in ("records_key", "secret_key"):  # the target's own, if it made one at start-up; never the archive's
         key = tmp_path / "restored-var" / name
-        assert not key.exists() or key.read_text() not in (settings.SECRET_KEY, *backup.current_keys()["records_keys"])
+        archived = (settings.SECRET_KEY, backup.current_keys()["files"]["records_key"])
+        assert not key.exists() or key.read_text() not in archived
     target = tmp_path / "target.sqlite3"
     if target.exists():
         import sqlite3

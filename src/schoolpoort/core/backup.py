@@ -71,15 +71,27 @@ def check_passphrase(passphrase: str | None) -> str:
     return passphrase
 
 
-def current_keys() -> dict:
-    from schoolpoort.lib.encryption import configured_keys
-    from schoolpoort.notify.push import vapid
+# The secrets an archive keeps, as the files of var/ they are restored into: name → how to read the
+# value in force now (from the environment or var/). Apps add theirs (notify: the web push key).
+SECRETS: dict[str, object] = {
+    "secret_key": lambda: settings.SECRET_KEY,
+    "records_key": lambda: ",".join(_records_keys()),  # every key of a rotation, the first encrypts
+}
 
-    return {
-        "secret_key": settings.SECRET_KEY,
-        "records_keys": configured_keys(),
-        "vapid_private_pem": vapid().private_pem().decode(),
-    }
+
+def keeps_secret(file_name: str, read) -> None:
+    """Register a secret that a restore must bring back into ``var/<file_name>``."""
+    SECRETS[file_name] = read
+
+
+def _records_keys() -> list[str]:
+    from schoolpoort.lib.encryption import configured_keys
+
+    return configured_keys()
+
+
+def current_keys() -> dict:
+    return {"files": {name: read() for name, read in SECRETS.items()}}
 
 
 def seal_keys(keys: dict, manifest_sha256: str, passphrase: str) -> bytes:
@@ -361,12 +373,7 @@ def _restore_database(dump: Path) -> None:
 def _write_keys(keys: dict) -> None:
     """The keys into var/, where the settings read them when no environment variable names them."""
     var = Path(settings.VAR_DIR)
-    files = {
-        "secret_key": keys["secret_key"],
-        "records_key": ",".join(keys["records_keys"]),
-        "vapid_private.pem": keys["vapid_private_pem"],
-    }
-    for name, value in files.items():
+    for name, value in keys["files"].items():
         partial = var / f".{name}.restoring"
         partial.write_text(value)
         partial.chmod(0o600)

@@ -9,8 +9,12 @@ class NotifyConfig(AppConfig):
 
     def ready(self):
         # Claims of a worker that stopped are taken back by the others' heartbeat (core/worker.py).
+        from schoolpoort.core.backup import keeps_secret
         from schoolpoort.core.worker import on_heartbeat
 
         from .outbox import recover_stale
+        from .push import key_path, vapid
 
         on_heartbeat(recover_stale)
+        # The web push key binds every parent's subscription: backups keep it (encrypted).
+        keeps_secret(key_path().name, lambda: vapid().private_pem().decode())
