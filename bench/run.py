@@ -227,7 +227,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=8, help="measured seconds of each P1 run")
-    parser.add_argument("--only", default="", help="comma-separated: d1,p3,pages,p4,p6,p7,p8,upload")
+    parser.add_argument("--only", default="", help="comma-separated: d1,p3,pages,p4,p6,p7,p8,upload,backup")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # progress lines as they come, also into a log file
@@ -272,6 +272,8 @@ def main() -> None:
             for name in ("p4", "p6", "p7", "p8", "upload"):
                 if wanted(name) and (runner := EXTRA_STEPS.get(name)):
                     _, steps[name] = timed(runner, results, env, args)
+            if wanted("backup"):
+                _, steps["backup"] = timed(backup_benchmark, results, env, pg)
         finally:
             shutil.rmtree(var, ignore_errors=True)
     results["total_s"] = time.monotonic() - started
@@ -280,6 +282,34 @@ def main() -> None:
     write_report(results, Path(args.output))
     Path(args.output).with_suffix(".json").write_text(json.dumps(results, indent=1, default=str))
     print(f"written {args.output} after {results['total_s']:.0f} s")
+
+
+def backup_benchmark(results: dict, env: dict, pg) -> None:
+    """The board backed up with `manage.py backup` and restored into an empty database with
+    `manage.py restore` (issue 17): the times and the archive's size."""
+    work = Path(tempfile.mkdtemp(prefix="schoolpoort-bench-backup-"))
+    try:
+        secrets = {"BACKUP_PASSPHRASE": "bench passphrase, kept apart"}
+        started = time.monotonic()
+        manage({**env, **secrets}, "backup", "--output", str(work / "archives"), "--keep", "1")
+        backup_s = time.monotonic() - started
+        (archive,) = (work / "archives").glob("schoolpoort-backup-*.tar")
+        (work / "var").mkdir()
+        target = {**env, **secrets, "DATABASE_URL": pg.create("restored"), "SCHOOLPOORT_VAR_DIR": str(work / "var"),
+                  "MEDIA_ROOT": str(work / "media")}
+        started = time.monotonic()
+        manage(target, "restore", str(archive))
+        restore_s = time.monotonic() - started
+        counts = results.get("board", {}).get("counts", {})
+        results["backup"] = {"backup_s": backup_s, "restore_s": restore_s, "archive_mb": archive.stat().st_size / 1e6,
+                             "lines": [
+            f"Board of {counts.get('pupils', '?')} pupils and {counts.get('photos', '?')} photo rows: "
+            f"`manage.py backup` {backup_s:.1f} s, archive {archive.stat().st_size / 1e6:.1f} MB; "
+            f"`manage.py restore` into an empty database {restore_s:.1f} s (checksums and passphrase first).",
+        ]}
+        print(results["backup"]["lines"][0])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def urgent_benchmarks(results: dict, env: dict, args) -> None:
