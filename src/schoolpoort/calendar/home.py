@@ -33,4 +33,4 @@ def home_block(request, overview):
     single = visible.filter(rrule="").order_by("starts_on", "start_time", "pk")[:COUNT]
     repeating = visible.exclude(rrule="")
     upcoming = expand([*single, *repeating], today, until)[:COUNT]
-    return HomeBlock("calendar/_home_block.html", {"occurrences": upcoming, "today": today}, order=30)
+    return HomeBlock("calendar/_home_block.html", {"occurrences": upcoming, "today": today}, order=30, section="today")
