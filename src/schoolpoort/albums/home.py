@@ -19,7 +19,7 @@ from .consent import pending_children
 from .models import Album, Photo
 
 RECENT_DAYS = 30
-ALBUMS = 2
+ALBUMS = 1  # the newest album; the rest is a tap away
 THUMBS = 4
 SCAN = 60  # photos read per album shown at most: the first album may hold many
 

@@ -8,10 +8,12 @@ from .actions import notify_api
 from .overview import latest_posts
 from .scope import scope_of
 
+HOME_POSTS = 1  # the newest post, with its photo: the home timeline keeps to three screens of a phone
+
 
 def home_block(request, overview) -> HomeBlock | None:
     # The overview has read the module states of the user's schools already: no second look.
-    posts = latest_posts(request.user, reach=request_reach(request), scope=scope_of(overview.modules))
+    posts = latest_posts(request.user, HOME_POSTS, reach=request_reach(request), scope=scope_of(overview.modules))
     if posts is None:
         return None
     for post in posts:  # the first photo the user may see (prefetched with the image consent rule)
