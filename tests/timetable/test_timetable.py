@@ -167,12 +167,12 @@ def test_the_home_page_shows_the_reminder_for_the_next_school_day(client, world)
     assert "gymspullen mee" not in client.get(reverse("web:home")).content.decode()
 
 
-def test_the_home_page_links_to_the_timetable_also_without_a_reminder(client, world):
+def test_without_a_reminder_the_timetable_is_under_more_and_not_on_the_home_page(client, world):
     english(world.users["guardian"])
     client.force_login(world.users["guardian"])
     html = client.get(reverse("web:home")).content.decode()
     assert "Don't forget" not in html
-    assert reverse("timetable:index") in html
+    assert reverse("timetable:index") in client.get(reverse("web:more")).content.decode()
 
 
 def test_the_home_block_costs_the_same_queries_for_one_and_for_three_children(client, world):

@@ -49,13 +49,14 @@ def test_the_page_is_dutch_by_default_and_english_on_request(client, world):
     assert "My children" in page
 
 
-def test_a_family_at_two_schools_sees_both_with_their_own_modules(client, world):
+def test_a_family_at_two_schools_finds_each_schools_own_modules_under_more(client, world):
     ark = SchoolFactory(board=world.school.board, name="KBS De Ark", modules=["news", "calendar", "absences"])
     adam = enrolled_student(GroupFactory(school=ark, grades="5"), first_name="Adam")
     GuardianshipFactory(student=adam, user=world.users["guardian"])
-    page = home_as(client, world.users["guardian"])
+    client.force_login(world.users["guardian"])
+    page = client.get(reverse("web:more")).content.decode()
     assert "School A1" in page and "KBS De Ark" in page
-    sections = page.split('<section aria-labelledby="modules-')
+    sections = page.split('<ul class="more-list" aria-labelledby="more-modules-')
     (ark_section,) = [s for s in sections if s.startswith(f'{ark.pk}"')]
     (a1_section,) = [s for s in sections if s.startswith(f'{world.school.pk}"')]
     assert "Kalender" in ark_section and "Fotoalbums" not in ark_section
@@ -75,7 +76,8 @@ def test_a_closed_module_shows_the_schools_message_instead_of_the_module(client,
 
 def test_a_school_without_modules_says_so(client, world):
     ModuleSwitch.objects.filter(school=world.school).update(enabled=False)
-    page = home_as(client, world.users["guardian"])
+    client.force_login(world.users["guardian"])
+    page = client.get(reverse("web:more")).content.decode()
     assert "heeft nog geen onderdelen aangezet" in page
 
 

@@ -39,4 +39,4 @@ def home_block(request, overview) -> HomeBlock | None:
     if not children and not groups and not schools:
         return None
     context = {"guardian": bool(children), "current": current, "groups": groups, "schools": schools}
-    return HomeBlock(template="absences/_home_block.html", context=context, order=5)
+    return HomeBlock(template="absences/_home_block.html", context=context, order=5, section="today")

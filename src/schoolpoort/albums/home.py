@@ -1,21 +1,68 @@
-"""The image consent reminder on the home page of a guardian who has not answered yet (see
-lib/home.py). One query, none for users who are no guardian."""
+"""The albums on the home page of guardians (see lib/home.py): the image consent reminder while they
+have not answered yet (one query), and the albums published lately
+with a few thumbnails, read with the albums' own rules (``visible_to``: the image consent rule
+included) and served by the access-checked photo views (one query, none where albums are not
+usable)."""
 
+import datetime
+
+from django.db.models import F
+from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import roles_of
 from schoolpoort.lib.home import HomeBlock
 
+from .access import MODULE
 from .consent import pending_children
+from .models import Album, Photo
+
+RECENT_DAYS = 30
+ALBUMS = 1  # the newest album; the rest is a tap away
+THUMBS = 4
+SCAN = 60  # photos read per album shown at most: the first album may hold many
 
 
-def home_block(request, overview) -> HomeBlock | None:
+def home_block(request, overview) -> list[HomeBlock]:
+    blocks = []
     if not roles_of(request.user).is_guardian:
-        return None
+        return blocks  # the parents' timeline; staff find their albums through "More"
     children = pending_children(request.user)
-    if not children:
-        return None
-    names = get_text_list([child.first_name for child in children], _("and"))
-    return HomeBlock(template="albums/_consent_reminder.html", context={"children": children, "names": names},
-                     order=5)
+    if children:
+        names = get_text_list([child.first_name for child in children], _("and"))
+        blocks.append(HomeBlock(template="albums/_consent_reminder.html",
+                                context={"children": children, "names": names}, order=5, section="action"))
+    recent = recent_albums(request.user, overview)
+    if recent:
+        blocks.append(HomeBlock(template="albums/_home_block.html", context={"albums": recent}, order=15,
+                                section="news"))
+    return blocks
+
+
+def recent_albums(user, overview) -> list[Album]:
+    """The newest published albums the user may see with a photo the user may see, each with
+    ``thumbs``: its first few photos. One query: the photos, with their albums."""
+    if not any(state.info.code == MODULE for modules in overview.modules for state in modules.usable):
+        return []
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    photos = (
+        Photo.objects.visible_to(user)
+        .filter(status=Photo.Status.READY, album__published_at__gte=since)
+        .exclude(thumb="")
+        .select_related("album")
+        .only("id", "album_id", "kind", "width", "height",
+              "album__id", "album__title", "album__date", "album__published_at", "album__school_id")
+        .order_by("-album__published_at", "-album_id", F("taken_at").asc(nulls_last=True), "pk")[: ALBUMS * SCAN]
+    )
+    albums: dict[int, Album] = {}
+    for photo in photos:
+        album = albums.get(photo.album_id)
+        if album is None:
+            if len(albums) == ALBUMS:
+                break
+            album = albums[photo.album_id] = photo.album
+            album.thumbs = []
+        if len(album.thumbs) < THUMBS:
+            album.thumbs.append(photo)
+    return list(albums.values())

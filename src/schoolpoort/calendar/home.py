@@ -12,7 +12,7 @@ import datetime
 
 from django.utils import timezone
 
-from schoolpoort.core.access import ReachIds, request_reach
+from schoolpoort.core.access import ReachIds, request_reach, roles_of
 from schoolpoort.lib.home import HomeBlock
 
 from .models import Event
@@ -33,4 +33,8 @@ def home_block(request, overview):
     single = visible.filter(rrule="").order_by("starts_on", "start_time", "pk")[:COUNT]
     repeating = visible.exclude(rrule="")
     upcoming = expand([*single, *repeating], today, until)[:COUNT]
-    return HomeBlock("calendar/_home_block.html", {"occurrences": upcoming, "today": today}, order=30)
+    if not roles_of(request.user).is_staff:
+        # A parent's home timeline holds today and tomorrow (or else the next event); the Agenda tab the rest.
+        tomorrow = today + datetime.timedelta(days=1)
+        upcoming = [occurrence for occurrence in upcoming if occurrence.first_day <= tomorrow] or upcoming[:1]
+    return HomeBlock("calendar/_home_block.html", {"occurrences": upcoming, "today": today}, order=30, section="today")

@@ -57,4 +57,5 @@ def home_block(request, overview) -> HomeBlock | None:
         "conferences/_home_block.html",
         {"appointments": appointments, "open_rounds": open_rounds, "session": session},
         order=20,
+        section="action" if open_rounds else "today",  # a round to book needs the parent
     )

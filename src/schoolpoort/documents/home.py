@@ -20,4 +20,4 @@ def home_block(request, overview) -> HomeBlock | None:
     count = recent_documents(request.user, school_ids).count()
     if not count:
         return None
-    return HomeBlock("documents/_home_block.html", {"count": count, "days": RECENT_DAYS}, order=40)
+    return HomeBlock("documents/_home_block.html", {"count": count, "days": RECENT_DAYS}, order=40, section="more")

@@ -4,18 +4,34 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import request_reach
-from schoolpoort.lib.home import HomeBlock, Link
+from schoolpoort.lib.home import HomeBlock, Link, TabCount
 
+from .access import MODULE
+from .actions import notify_api
 from .overview import latest_posts
 from .scope import scope_of
+
+HOME_POSTS = 1  # the newest post, with its photo: the home timeline keeps to three screens of a phone
 
 
 def home_block(request, overview) -> HomeBlock | None:
     # The overview has read the module states of the user's schools already: no second look.
-    posts = latest_posts(request.user, reach=request_reach(request), scope=scope_of(overview.modules))
+    posts = latest_posts(request.user, HOME_POSTS, reach=request_reach(request), scope=scope_of(overview.modules))
     if posts is None:
         return None
-    return HomeBlock(template="news/_latest.html", context={"posts": posts}, order=10)
+    for post in posts:  # the first photo the user may see (prefetched with the image consent rule)
+        post.home_photo = next((attachment for attachment in post.attachments.all() if attachment.is_image), None)
+    return HomeBlock(template="news/_latest.html", context={"posts": posts}, order=10, section="news")
+
+
+def tab_count(request, modules) -> TabCount | None:
+    """The News tab counts the posts the user was told about and has not opened (opening a post
+    reads its notification): notify counts per module once per request for the bell, no query
+    of its own."""
+    unread_by_module = notify_api("unread_by_module")
+    if unread_by_module is None or not scope_of(modules):
+        return None
+    return TabCount("news", unread_by_module(request).get(MODULE, 0))
 
 
 def school_links(staff) -> list[Link]:

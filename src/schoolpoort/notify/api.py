@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Count
 
 from schoolpoort.core.modules import MODULES
 
@@ -25,7 +26,7 @@ from . import planning, timing
 from .models import Broadcast, Delivery, Notification
 from .planning import preview  # noqa: F401 - part of the API
 
-__all__ = ["notify", "mark_read", "cancel", "unread_count", "preview"]
+__all__ = ["notify", "mark_read", "cancel", "unread_count", "unread_by_module", "preview"]
 
 
 def notify(
@@ -87,3 +88,21 @@ def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def unread_by_module(request) -> dict[str, int]:
+    """The signed-in user's unread notifications per module (module code -> count): one query,
+    read once per request and kept on it (the bell and the shell's tabs count from it)."""
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cached = getattr(request, "_notify_unread_by_module", None)
+    if cached is None:
+        rows = (
+            Notification.objects.filter(recipient=user, read_at__isnull=True)
+            .order_by()
+            .values_list("module")
+            .annotate(count=Count("pk"))
+        )
+        cached = request._notify_unread_by_module = dict(rows)
+    return cached

@@ -44,7 +44,8 @@ def home_block(request, overview) -> HomeBlock | None:
     )
     if not invoices and not handled:
         return None
-    return HomeBlock(template="records/_home_block.html", context={"invoices": invoices, "handled": handled}, order=20)
+    return HomeBlock(template="records/_home_block.html", context={"invoices": invoices, "handled": handled}, order=20,
+                     section="action")
 
 
 def school_links(staff) -> list[Link]:

@@ -30,4 +30,4 @@ def home_block(request, overview) -> HomeBlock | None:
     )
     if not forms:
         return None
-    return HomeBlock("signups/_home_block.html", {"forms": forms}, order=25)
+    return HomeBlock("signups/_home_block.html", {"forms": forms}, order=25, section="action")

@@ -1,7 +1,11 @@
 """Timetable on the home page (see lib/home.py): "Tomorrow gym for Noor: gym clothes" when
 something is coming up, otherwise only the way to the weekly schedule. Three queries."""
 
-from schoolpoort.lib.home import HomeBlock
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from schoolpoort.core.access import request_reach, roles_of
+from schoolpoort.lib.home import HomeBlock, Link
 
 from .reminders import reminders_for
 
@@ -9,7 +13,17 @@ from .reminders import reminders_for
 def home_block(request, overview) -> HomeBlock | None:
     if not overview.children and not any(staff.groups for staff in overview.staff_schools):
         return None
-    reminders = reminders_for(request.user)
+    # The groups the user teaches are in the request's reach already (read by the other blocks).
+    reminders = reminders_for(request.user, taught_ids=request_reach(request).taught_group_ids)
     return HomeBlock(
-        template="timetable/_home_block.html", context={"reminders": reminders}, order=3 if reminders else 80
+        template="timetable/_home_block.html", context={"reminders": reminders}, order=3 if reminders else 80,
+        section="today" if reminders else "more",
     )
+
+
+def more_links(request, modules) -> list[Link]:
+    """The weekly timetable on the "More" page of guardians and teachers (roles are cached: no query)."""
+    roles = roles_of(request.user)
+    if not (roles.is_guardian or roles.is_staff):
+        return []
+    return [Link(_("Timetable"), reverse("timetable:index"), order=40)]

@@ -62,9 +62,10 @@ def upcoming_days(today: datetime.date) -> list[tuple[datetime.date, str]]:
     return days
 
 
-def reminders_for(user, today: datetime.date | None = None) -> list[Reminder]:
+def reminders_for(user, today: datetime.date | None = None, taught_ids=None) -> list[Reminder]:
     """The entries of today and the next school day for the user's children and taught groups, in
-    the order of the day; one reminder per entry, naming every child of the user in that group."""
+    the order of the day; one reminder per entry, naming every child of the user in that group.
+    ``taught_ids``: the groups the user teaches today when the request has read them already."""
     if not (user and user.is_authenticated):
         return []
     today = today or timezone.localdate()
@@ -85,7 +86,10 @@ def reminders_for(user, today: datetime.date | None = None) -> list[Reminder]:
         names = children.setdefault(group_id, [])
         if first_name not in names:
             names.append(first_name)
-    taught = set(taught_group_ids(user, today).values_list("pk", flat=True))
+    if taught_ids is None:
+        taught = set(taught_group_ids(user, today).values_list("pk", flat=True))
+    else:
+        taught = set(taught_ids)
     entries = list(
         TimetableEntry.objects.visible_to(user, today)
         .filter(group_id__in=set(children) | taught, weekday__in=[day.weekday() for day, _when in days])

@@ -57,7 +57,9 @@ class HomeOverview:
         return not self.children and not self.staff_schools
 
 
-def home_overview(user) -> HomeOverview:
+def home_overview(user, schools_and_modules=None) -> HomeOverview:
+    """``schools_and_modules``: the user's schools and module states when the request has read
+    them already (web/shell.py), so the page does not read them twice."""
     roles = roles_of(user)
     current_enrollments = Enrollment.objects.filter(
         group__in=Group.objects.current()
@@ -79,7 +81,11 @@ def home_overview(user) -> HomeOverview:
         for g in guardianships
     ]
 
-    schools = list(School.objects.visible_to(user).select_related("board"))
+    if schools_and_modules is None:
+        schools = list(School.objects.visible_to(user).select_related("board"))
+        modules = modules_for_schools(user, schools)
+    else:
+        schools, modules = schools_and_modules
     staff_school_ids = [s.pk for s in schools if roles.is_staff_at(s)]
     staff_schools: list[StaffSchool] = []
     if staff_school_ids:
@@ -119,5 +125,5 @@ def home_overview(user) -> HomeOverview:
                     registered=slots.get(school.pk, {}).get("registered", 0),
                 )
             )
-    return HomeOverview(children=children, staff_schools=staff_schools, modules=modules_for_schools(user, schools))
+    return HomeOverview(children=children, staff_schools=staff_schools, modules=modules)
 

@@ -6,6 +6,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("meer/", views.more, name="more"),
     path("offline/", views.offline, name="offline"),
     path("zoeken/", search.search, name="search"),
     path("taal/", views.switch_language, name="set_language"),

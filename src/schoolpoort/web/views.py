@@ -5,14 +5,25 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from schoolpoort.accounts.session import remember_language
-from schoolpoort.lib.home import home_blocks
+from schoolpoort.lib.home import home_blocks, more_links, timeline
 from schoolpoort.web.overview import home_overview
+from schoolpoort.web.shell import shell_modules
 
 
 @login_required
 def home(request):
-    overview = home_overview(request.user)
-    return render(request, "web/home.html", {"overview": overview, "blocks": home_blocks(request, overview)})
+    overview = home_overview(request.user, shell_modules(request))
+    blocks = home_blocks(request, overview)
+    return render(request, "web/home.html", {"overview": overview, "blocks": blocks, "timeline": timeline(blocks)})
+
+
+@login_required
+def more(request):
+    """Every module the user can reach, the staff's tools per school, and the account: the "More"
+    tab of the shell, so that everything is within two taps."""
+    overview = home_overview(request.user, shell_modules(request))
+    context = {"overview": overview, "links": more_links(request, overview.modules)}
+    return render(request, "web/more.html", context)
 
 
 def offline(request):
