@@ -33,7 +33,7 @@ from tests.world import build_world
 # A new word that means something else in another module gets a context instead
 # (pgettext / {% translate "..." context "..." %}). Longer texts carry their own context.
 SHARED_WORDS = {
-    "device", "waiting for confirmation",  # "apparaat", "wacht op bevestiging" in every use
+    "device", "waiting for confirmation", "Notifications",  # "apparaat", "wacht op bevestiging" in every use
     "Change", "Switch on", "Switch off", "Reactions", "Remove %(name)s",  # one Dutch each
     "about", "account", "Actions", "Add", "Address", "administration key", "All children", "all day", "and",
     "applied", "applied at", "attachment", "attachments", "audience", "Back", "being read", "board", "board admin",

@@ -49,8 +49,8 @@ class KeptFilesMixin:
         """Park the checked files (``lib.uploads.CheckedFile``) as drafts of the form's user."""
         from . import staging
 
-        self.kept += [staging.park_draft(checked, owner=self.kept_owner, kind=self.kept_kind)
-                      for checked in checked_files]
+        parked = [staging.park_draft(checked, owner=self.kept_owner, kind=self.kept_kind) for checked in checked_files]
+        self.kept = [*getattr(self, "kept", []), *parked]  # a form built without _setup_kept keeps none yet
 
     def files_to_store(self, policy) -> list:
         """The kept drafts as checked files again (a draft gone meanwhile is left out)."""
