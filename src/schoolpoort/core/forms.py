@@ -31,6 +31,8 @@ class KeptFilesMixin:
     ``__init__``; its ``clean_attachments`` passes the checked files through ``keep``."""
 
     kept_kind = ""
+    kept: list | tuple = ()  # set per form by _setup_kept; never mutated in place
+    kept_owner = None
 
     def _setup_kept(self, user) -> None:
         from . import staging
@@ -50,7 +52,7 @@ class KeptFilesMixin:
         from . import staging
 
         parked = [staging.park_draft(checked, owner=self.kept_owner, kind=self.kept_kind) for checked in checked_files]
-        self.kept = [*getattr(self, "kept", []), *parked]  # a form built without _setup_kept keeps none yet
+        self.kept = [*self.kept, *parked]
 
     def files_to_store(self, policy) -> list:
         """The kept drafts as checked files again (a draft gone meanwhile is left out)."""
