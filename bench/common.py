@@ -22,6 +22,20 @@ SERVER_WORKERS = 5  # gunicorn's rule for sync workers: 2 x cores + 1
 LOAD_CORE = "1"  # the load generator's core; the server and PostgreSQL may use both
 
 
+_UNSCOPED: list = []
+
+
+def leave_school_scopes() -> None:
+    """For the rest of a benchmark script: outside any school scope (django-scopes), on purpose.
+    A script builds and reads every school's data; the server and the workers under benchmark keep
+    the product's scopes. The context is kept: a dropped one would close and restore the scope."""
+    from django_scopes import scopes_disabled
+
+    context = scopes_disabled()
+    context.__enter__()
+    _UNSCOPED.append(context)
+
+
 def cpu_count() -> int:
     return len(os.sched_getaffinity(0))
 

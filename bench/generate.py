@@ -782,6 +782,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from bench.common import leave_school_scopes
+
+    leave_school_scopes()
     world = generate(args.scale)
     if args.json:
         Path(args.json).write_text(json.dumps(world.__dict__))

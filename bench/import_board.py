@@ -169,6 +169,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from bench.common import leave_school_scopes
+
+    leave_school_scopes()
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone

@@ -208,6 +208,9 @@ def main() -> None:
 
     sys.path.insert(0, str(ROOT / "src"))
     django.setup()
+    from bench.common import leave_school_scopes
+
+    leave_school_scopes()
     from django.core.management import call_command
     from django.db import connection, transaction
 

@@ -20,6 +20,9 @@ def setup() -> None:
     import django
 
     django.setup()
+    from bench.common import leave_school_scopes
+
+    leave_school_scopes()
 
 
 def personas(kind: str) -> dict:

@@ -35,6 +35,9 @@ def setup() -> None:
     import django
 
     django.setup()
+    from bench.common import leave_school_scopes
+
+    leave_school_scopes()
 
 
 def school(index: int):

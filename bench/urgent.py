@@ -142,6 +142,9 @@ def main() -> None:  # noqa: PLR0915
     import django
 
     django.setup()
+    from bench.common import leave_school_scopes
+
+    leave_school_scopes()
     from django.conf import settings
     from django.db import transaction
 
