@@ -98,11 +98,21 @@ def feed_events(user, window: tuple[datetime.date, datetime.date] | None = None)
     return Event.objects.visible_to(user).between(first, last)
 
 
-def _occurs(event, first: datetime.date, last: datetime.date) -> bool:
+def _occurs(event, first: datetime.date, last: datetime.date, days_off: dict) -> bool:
     """Whether a repeating event that began before the window has an occurrence in it."""
     if not event.rrule or event.starts_on >= first:
         return True
-    return bool(recurrence.occurrences(event, first, last))
+    return bool(recurrence.occurrences(event, first, last, recurrence.skipped_days(event, days_off)))
+
+
+def _days_off(events, window: tuple[datetime.date, datetime.date]) -> dict[int, set[datetime.date]]:
+    """The days off of the feed's schools, from the first day of its earliest repeating event
+    (or the window's start) to the window's end: the pages skip them, so the feed writes them as
+    EXDATEs. Asked for every school in the feed, so a feed costs the same queries with or
+    without repeating events."""
+    skipping = [event for event in events if recurrence.skips_days_off(event)]
+    first = min([window[0], *(event.starts_on for event in skipping)])
+    return recurrence.days_off_for(events, first, window[1])
 
 
 def _item_in_window(item: FeedItem, first: datetime.date, last: datetime.date) -> bool:
@@ -120,7 +130,7 @@ def _item_in_window(item: FeedItem, first: datetime.date, last: datetime.date) -
 # token and FEED_FORMAT, that is every input of the body: the hash of it is the ETag and the
 # cache key, so a cached body can never be another user's or an older one.
 
-FEED_FORMAT = 2  # raise whenever what the feed writes changes, so cached bodies are not reused
+FEED_FORMAT = 3  # raise whenever what the feed writes changes, so cached bodies are not reused
 VERSION_FIELDS = (
     "pk",
     "updated_at",
@@ -137,6 +147,9 @@ VERSION_FIELDS = (
     "start_time",
     "end_time",
     "exdates",
+    "school_id",
+    "category",
+    "during_holidays",
 )
 
 
@@ -157,6 +170,9 @@ class _Row:
     start_time: datetime.time | None
     end_time: datetime.time | None
     exdates: list
+    school_id: int | None
+    category: str
+    during_holidays: bool
 
 
 @dataclass(frozen=True)
@@ -166,6 +182,7 @@ class FeedVersion:
     events: dict[int, tuple[datetime.datetime, int]]  # pk -> (updated_at, sequence)
     labels: dict[int, str]  # pk -> who the event is for
     items: tuple[FeedItem, ...]
+    days_off: dict[int, set[datetime.date]]
 
 
 def feed_version(user, token=None) -> FeedVersion:
@@ -177,12 +194,13 @@ def feed_version(user, token=None) -> FeedVersion:
     groups: dict[int, list[tuple[str, str]]] = {}
     left_out: set[int] = set()
     # One row per event and group (a LEFT JOIN): the names of an event's groups come along.
-    for values in feed_events(user, window).order_by().values_list(*VERSION_FIELDS):
-        row = _Row(*values)
+    rows = [_Row(*values) for values in feed_events(user, window).order_by().values_list(*VERSION_FIELDS)]
+    days_off = _days_off(rows, window)
+    for row in rows:
         if row.pk in left_out:
             continue
         if row.pk not in events:
-            if not _occurs(row, *window):
+            if not _occurs(row, *window, days_off):
                 left_out.add(row.pk)
                 continue
             events[row.pk] = (row.updated_at, row.sequence)
@@ -204,9 +222,10 @@ def feed_version(user, token=None) -> FeedVersion:
         (token.pk, token.token_hash) if token is not None else None,
         sorted((pk, stamp.isoformat(), sequence, labels[pk]) for pk, (stamp, sequence) in events.items()),
         items,
+        sorted((pk, sorted(days)) for pk, days in days_off.items()),
     )
     key = hashlib.sha256(repr(state).encode()).hexdigest()
-    return FeedVersion(key=key, window=window, events=events, labels=labels, items=items)
+    return FeedVersion(key=key, window=window, events=events, labels=labels, items=items, days_off=days_off)
 
 
 # --- Writing the calendar -------------------------------------------------------------------------
@@ -271,8 +290,9 @@ class _Calendar:
 class _EventWriter:
     """Adds VEVENTs to a calendar; what is the same for every event is looked up once."""
 
-    def __init__(self, cal: _Calendar):
+    def __init__(self, cal: _Calendar, days_off: dict[int, set[datetime.date]] | None = None):
         self.cal = cal
+        self.days_off = days_off or {}  # {school id: days off} that repeating events skip
         self.zone = recurrence.local_zone()
         self.local_tzid = tzid_from_tzinfo(self.zone)
         # Values every event shares are made once: icalendar only reads them when writing.
@@ -335,7 +355,8 @@ class _EventWriter:
                 else datetime.datetime.combine(until, datetime.time(23, 59, 59), tzinfo=zone).astimezone(datetime.UTC)
             ]
         vevent.add("rrule", recur)
-        days = recurrence.exdate_days(event)
+        days = sorted({*recurrence.exdate_days(event),
+                       *recurrence.days_off_hit(event, recurrence.skipped_days(event, self.days_off))})
         if days:
             if event.all_day:
                 vevent.add("exdate", days)
@@ -396,6 +417,8 @@ def build_calendar(user, version: FeedVersion) -> tuple[bytes, bool]:
         "end_time",
         "rrule",
         "exdates",
+        "school",
+        "during_holidays",
         "cancelled",
         "sequence",
         "created_at",
@@ -404,11 +427,11 @@ def build_calendar(user, version: FeedVersion) -> tuple[bytes, bool]:
     events = [
         event
         for event in feed_events(user, version.window).only(*fields).order_by("starts_on", "pk")
-        if _occurs(event, first, last)
+        if _occurs(event, first, last, version.days_off)
     ]
     exact = {event.pk: (event.updated_at, event.sequence) for event in events} == version.events
     cal = _Calendar("Schoolpoort", _feed_uid(user))
-    writer = _EventWriter(cal)
+    writer = _EventWriter(cal, version.days_off)
     for event in events:
         writer.event(event, version.labels.get(event.pk, ""))
     for item in version.items:
@@ -424,7 +447,11 @@ def user_calendar(user) -> bytes:
 def event_calendar(event) -> bytes:
     """One event as a calendar file to download and open (whatever its dates)."""
     cal = _Calendar(event.title, str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/event/{event.uid}")))
-    _EventWriter(cal).event(event, event.audience_label)
+    days_off = {}
+    if recurrence.skips_days_off(event):
+        last = event.last_day or event.starts_on + datetime.timedelta(days=366 * recurrence.MAX_YEARS)
+        days_off = recurrence.days_off_for([event], event.starts_on, last)
+    _EventWriter(cal, days_off).event(event, event.audience_label)
     return cal.to_ical()
 
 

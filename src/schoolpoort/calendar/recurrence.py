@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from icalendar import vRecur
 
 from schoolpoort.lib import dates
+from schoolpoort.lib.days_off import days_off_by_school
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 SUPPORTED_PARTS = {
@@ -28,6 +29,8 @@ SUPPORTED_PARTS = {
 }
 MAX_COUNT = 500
 MAX_INTERVAL = 99
+# Events of these categories are the days off themselves: they never skip them.
+OFF_CATEGORIES = ("vacation", "study_day", "free_day")
 MAX_YEARS = 10  # a rule may not reach further than this beyond its first day
 ICAL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
@@ -273,14 +276,53 @@ def first_occurrence(event) -> Occurrence:
     return _occurrence(event, event.starts_on)
 
 
-def occurrences(event, first_day: datetime.date, last_day: datetime.date) -> list[Occurrence]:
-    """The occurrences of ``event`` that cover a day from ``first_day`` to ``last_day``."""
+def skips_days_off(event) -> bool:
+    """A repeating event skips its school's vacations and study days unless it is marked "also
+    during holidays"; a day off itself (a repeating study day, say) never skips. A board's
+    event belongs to no one school and has no days off of its own."""
+    return (
+        bool(event.rrule)
+        and not getattr(event, "during_holidays", False)
+        and event.category not in OFF_CATEGORIES
+        and getattr(event, "school_id", None) is not None
+    )
+
+
+def days_off_for(events, first_day: datetime.date, last_day: datetime.date) -> dict[int, set[datetime.date]]:
+    """{school id: days off} for the schools of the events, through the kernel's days-off
+    protocol (lib/days_off.py): one query whenever there are school events (whether or not one
+    repeats, so a page costs the same queries with more data), none without."""
+    return days_off_by_school({event.school_id for event in events if event.school_id}, first_day, last_day)
+
+
+def skipped_days(event, days_off: dict[int, set[datetime.date]]) -> set[datetime.date]:
+    """The days off an event's occurrences skip."""
+    return days_off.get(event.school_id, set()) if skips_days_off(event) else set()
+
+
+def days_off_hit(event, days_off: set[datetime.date]) -> list[datetime.date]:
+    """The days of ``days_off`` on which the repeating event would take place (the agenda feed
+    writes them as EXDATEs, so agendas skip what the pages skip)."""
+    if not days_off or not event.rrule:
+        return []
+    rule = _rule(event.rrule, event.starts_on, event.start_time)
+    first, last = min(days_off), max(days_off)
+    window = (datetime.datetime.combine(first, datetime.time.min), datetime.datetime.combine(last, datetime.time.max))
+    listed = {datetime.date.fromisoformat(day) for day in event.exdates or []}
+    return sorted({m.date() for m in rule.between(*window, inc=True)} & set(days_off) - listed)
+
+
+def occurrences(
+    event, first_day: datetime.date, last_day: datetime.date, days_off: set[datetime.date] | frozenset = frozenset()
+) -> list[Occurrence]:
+    """The occurrences of ``event`` that cover a day from ``first_day`` to ``last_day``; a
+    repeating event leaves out its exceptions and ``days_off`` (see ``skipped_days``)."""
     span = event.ends_on - event.starts_on
     if not event.rrule:
         days = [event.starts_on]
     else:
         rule = _rule(event.rrule, event.starts_on, event.start_time)
-        skipped = {datetime.date.fromisoformat(day) for day in event.exdates or []}
+        skipped = {datetime.date.fromisoformat(day) for day in event.exdates or []} | set(days_off)
         window = (
             datetime.datetime.combine(first_day - span, datetime.time.min),
             datetime.datetime.combine(last_day, datetime.time.max),
@@ -291,9 +333,19 @@ def occurrences(event, first_day: datetime.date, last_day: datetime.date) -> lis
     ]
 
 
-def expand(events, first_day: datetime.date, last_day: datetime.date) -> list[Occurrence]:
-    """Every occurrence of ``events`` between the two days, in order."""
-    found = [occurrence for event in events for occurrence in occurrences(event, first_day, last_day)]
+def expand(
+    events, first_day: datetime.date, last_day: datetime.date, days_off: dict[int, set[datetime.date]] | None = None
+) -> list[Occurrence]:
+    """Every occurrence of ``events`` between the two days, in order; repeating events skip
+    their school's days off (looked up here in one query unless given)."""
+    events = list(events)
+    if days_off is None:
+        days_off = days_off_for(events, first_day, last_day)
+    found = [
+        occurrence
+        for event in events
+        for occurrence in occurrences(event, first_day, last_day, skipped_days(event, days_off))
+    ]
     return sorted(found, key=lambda o: o.sort_key)
 
 
