@@ -17,6 +17,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,11 +25,16 @@ from icalendar import Calendar, Timezone, vCategory, vDDDTypes, vDuration, vInt,
 from icalendar import Event as VEvent
 from icalendar.timezone import tzid_from_dt, tzid_from_tzinfo
 
+from schoolpoort.core.access import guardian_group_ids, taught_group_ids
+from schoolpoort.core.models import Group
+from schoolpoort.lib.days_off import days_off_by_school
 from schoolpoort.lib.feed import WINDOW_AHEAD_DAYS, WINDOW_PAST_DAYS, FeedItem, provided_items
 from schoolpoort.lib.text import plain_line, plain_text
+from schoolpoort.lib.weekly import WeeklyEntry, weekly_days, weekly_entries
 
 from . import recurrence
 from .models import Event
+from .visibility import usable_school_ids
 
 logger = logging.getLogger(__name__)
 
@@ -105,14 +111,24 @@ def _occurs(event, first: datetime.date, last: datetime.date, days_off: dict) ->
     return bool(recurrence.occurrences(event, first, last, recurrence.skipped_days(event, days_off)))
 
 
-def _days_off(events, window: tuple[datetime.date, datetime.date]) -> dict[int, set[datetime.date]]:
+def feed_weekly(user) -> list[WeeklyEntry]:
+    """The weekly activities (gym, from the timetable through lib/weekly.py) of the user's own
+    groups: their children's and the ones they teach, where the calendar is usable. One query."""
+    groups = Group.objects.filter(
+        Q(pk__in=guardian_group_ids(user)) | Q(pk__in=taught_group_ids(user)), school_id__in=usable_school_ids(user)
+    ).values("pk")
+    return weekly_entries(user, groups)
+
+
+def _days_off(events, window: tuple[datetime.date, datetime.date], weekly=()) -> dict[int, set[datetime.date]]:
     """The days off of the feed's schools, from the first day of its earliest repeating event
     (or the window's start) to the window's end: the pages skip them, so the feed writes them as
     EXDATEs. Asked for every school in the feed, so a feed costs the same queries with or
     without repeating events."""
     skipping = [event for event in events if recurrence.skips_days_off(event)]
     first = min([window[0], *(event.starts_on for event in skipping)])
-    return recurrence.days_off_for(events, first, window[1])
+    schools = {event.school_id for event in events if event.school_id} | {entry.school_id for entry in weekly}
+    return days_off_by_school(schools, first, window[1])
 
 
 def _item_in_window(item: FeedItem, first: datetime.date, last: datetime.date) -> bool:
@@ -183,6 +199,7 @@ class FeedVersion:
     labels: dict[int, str]  # pk -> who the event is for
     items: tuple[FeedItem, ...]
     days_off: dict[int, set[datetime.date]]
+    weekly: tuple[WeeklyEntry, ...] = ()
 
 
 def feed_version(user, token=None) -> FeedVersion:
@@ -195,7 +212,8 @@ def feed_version(user, token=None) -> FeedVersion:
     left_out: set[int] = set()
     # One row per event and group (a LEFT JOIN): the names of an event's groups come along.
     rows = [_Row(*values) for values in feed_events(user, window).order_by().values_list(*VERSION_FIELDS)]
-    days_off = _days_off(rows, window)
+    weekly = feed_weekly(user)
+    days_off = _days_off(rows, window, weekly)
     for row in rows:
         if row.pk in left_out:
             continue
@@ -223,9 +241,11 @@ def feed_version(user, token=None) -> FeedVersion:
         sorted((pk, stamp.isoformat(), sequence, labels[pk]) for pk, (stamp, sequence) in events.items()),
         items,
         sorted((pk, sorted(days)) for pk, days in days_off.items()),
+        weekly,
     )
     key = hashlib.sha256(repr(state).encode()).hexdigest()
-    return FeedVersion(key=key, window=window, events=events, labels=labels, items=items, days_off=days_off)
+    return FeedVersion(key=key, window=window, events=events, labels=labels, items=items, days_off=days_off,
+                       weekly=tuple(weekly))
 
 
 # --- Writing the calendar -------------------------------------------------------------------------
@@ -303,6 +323,7 @@ class _EventWriter:
         self.audience = _("For: %(audience)s")
         marker = 987654321987654321  # a detail URL with a stand-in id, reversed once
         self.url = absolute_url(reverse("calendar:detail", args=[marker])).replace(str(marker), "{}")
+        self.host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
 
     def event(self, event, label: str) -> None:
         """The VEVENT of one event; a repeating event keeps its rule and exceptions."""
@@ -362,6 +383,42 @@ class _EventWriter:
                 vevent.add("exdate", days)
             else:
                 vevent.add("exdate", [datetime.datetime.combine(day, event.start_time, tzinfo=zone) for day in days])
+
+    def weekly(self, entry: WeeklyEntry, window: tuple[datetime.date, datetime.date]) -> None:
+        """A weekly activity as one repeating VEVENT over the window and its school year, with
+        the days off it skips as EXDATEs: the same days the pages show (``weekly_days``)."""
+        off = self.days_off.get(entry.school_id, set())
+        days = weekly_days(entry, *window, off)
+        if not days:
+            return
+        zone = self.zone
+        first, last = days[0], days[-1]
+        skipped = [day for day in weekly_days(entry, first, last, set()) if day in off]
+        if self.local_tzid:
+            self.cal.tzids.add(self.local_tzid)
+        stamp = vDDDTypes((entry.updated_at or datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)).astimezone(
+            datetime.UTC))
+        vevent = VEvent()
+        vevent.add("summary", vText(plain_line(f"{entry.title} ({entry.group_name})")))
+        vevent.add("dtstart", vDDDTypes(datetime.datetime.combine(first, entry.starts_at, tzinfo=zone)))
+        vevent.add("dtend", vDDDTypes(datetime.datetime.combine(first, entry.ends_at, tzinfo=zone)))
+        vevent.add("dtstamp", stamp)
+        vevent.add("uid", vText(f"{entry.key}@{self.host}"))
+        until = datetime.datetime.combine(last, datetime.time(23, 59, 59), tzinfo=zone).astimezone(datetime.UTC)
+        vevent.add("rrule", vRecur({"FREQ": ["WEEKLY"], "UNTIL": [until]}))
+        if skipped:
+            vevent.add("exdate", [datetime.datetime.combine(day, entry.starts_at, tzinfo=zone) for day in skipped])
+        vevent.add("categories", self.categories.get(entry.category) or vCategory([entry.category]))
+        lines = [plain_text(entry.description).strip()] if entry.description else []
+        lines.append(self.audience % {"audience": entry.group_name})
+        vevent.add("description", vText("\n\n".join(lines)))
+        vevent.add("last-modified", stamp)
+        if entry.location:
+            vevent.add("location", vText(plain_line(entry.location)))
+        vevent.add("status", self.status[False])
+        vevent.add("transp", self.transp[False])
+        vevent.add("url", vUri(absolute_url(entry.url)))
+        self.cal.cal.add_component(vevent)
 
     def item(self, item: FeedItem) -> None:
         """The VEVENT of another app's item."""
@@ -434,6 +491,8 @@ def build_calendar(user, version: FeedVersion) -> tuple[bytes, bool]:
     writer = _EventWriter(cal, version.days_off)
     for event in events:
         writer.event(event, version.labels.get(event.pk, ""))
+    for entry in version.weekly:
+        writer.weekly(entry, version.window)
     for item in version.items:
         writer.item(item)
     return cal.to_ical(), exact

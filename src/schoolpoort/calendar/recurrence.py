@@ -10,10 +10,11 @@ the clocks change."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dateutil.rrule import rrule, rrulestr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from icalendar import vRecur
 
 from schoolpoort.lib import dates
 from schoolpoort.lib.days_off import days_off_by_school
+from schoolpoort.lib.weekly import WeeklyEntry, weekly_days
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 SUPPORTED_PARTS = {
@@ -217,9 +219,14 @@ class Occurrence:
         return self.first_day <= day <= self.last_day
 
     @property
+    def url(self) -> str:
+        """Where the row links: the event's page, or the page of the module that provided it."""
+        return getattr(self.event, "url", "") or reverse("calendar:detail", args=[self.event.pk])
+
+    @property
     def sort_key(self):
         return (self.first_day, not self.all_day, self.start or datetime.datetime.min.replace(tzinfo=datetime.UTC),
-                self.event.title, self.event.pk or 0)
+                self.event.title, str(self.event.pk or 0).zfill(20))
 
     def _label(self, day_style: str) -> str:
         if self.all_day:
@@ -347,6 +354,57 @@ def expand(
         for occurrence in occurrences(event, first_day, last_day, skipped_days(event, days_off))
     ]
     return sorted(found, key=lambda o: o.sort_key)
+
+
+@dataclass
+class WeeklyItem:
+    """A weekly activity of another module (gym, from the timetable) where a page expects an
+    event: what the calendar's rows read of one."""
+
+    entry: WeeklyEntry
+    for_children: list = field(default_factory=list)
+    cancelled: bool = False
+    all_day: bool = False
+
+    @property
+    def pk(self) -> str:
+        return self.entry.key
+
+    @property
+    def title(self) -> str:
+        return self.entry.title
+
+    @property
+    def category(self) -> str:
+        return self.entry.category
+
+    @property
+    def location(self) -> str:
+        return self.entry.location
+
+    @property
+    def audience_label(self) -> str:
+        return self.entry.group_name
+
+    @property
+    def url(self) -> str:
+        return self.entry.url
+
+
+def weekly_occurrences(
+    items: list[WeeklyItem], first_day: datetime.date, last_day: datetime.date, days_off: dict[int, set[datetime.date]]
+) -> list[Occurrence]:
+    """The occurrences of weekly activities between the two days, skipping their school's days off."""
+    zone = local_zone()
+    return [
+        Occurrence(
+            item, day, day,
+            datetime.datetime.combine(day, item.entry.starts_at, tzinfo=zone),
+            datetime.datetime.combine(day, item.entry.ends_at, tzinfo=zone),
+        )
+        for item in items
+        for day in weekly_days(item.entry, first_day, last_day, days_off.get(item.entry.school_id, set()))
+    ]
 
 
 def by_day(found: list[Occurrence], first_day: datetime.date, last_day: datetime.date) -> dict:
