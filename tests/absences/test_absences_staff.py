@@ -6,9 +6,9 @@ import datetime
 import io
 
 import pytest
+from django.utils.html import escape
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from schoolpoort.absences import actions
 from schoolpoort.absences.models import Absence, AbsenceSettings, LeaveRequest

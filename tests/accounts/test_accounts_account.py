@@ -1,9 +1,9 @@
 """Mijn account: details and language, password, e-mail address, and sessions."""
 
 import pytest
+from django.utils.html import escape
 from django.core import mail
 from django.urls import reverse
-from django.utils.html import escape
 
 from schoolpoort.accounts.models import User
 from tests.accounts.accounts_helpers import link_in, log_in

@@ -3,10 +3,10 @@ previous and next, making and publishing an album (its parents are told, title o
 children, deleting."""
 
 import pytest
+from django.utils.html import escape
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.html import escape
 
 from schoolpoort.albums.models import Album, Photo, PhotoTag
 from schoolpoort.notify.models import Broadcast

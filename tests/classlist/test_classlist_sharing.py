@@ -3,10 +3,10 @@ the privacy page; never shown to the other, separated guardian; everything for s
 page that costs the same number of queries for a small and a large group."""
 
 import pytest
+from django.utils.html import escape
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.html import escape
 
 from schoolpoort.classlist.models import ClassListSettings, GuardianContact, SharingChoice
 from schoolpoort.core.models import AuditEntry, Guardianship

@@ -7,11 +7,11 @@ import datetime
 import io
 
 import pytest
+from django.utils.html import escape
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from schoolpoort.conferences import booking as domain
 from schoolpoort.conferences.booking import Pick

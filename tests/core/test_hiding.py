@@ -4,8 +4,8 @@ many children; and every path where a guardian meets another asks it (the record
 school square; messaging and the class list have their own page tests)."""
 
 import pytest
-from django.urls import reverse
 from django.utils.html import escape
+from django.urls import reverse
 
 from schoolpoort.core.hiding import (
     hidden_guardians,

@@ -5,11 +5,11 @@ import datetime
 import re
 
 import pytest
+from django.utils.html import escape
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape
 
 from schoolpoort.core.models import Guardianship
 from schoolpoort.documents.models import Document, Folder, Shelf

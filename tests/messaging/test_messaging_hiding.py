@@ -5,8 +5,8 @@ Bakker, a crafted POST with her value is refused without naming her, and a group
 does not list her to him."""
 
 import pytest
-from django.urls import reverse
 from django.utils.html import escape
+from django.urls import reverse
 
 from schoolpoort.demo.world import build_demo
 from schoolpoort.lib.demo import REGENBOOG

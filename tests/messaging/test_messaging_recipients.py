@@ -6,8 +6,8 @@ school's permission and both parents' consent — by name, never e-mail or phone
 import itertools
 
 import pytest
-from django.urls import reverse
 from django.utils.html import escape
+from django.urls import reverse
 
 from schoolpoort.messaging import actions
 from schoolpoort.messaging.models import Conversation, Message, ParentContactConsent, Participant

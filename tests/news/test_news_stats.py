@@ -1,10 +1,10 @@
 """Read figures: "read by 1 of 2 families", who has not read it, and a reminder for only those."""
 
 import pytest
+from django.utils.html import escape
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.html import escape
 
 from schoolpoort.news.audience import read_stats
 from schoolpoort.news.models import PostRead

@@ -4,9 +4,9 @@ staff views, who-viewed list, signing a plan, reacting to a note, staff editing,
 import datetime
 
 import pytest
+from django.utils.html import escape
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
 
 from schoolpoort.core.audit import audit_read
 from schoolpoort.core.models import AuditEntry, Guardianship

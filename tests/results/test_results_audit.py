@@ -3,8 +3,8 @@ report card file, the group overview) is a read of the pupil (``core.audit``) th
 sees on "who at school viewed"; guardians reading their own child's results write nothing."""
 
 import pytest
-from django.urls import reverse
 from django.utils.html import escape
+from django.urls import reverse
 
 from schoolpoort.core.models import AuditEntry
 from schoolpoort.records.results.models import MethodTest, StandardisedTest

@@ -4,9 +4,9 @@ who answered first, which the other guardians of the same children see and may c
 An answer another guardian saved meanwhile is never overwritten unseen."""
 
 import pytest
+from django.utils.html import escape
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.html import escape
 
 from schoolpoort.signups import signing
 from schoolpoort.signups.models import Form, Question, Response

@@ -3,8 +3,8 @@ post switch reactions off and on and remove a reaction. A removed reaction disap
 staff see that it was removed (and by whom). A parent may take back their own reaction."""
 
 import pytest
-from django.urls import reverse
 from django.utils.html import escape
+from django.urls import reverse
 
 from schoolpoort.core.models import AuditEntry
 from schoolpoort.notify.models import Broadcast
