@@ -196,7 +196,8 @@ def test_the_timetables_gym_is_not_on_the_calendar_of_other_families(client, wor
                        ("guardian_other_school", False), ("teacher_other_group", False)]:
         client.force_login(world.users[role])
         response = client.get(reverse("calendar:week"), {"week": monday.isoformat()})
-        titles = [o.event.title for _day, found in response.context["days"] for o in found] if response.status_code == 200 else []
+        days = response.context["days"] if response.status_code == 200 else []
+        titles = [o.event.title for _day, found in days for o in found]
         assert ("Gym" in titles) is sees, role
         if response.status_code == 200:
             cal = feed_calendar(client, world.users[role])
