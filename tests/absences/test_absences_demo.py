@@ -1,6 +1,6 @@
 """The demo's absences (DEMO.md): pupils away today in groep 3 and 6 of De Regenboog and groep 5 of
 De Ark, four weeks of history, one open sickness, one pending holiday-leave request that keeps the
-rules; no notifications and no tasks; nothing for Daan Smit today."""
+rules; the leave requests told, no tasks of absences; nothing for Daan Smit today."""
 
 import datetime
 
@@ -57,7 +57,9 @@ def test_the_pending_holiday_leave_keeps_the_rules(demo):
                           ends_on=pending.ends_on, has_statement=True, exclude_pk=pending.pk) == []
 
 
-def test_the_demo_sends_nothing_and_both_schools_have_settings(demo):
-    assert not Broadcast.objects.filter(module="absences").exists()
+def test_the_demo_tells_of_its_leave_requests_and_both_schools_have_settings(demo):
+    # Issue 15: the notification centre shows the demo's items (the leave asked and the one decided).
+    broadcasts = Broadcast.objects.filter(module="absences")
+    assert broadcasts.count() >= 2 and all(b.fanned_out_at for b in broadcasts)
     assert not DBTaskResult.objects.filter(task_path__startswith="schoolpoort.absences").exists()
     assert AbsenceSettings.objects.count() == 2

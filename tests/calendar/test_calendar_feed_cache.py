@@ -93,7 +93,7 @@ def test_repeated_polls_of_an_unchanged_feed_are_served_from_the_cache(client, w
     assert len(builds) == 1
 
 
-def test_the_cached_path_costs_three_queries_whatever_the_number_of_events(client, world, guardian, token):
+def test_the_cached_path_costs_four_queries_whatever_the_number_of_events(client, world, guardian, token):
     fetch(client, token)
     with CaptureQueriesContext(connection) as small:
         fetch(client, token)
@@ -109,8 +109,10 @@ def test_the_cached_path_costs_three_queries_whatever_the_number_of_events(clien
     with CaptureQueriesContext(connection) as not_modified:
         assert fetch(client, token, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert cached.content == first.content
-    # the link and its user, the version of the events, the conference bookings
-    assert len(small.captured_queries) == len(large.captured_queries) == len(not_modified.captured_queries) == 3
+    # the link and its user, the version of the events, the weekly activities (the timetable's
+    # gym), the conference bookings, and once the feed has events of a school, that school's days
+    # off (repeating events skip them)
+    assert len(small.captured_queries) <= len(large.captured_queries) == len(not_modified.captured_queries) == 5
 
 
 def test_last_modified_moves_only_when_the_feed_changes(client, world, guardian, token, events):

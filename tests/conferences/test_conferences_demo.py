@@ -1,5 +1,5 @@
 """The demo's conference round (DEMO.md): groep 6 (and groep 3) of De Regenboog, open now, two
-evenings next week, free and booked slots; the fixed families free to book; no notifications."""
+evenings next week, free and booked slots; the fixed families free to book; the invitation told."""
 
 import pytest
 from django.utils import timezone
@@ -49,7 +49,10 @@ def test_the_fixed_families_can_book_and_the_jansens_get_times_one_after_the_oth
     assert lotte.party != lotte_too.party and lotte.party != 0
 
 
-def test_the_demo_notifies_no_one_and_queues_nothing(demo):
-    assert not Broadcast.objects.filter(module="conferences").exists()
+def test_the_demo_invites_the_families_as_opening_does_and_queues_no_conference_task(demo):
+    # Issue 15: the notification centre shows the demo's invitation, told as round_opened tells it.
+    broadcasts = Broadcast.objects.filter(module="conferences")  # one per language of the families
+    assert broadcasts.exists() and {b.event for b in broadcasts} == {"conferences.opened"}
+    assert all(b.fanned_out_at is not None for b in broadcasts)
     assert not DBTaskResult.objects.filter(task_path__contains="conferences").exists()
     assert Round.objects.get().notified_at is not None

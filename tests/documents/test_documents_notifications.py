@@ -1,5 +1,5 @@
 """A new document is told to exactly the parents who see its shelf (titles only); a letter for one
-family only to its named parents. Staff are not notified; the demo and "don't tell" send nothing."""
+family only to its named parents. Staff are not notified; "don't tell" sends nothing."""
 
 import datetime
 

@@ -65,7 +65,7 @@ def test_a_parent_sees_both_childrens_events_and_subscribes_in_their_own_agenda(
         assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
         calendar = Calendar.from_ical(response.read())
     summaries = {str(event["SUMMARY"]) for event in calendar.events}
-    assert {"Gym", "Excursie Spoorwegmuseum", "Informatieavond", "Herfstvakantie"} <= summaries
+    assert {"Gym (Groep 3)", "Excursie Spoorwegmuseum", "Informatieavond", "Herfstvakantie"} <= summaries
     assert "Excursie Philips Museum" not in summaries
     assert calendar.walk("VTIMEZONE")
 

@@ -1,7 +1,7 @@
 """The demo's sign-ups (DEMO.md): a volunteer sign-up for groep 3 of De Regenboog with slots of four
 places, some taken by generated families and none by the fixed ones; a poll with answers; the
 school square with reactions (one removed) and a quick poll; nothing at De Ark, where the module is
-off; and no notifications."""
+off; and the families told of the forms."""
 
 from collections import Counter
 
@@ -61,8 +61,12 @@ def test_de_ark_has_signups_off_and_no_content(demo):
     assert not SquarePost.objects.filter(school=demo.schools[ARK]).exists()
 
 
-def test_the_demo_sends_no_notifications(demo):
-    assert not Broadcast.objects.filter(module="signups").exists()
+def test_the_demo_tells_the_families_of_both_forms_as_publishing_does(demo):
+    """Issue 15: the notification centre shows the demo's items, so the demo notifies through the
+    module's own function, and the fan-out has run."""
+    broadcasts = Broadcast.objects.filter(module="signups")
+    assert {b.event for b in broadcasts} == {"signups.published"}  # one per form and language
+    assert len({b.key for b in broadcasts}) == 2 and all(b.recipient_ids and b.fanned_out_at for b in broadcasts)
 
 
 def test_the_demo_is_the_same_every_time(db):

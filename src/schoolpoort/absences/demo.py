@@ -19,6 +19,7 @@ from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import ARK, REGENBOOG, DemoWorld
 
 from .models import Absence, AbsenceSettings, AttendanceMark, LeaveRequest
+from .notifications import leave_decided, leave_requested
 from .schooldays import full_school_week, school_days
 
 SICK, DOCTOR, OTHER = Absence.Reason.SICK, Absence.Reason.DOCTOR, Absence.Reason.OTHER
@@ -164,6 +165,7 @@ def _leave(world: DemoWorld, today: datetime.date, now: datetime.datetime) -> No
     leave.statement.save("werkgeversverklaring.pdf", ContentFile(STATEMENT_PDF), save=False)
     leave.save()
     LeaveRequest.objects.filter(pk=leave.pk).update(created_at=now - datetime.timedelta(days=2))
+    leave_requested(leave)  # the director hears of it, as the request form tells
 
     # Approved leave last month: the funeral of Sem's grandfather.
     sem = world.students["Sem Jansen"]
@@ -177,3 +179,4 @@ def _leave(world: DemoWorld, today: datetime.date, now: datetime.datetime) -> No
         decision_reason="Gecondoleerd. Het verlof is toegekend.",
     )
     LeaveRequest.objects.filter(pk=approved.pk).update(created_at=_at(day, 8, 0) - datetime.timedelta(days=3))
+    leave_decided(approved)  # the parent hears of the decision, as deciding tells

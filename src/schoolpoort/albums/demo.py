@@ -23,6 +23,7 @@ from schoolpoort.core.models import Consent, Guardianship, Student, Use
 from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
+from .actions import publish_album
 from .models import Album, Photo, PhotoTag
 from .processing import make_versions
 
@@ -132,7 +133,6 @@ def load_demo(world: DemoWorld) -> None:
         album = Album.objects.create(
             school=school, audience=Album.Audience.GROUPS if spec.grade else Album.Audience.SCHOOL,
             title=spec.title, description=spec.description, date=day, created_by=world.users[spec.author],
-            published_at=moment + datetime.timedelta(hours=7),
         )
         if spec.grade:
             album.groups.set([world.groups[REGENBOOG, spec.grade]])
@@ -152,6 +152,8 @@ def load_demo(world: DemoWorld) -> None:
             make_versions(photo)
             tagged = {fixed[name] for name in item.tags} | set(rng.sample(pool, min(item.classmates, len(pool))))
             tags += [PhotoTag(photo=photo, student_id=pk, tagged_by=world.users[spec.author]) for pk in sorted(tagged)]
+        publish_album(album, world.users[spec.author])  # tells its families, as the page's action does
+        Album.objects.filter(pk=album.pk).update(published_at=moment + datetime.timedelta(hours=7))
     PhotoTag.objects.bulk_create(tags)
 
 

@@ -15,7 +15,8 @@ from .models import Event, FeedToken
 # What a form or the API may set on an event.
 EVENT_FIELDS = (
     "audience", "board", "school", "title", "description", "location", "category", "all_day",
-    "starts_on", "ends_on", "start_time", "end_time", "rrule", "exdates", "cancelled",
+    "starts_on", "ends_on", "start_time", "end_time", "rrule", "exdates", "during_holidays",
+    "cancelled",
 )
 
 

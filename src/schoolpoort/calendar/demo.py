@@ -1,9 +1,9 @@
 """Calendar content of the demo school (DEMO.md): the government's vacations for each school's
 region, school evenings and days (information evening, study day, Christmas, parents' evening,
-sports), a board-wide study day, weekly gym (at De Regenboog with one exception), excursions,
-school trips, a camp and a cancelled event, at both schools. Dates follow the
-current school year; the events of groep 3 and groep 6 that the browser tests look for are a
-few school days ahead of today, so the calendar never looks empty."""
+sports), a board-wide study day, excursions, school trips, a camp and a cancelled event, at both
+schools. Weekly gym is not here: the timetable holds it and the calendar shows it from there.
+Dates follow the current school year; the events of groep 3 and groep 6 that the browser tests
+look for are a few school days ahead of today, so the calendar never looks empty."""
 
 from __future__ import annotations
 
@@ -140,20 +140,15 @@ def load_demo(world: DemoWorld) -> None:
            category=Category.STUDY_DAY, starts_on=board_day,
            description="Alle leerkrachten van de stichting werken samen aan het onderwijs. Alle scholen zijn dicht.")
 
-    # De Regenboog, groep 3: gym every Tuesday, with no gym on sports day.
+    # Gym is no calendar event of its own: the timetable holds it (timetable/demo.py) and the
+    # calendar shows it from there (lib/weekly.py), skipping the vacations.
     plan, groups = plans[REGENBOOG], world.groups
     group3, group6 = groups[REGENBOOG, "3"], groups[REGENBOOG, "6"]
     teacher3, teacher6 = world.teachers[REGENBOOG, "3"][0], world.teachers[REGENBOOG, "6"][0]
-    first_gym = plan.on_or_after(plan.first_school_day, TUE)
-    sports_day = plan.on_or_after(max(today, first_gym) + datetime.timedelta(days=14), TUE)
-    exceptions = [sports_day.isoformat()] if first_gym < sports_day <= plan.last_school_day else []
-    _event(world.schools[REGENBOOG], groups=[group3], created_by=teacher3, title="Gym", category=Category.SPORTS,
-           starts_on=first_gym, start_time=_time("08:30"), end_time=_time("09:15"), location="Gymzaal Sportlaan",
-           rrule=f"FREQ=WEEKLY;UNTIL={plan.last_school_day:%Y%m%d}", exdates=exceptions,
-           description="Neem gymkleding en gymschoenen mee.")
+    sports_day = plan.on_or_after(max(today, plan.first_school_day) + datetime.timedelta(days=14), TUE)
     _event(world.schools[REGENBOOG], created_by=director, title="Sportdag", category=Category.SPORTS,
            starts_on=sports_day, start_time=_time("08:30"), end_time=_time("14:30"), location="Sportpark De Uithof",
-           description="De hele school sport een dag lang. Geen gym in de gymzaal vandaag.")
+           description="De hele school sport een dag lang.")
     _event(world.schools[REGENBOOG], groups=[group3], created_by=teacher3, title="Voorleesontbijt",
            category=Category.CELEBRATION, starts_on=plan.on_or_after(today + datetime.timedelta(days=3), THU),
            start_time=_time("08:15"), end_time=_time("09:00"), location="Lokaal groep 3",
@@ -173,13 +168,10 @@ def load_demo(world: DemoWorld) -> None:
            category=Category.EXCURSION, starts_on=camp, ends_on=camp + datetime.timedelta(days=2),
            start_time=_time("09:00"), end_time=_time("14:00"), location="Kampeerboerderij De Hoeve, Lunteren")
 
-    # De Ark, groep 5: gym every Thursday and an excursion.
+    # De Ark, groep 5: an excursion (its swimming and gym are in the timetable).
     plan = plans[ARK]
     group5 = groups[ARK, "5"]
     teacher5 = world.teachers[ARK, "5"][0]
-    _event(world.schools[ARK], groups=[group5], created_by=teacher5, title="Gym", category=Category.SPORTS,
-           starts_on=plan.on_or_after(plan.first_school_day, THU), start_time=_time("10:00"), end_time=_time("10:45"),
-           location="Sporthal De Ark", rrule=f"FREQ=WEEKLY;UNTIL={plan.last_school_day:%Y%m%d}")
     _event(world.schools[ARK], groups=[group5], created_by=teacher5, title="Excursie Philips Museum",
            category=Category.EXCURSION, starts_on=plan.on_or_after(today + datetime.timedelta(days=11), TUE),
            start_time=_time("09:30"), end_time=_time("13:00"), location="Philips Museum, Eindhoven")

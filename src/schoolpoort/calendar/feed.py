@@ -17,6 +17,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,11 +25,16 @@ from icalendar import Calendar, Timezone, vCategory, vDDDTypes, vDuration, vInt,
 from icalendar import Event as VEvent
 from icalendar.timezone import tzid_from_dt, tzid_from_tzinfo
 
+from schoolpoort.core.access import guardian_group_ids, taught_group_ids
+from schoolpoort.core.models import Group
+from schoolpoort.lib.days_off import days_off_by_school
 from schoolpoort.lib.feed import WINDOW_AHEAD_DAYS, WINDOW_PAST_DAYS, FeedItem, provided_items
 from schoolpoort.lib.text import plain_line, plain_text
+from schoolpoort.lib.weekly import WeeklyEntry, weekly_days, weekly_entries
 
 from . import recurrence
 from .models import Event
+from .visibility import usable_school_ids
 
 logger = logging.getLogger(__name__)
 
@@ -98,11 +104,31 @@ def feed_events(user, window: tuple[datetime.date, datetime.date] | None = None)
     return Event.objects.visible_to(user).between(first, last)
 
 
-def _occurs(event, first: datetime.date, last: datetime.date) -> bool:
+def _occurs(event, first: datetime.date, last: datetime.date, days_off: dict) -> bool:
     """Whether a repeating event that began before the window has an occurrence in it."""
     if not event.rrule or event.starts_on >= first:
         return True
-    return bool(recurrence.occurrences(event, first, last))
+    return bool(recurrence.occurrences(event, first, last, recurrence.skipped_days(event, days_off)))
+
+
+def feed_weekly(user) -> list[WeeklyEntry]:
+    """The weekly activities (gym, from the timetable through lib/weekly.py) of the user's own
+    groups: their children's and the ones they teach, where the calendar is usable. One query."""
+    groups = Group.objects.filter(
+        Q(pk__in=guardian_group_ids(user)) | Q(pk__in=taught_group_ids(user)), school_id__in=usable_school_ids(user)
+    ).values("pk")
+    return weekly_entries(user, groups)
+
+
+def _days_off(events, window: tuple[datetime.date, datetime.date], weekly=()) -> dict[int, set[datetime.date]]:
+    """The days off of the feed's schools, from the first day of its earliest repeating event
+    (or the window's start) to the window's end: the pages skip them, so the feed writes them as
+    EXDATEs. Asked for every school in the feed, so a feed costs the same queries with or
+    without repeating events."""
+    skipping = [event for event in events if recurrence.skips_days_off(event)]
+    first = min([window[0], *(event.starts_on for event in skipping)])
+    schools = {event.school_id for event in events if event.school_id} | {entry.school_id for entry in weekly}
+    return days_off_by_school(schools, first, window[1])
 
 
 def _item_in_window(item: FeedItem, first: datetime.date, last: datetime.date) -> bool:
@@ -120,7 +146,7 @@ def _item_in_window(item: FeedItem, first: datetime.date, last: datetime.date) -
 # token and FEED_FORMAT, that is every input of the body: the hash of it is the ETag and the
 # cache key, so a cached body can never be another user's or an older one.
 
-FEED_FORMAT = 2  # raise whenever what the feed writes changes, so cached bodies are not reused
+FEED_FORMAT = 3  # raise whenever what the feed writes changes, so cached bodies are not reused
 VERSION_FIELDS = (
     "pk",
     "updated_at",
@@ -137,6 +163,9 @@ VERSION_FIELDS = (
     "start_time",
     "end_time",
     "exdates",
+    "school_id",
+    "category",
+    "during_holidays",
 )
 
 
@@ -157,6 +186,9 @@ class _Row:
     start_time: datetime.time | None
     end_time: datetime.time | None
     exdates: list
+    school_id: int | None
+    category: str
+    during_holidays: bool
 
 
 @dataclass(frozen=True)
@@ -166,6 +198,8 @@ class FeedVersion:
     events: dict[int, tuple[datetime.datetime, int]]  # pk -> (updated_at, sequence)
     labels: dict[int, str]  # pk -> who the event is for
     items: tuple[FeedItem, ...]
+    days_off: dict[int, set[datetime.date]]
+    weekly: tuple[WeeklyEntry, ...] = ()
 
 
 def feed_version(user, token=None) -> FeedVersion:
@@ -177,12 +211,14 @@ def feed_version(user, token=None) -> FeedVersion:
     groups: dict[int, list[tuple[str, str]]] = {}
     left_out: set[int] = set()
     # One row per event and group (a LEFT JOIN): the names of an event's groups come along.
-    for values in feed_events(user, window).order_by().values_list(*VERSION_FIELDS):
-        row = _Row(*values)
+    rows = [_Row(*values) for values in feed_events(user, window).order_by().values_list(*VERSION_FIELDS)]
+    weekly = feed_weekly(user)
+    days_off = _days_off(rows, window, weekly)
+    for row in rows:
         if row.pk in left_out:
             continue
         if row.pk not in events:
-            if not _occurs(row, *window):
+            if not _occurs(row, *window, days_off):
                 left_out.add(row.pk)
                 continue
             events[row.pk] = (row.updated_at, row.sequence)
@@ -204,9 +240,12 @@ def feed_version(user, token=None) -> FeedVersion:
         (token.pk, token.token_hash) if token is not None else None,
         sorted((pk, stamp.isoformat(), sequence, labels[pk]) for pk, (stamp, sequence) in events.items()),
         items,
+        sorted((pk, sorted(days)) for pk, days in days_off.items()),
+        weekly,
     )
     key = hashlib.sha256(repr(state).encode()).hexdigest()
-    return FeedVersion(key=key, window=window, events=events, labels=labels, items=items)
+    return FeedVersion(key=key, window=window, events=events, labels=labels, items=items, days_off=days_off,
+                       weekly=tuple(weekly))
 
 
 # --- Writing the calendar -------------------------------------------------------------------------
@@ -271,8 +310,9 @@ class _Calendar:
 class _EventWriter:
     """Adds VEVENTs to a calendar; what is the same for every event is looked up once."""
 
-    def __init__(self, cal: _Calendar):
+    def __init__(self, cal: _Calendar, days_off: dict[int, set[datetime.date]] | None = None):
         self.cal = cal
+        self.days_off = days_off or {}  # {school id: days off} that repeating events skip
         self.zone = recurrence.local_zone()
         self.local_tzid = tzid_from_tzinfo(self.zone)
         # Values every event shares are made once: icalendar only reads them when writing.
@@ -283,6 +323,7 @@ class _EventWriter:
         self.audience = _("For: %(audience)s")
         marker = 987654321987654321  # a detail URL with a stand-in id, reversed once
         self.url = absolute_url(reverse("calendar:detail", args=[marker])).replace(str(marker), "{}")
+        self.host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
 
     def event(self, event, label: str) -> None:
         """The VEVENT of one event; a repeating event keeps its rule and exceptions."""
@@ -335,12 +376,49 @@ class _EventWriter:
                 else datetime.datetime.combine(until, datetime.time(23, 59, 59), tzinfo=zone).astimezone(datetime.UTC)
             ]
         vevent.add("rrule", recur)
-        days = recurrence.exdate_days(event)
+        days = sorted({*recurrence.exdate_days(event),
+                       *recurrence.days_off_hit(event, recurrence.skipped_days(event, self.days_off))})
         if days:
             if event.all_day:
                 vevent.add("exdate", days)
             else:
                 vevent.add("exdate", [datetime.datetime.combine(day, event.start_time, tzinfo=zone) for day in days])
+
+    def weekly(self, entry: WeeklyEntry, window: tuple[datetime.date, datetime.date]) -> None:
+        """A weekly activity as one repeating VEVENT over the window and its school year, with
+        the days off it skips as EXDATEs: the same days the pages show (``weekly_days``)."""
+        off = self.days_off.get(entry.school_id, set())
+        days = weekly_days(entry, *window, off)
+        if not days:
+            return
+        zone = self.zone
+        first, last = days[0], days[-1]
+        skipped = [day for day in weekly_days(entry, first, last, set()) if day in off]
+        if self.local_tzid:
+            self.cal.tzids.add(self.local_tzid)
+        stamp = vDDDTypes((entry.updated_at or datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)).astimezone(
+            datetime.UTC))
+        vevent = VEvent()
+        vevent.add("summary", vText(plain_line(f"{entry.title} ({entry.group_name})")))
+        vevent.add("dtstart", vDDDTypes(datetime.datetime.combine(first, entry.starts_at, tzinfo=zone)))
+        vevent.add("dtend", vDDDTypes(datetime.datetime.combine(first, entry.ends_at, tzinfo=zone)))
+        vevent.add("dtstamp", stamp)
+        vevent.add("uid", vText(f"{entry.key}@{self.host}"))
+        until = datetime.datetime.combine(last, datetime.time(23, 59, 59), tzinfo=zone).astimezone(datetime.UTC)
+        vevent.add("rrule", vRecur({"FREQ": ["WEEKLY"], "UNTIL": [until]}))
+        if skipped:
+            vevent.add("exdate", [datetime.datetime.combine(day, entry.starts_at, tzinfo=zone) for day in skipped])
+        vevent.add("categories", self.categories.get(entry.category) or vCategory([entry.category]))
+        lines = [plain_text(entry.description).strip()] if entry.description else []
+        lines.append(self.audience % {"audience": entry.group_name})
+        vevent.add("description", vText("\n\n".join(lines)))
+        vevent.add("last-modified", stamp)
+        if entry.location:
+            vevent.add("location", vText(plain_line(entry.location)))
+        vevent.add("status", self.status[False])
+        vevent.add("transp", self.transp[False])
+        vevent.add("url", vUri(absolute_url(entry.url)))
+        self.cal.cal.add_component(vevent)
 
     def item(self, item: FeedItem) -> None:
         """The VEVENT of another app's item."""
@@ -396,6 +474,8 @@ def build_calendar(user, version: FeedVersion) -> tuple[bytes, bool]:
         "end_time",
         "rrule",
         "exdates",
+        "school",
+        "during_holidays",
         "cancelled",
         "sequence",
         "created_at",
@@ -404,13 +484,15 @@ def build_calendar(user, version: FeedVersion) -> tuple[bytes, bool]:
     events = [
         event
         for event in feed_events(user, version.window).only(*fields).order_by("starts_on", "pk")
-        if _occurs(event, first, last)
+        if _occurs(event, first, last, version.days_off)
     ]
     exact = {event.pk: (event.updated_at, event.sequence) for event in events} == version.events
     cal = _Calendar("Schoolpoort", _feed_uid(user))
-    writer = _EventWriter(cal)
+    writer = _EventWriter(cal, version.days_off)
     for event in events:
         writer.event(event, version.labels.get(event.pk, ""))
+    for entry in version.weekly:
+        writer.weekly(entry, version.window)
     for item in version.items:
         writer.item(item)
     return cal.to_ical(), exact
@@ -424,7 +506,11 @@ def user_calendar(user) -> bytes:
 def event_calendar(event) -> bytes:
     """One event as a calendar file to download and open (whatever its dates)."""
     cal = _Calendar(event.title, str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/event/{event.uid}")))
-    _EventWriter(cal).event(event, event.audience_label)
+    days_off = {}
+    if recurrence.skips_days_off(event):
+        last = event.last_day or event.starts_on + datetime.timedelta(days=366 * recurrence.MAX_YEARS)
+        days_off = recurrence.days_off_for([event], event.starts_on, last)
+    _EventWriter(cal, days_off).event(event, event.audience_label)
     return cal.to_ical()
 
 

@@ -150,6 +150,10 @@ class EventForm(forms.Form):
         label=_("Not on these days"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Days the repeating event skips, for example 2026-10-13; one per line."),
     )
+    during_holidays = forms.BooleanField(
+        label=_("Also during holidays"), required=False,
+        help_text=_("A repeating event skips vacations and study days, unless you tick this."),
+    )
     cancelled = forms.BooleanField(
         label=_("Cancelled"), required=False,
         help_text=_("A cancelled event stays in the calendar, marked as cancelled."),
@@ -257,6 +261,7 @@ class EventForm(forms.Form):
                  "all_day", "starts_on", "ends_on", "start_time", "end_time", "rrule", "exdates")
         fields = {name: data[name] for name in names}
         fields["all_day"] = bool(fields["all_day"])
+        fields["during_holidays"] = bool(data.get("during_holidays")) and bool(fields["rrule"])
         if "cancelled" in self.fields:
             fields["cancelled"] = bool(data.get("cancelled"))
         return fields
@@ -271,6 +276,7 @@ def initial_from(event: Event) -> dict:
         "start_time": event.start_time, "end_time": event.end_time, "location": event.location,
         "description": event.description, "cancelled": event.cancelled,
         "exceptions": "\n".join(event.exdates or []),
+        "during_holidays": event.during_holidays,
     }
     if event.rrule:
         parts = rule_parts(event.rrule)

@@ -91,6 +91,8 @@ class Event(models.Model):
         help_text=_("An RFC 5545 RRULE; UNTIL is stored as the last local day."),
     )
     exdates = models.JSONField(_("not on these days"), default=list, blank=True)
+    # A repeating event skips the school's days off (lib/days_off.py) unless this is set.
+    during_holidays = models.BooleanField(_("also during holidays"), default=False)
     # The last day any occurrence covers; empty while the rule repeats without end.
     last_day = models.DateField(null=True, blank=True, editable=False)
     cancelled = models.BooleanField(_("cancelled"), default=False)

@@ -10,10 +10,11 @@ the clocks change."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dateutil.rrule import rrule, rrulestr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from django.utils.translation import ngettext
 from icalendar import vRecur
 
 from schoolpoort.lib import dates
+from schoolpoort.lib.days_off import days_off_by_school
+from schoolpoort.lib.weekly import WeeklyEntry, weekly_days
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 SUPPORTED_PARTS = {
@@ -28,6 +31,8 @@ SUPPORTED_PARTS = {
 }
 MAX_COUNT = 500
 MAX_INTERVAL = 99
+# Events of these categories are the days off themselves: they never skip them.
+OFF_CATEGORIES = ("vacation", "study_day", "free_day")
 MAX_YEARS = 10  # a rule may not reach further than this beyond its first day
 ICAL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
@@ -214,9 +219,14 @@ class Occurrence:
         return self.first_day <= day <= self.last_day
 
     @property
+    def url(self) -> str:
+        """Where the row links: the event's page, or the page of the module that provided it."""
+        return getattr(self.event, "url", "") or reverse("calendar:detail", args=[self.event.pk])
+
+    @property
     def sort_key(self):
         return (self.first_day, not self.all_day, self.start or datetime.datetime.min.replace(tzinfo=datetime.UTC),
-                self.event.title, self.event.pk or 0)
+                self.event.title, str(self.event.pk or 0).zfill(20))
 
     def _label(self, day_style: str) -> str:
         if self.all_day:
@@ -273,14 +283,53 @@ def first_occurrence(event) -> Occurrence:
     return _occurrence(event, event.starts_on)
 
 
-def occurrences(event, first_day: datetime.date, last_day: datetime.date) -> list[Occurrence]:
-    """The occurrences of ``event`` that cover a day from ``first_day`` to ``last_day``."""
+def skips_days_off(event) -> bool:
+    """A repeating event skips its school's vacations and study days unless it is marked "also
+    during holidays"; a day off itself (a repeating study day, say) never skips. A board's
+    event belongs to no one school and has no days off of its own."""
+    return (
+        bool(event.rrule)
+        and not getattr(event, "during_holidays", False)
+        and event.category not in OFF_CATEGORIES
+        and getattr(event, "school_id", None) is not None
+    )
+
+
+def days_off_for(events, first_day: datetime.date, last_day: datetime.date) -> dict[int, set[datetime.date]]:
+    """{school id: days off} for the schools of the events, through the kernel's days-off
+    protocol (lib/days_off.py): one query whenever there are school events (whether or not one
+    repeats, so a page costs the same queries with more data), none without."""
+    return days_off_by_school({event.school_id for event in events if event.school_id}, first_day, last_day)
+
+
+def skipped_days(event, days_off: dict[int, set[datetime.date]]) -> set[datetime.date]:
+    """The days off an event's occurrences skip."""
+    return days_off.get(event.school_id, set()) if skips_days_off(event) else set()
+
+
+def days_off_hit(event, days_off: set[datetime.date]) -> list[datetime.date]:
+    """The days of ``days_off`` on which the repeating event would take place (the agenda feed
+    writes them as EXDATEs, so agendas skip what the pages skip)."""
+    if not days_off or not event.rrule:
+        return []
+    rule = _rule(event.rrule, event.starts_on, event.start_time)
+    first, last = min(days_off), max(days_off)
+    window = (datetime.datetime.combine(first, datetime.time.min), datetime.datetime.combine(last, datetime.time.max))
+    listed = {datetime.date.fromisoformat(day) for day in event.exdates or []}
+    return sorted({m.date() for m in rule.between(*window, inc=True)} & set(days_off) - listed)
+
+
+def occurrences(
+    event, first_day: datetime.date, last_day: datetime.date, days_off: set[datetime.date] | frozenset = frozenset()
+) -> list[Occurrence]:
+    """The occurrences of ``event`` that cover a day from ``first_day`` to ``last_day``; a
+    repeating event leaves out its exceptions and ``days_off`` (see ``skipped_days``)."""
     span = event.ends_on - event.starts_on
     if not event.rrule:
         days = [event.starts_on]
     else:
         rule = _rule(event.rrule, event.starts_on, event.start_time)
-        skipped = {datetime.date.fromisoformat(day) for day in event.exdates or []}
+        skipped = {datetime.date.fromisoformat(day) for day in event.exdates or []} | set(days_off)
         window = (
             datetime.datetime.combine(first_day - span, datetime.time.min),
             datetime.datetime.combine(last_day, datetime.time.max),
@@ -291,10 +340,71 @@ def occurrences(event, first_day: datetime.date, last_day: datetime.date) -> lis
     ]
 
 
-def expand(events, first_day: datetime.date, last_day: datetime.date) -> list[Occurrence]:
-    """Every occurrence of ``events`` between the two days, in order."""
-    found = [occurrence for event in events for occurrence in occurrences(event, first_day, last_day)]
+def expand(
+    events, first_day: datetime.date, last_day: datetime.date, days_off: dict[int, set[datetime.date]] | None = None
+) -> list[Occurrence]:
+    """Every occurrence of ``events`` between the two days, in order; repeating events skip
+    their school's days off (looked up here in one query unless given)."""
+    events = list(events)
+    if days_off is None:
+        days_off = days_off_for(events, first_day, last_day)
+    found = [
+        occurrence
+        for event in events
+        for occurrence in occurrences(event, first_day, last_day, skipped_days(event, days_off))
+    ]
     return sorted(found, key=lambda o: o.sort_key)
+
+
+@dataclass
+class WeeklyItem:
+    """A weekly activity of another module (gym, from the timetable) where a page expects an
+    event: what the calendar's rows read of one."""
+
+    entry: WeeklyEntry
+    for_children: list = field(default_factory=list)
+    cancelled: bool = False
+    all_day: bool = False
+
+    @property
+    def pk(self) -> str:
+        return self.entry.key
+
+    @property
+    def title(self) -> str:
+        return self.entry.title
+
+    @property
+    def category(self) -> str:
+        return self.entry.category
+
+    @property
+    def location(self) -> str:
+        return self.entry.location
+
+    @property
+    def audience_label(self) -> str:
+        return self.entry.group_name
+
+    @property
+    def url(self) -> str:
+        return self.entry.url
+
+
+def weekly_occurrences(
+    items: list[WeeklyItem], first_day: datetime.date, last_day: datetime.date, days_off: dict[int, set[datetime.date]]
+) -> list[Occurrence]:
+    """The occurrences of weekly activities between the two days, skipping their school's days off."""
+    zone = local_zone()
+    return [
+        Occurrence(
+            item, day, day,
+            datetime.datetime.combine(day, item.entry.starts_at, tzinfo=zone),
+            datetime.datetime.combine(day, item.entry.ends_at, tzinfo=zone),
+        )
+        for item in items
+        for day in weekly_days(item.entry, first_day, last_day, days_off.get(item.entry.school_id, set()))
+    ]
 
 
 def by_day(found: list[Occurrence], first_day: datetime.date, last_day: datetime.date) -> dict:

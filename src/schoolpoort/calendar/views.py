@@ -17,9 +17,17 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from schoolpoort.core.access import get_visible_or_404, guardian_student_ids, require_module, roles_of
+from schoolpoort.core.access import (
+    get_visible_or_404,
+    guardian_student_ids,
+    require_module,
+    roles_of,
+    taught_group_ids,
+)
 from schoolpoort.core.models import Enrollment, Group, School, SchoolYear, Student
 from schoolpoort.lib import dates
+from schoolpoort.lib.days_off import days_off_by_school
+from schoolpoort.lib.weekly import weekly_entries
 
 from . import recurrence, vacations
 from .feed import event_calendar
@@ -58,6 +66,36 @@ class Scope:
             for event in events:
                 event.for_children = [child.first_name for child in self.children if self._concerns(event, child)]
         return events
+
+    def weekly(self) -> list[recurrence.WeeklyItem]:
+        """The weekly activities of the user's own groups at these schools (gym, from the
+        timetable, through lib/weekly.py): the children's groups and the groups they teach (a
+        director's calendar is not every group's timetable), each marked with its children."""
+        if self.child is not None:
+            group_ids = set(self.group_ids(self.child))
+        else:
+            group_ids = {pk for child in self.children for pk in self.group_ids(child)}
+            group_ids |= set(taught_group_ids(self.user).values_list("pk", flat=True))
+        school_ids = {school.pk for school in self.schools}
+        items = []
+        for entry in weekly_entries(self.user, group_ids):
+            if entry.school_id not in school_ids:
+                continue
+            item = recurrence.WeeklyItem(entry)
+            if len(self.children) > 1 and self.child is None:
+                item.for_children = [c.first_name for c in self.children if entry.group_id in self.group_ids(c)]
+            items.append(item)
+        return items
+
+    def occurrences(self, first_day: datetime.date, last_day: datetime.date) -> list[recurrence.Occurrence]:
+        """Every occurrence between the two days: the events and the weekly activities, both
+        skipping their school's days off (one query for the days off of every school)."""
+        events, weekly = self.fetch(first_day, last_day), self.weekly()
+        schools = {event.school_id for event in events if event.school_id} | {w.entry.school_id for w in weekly}
+        days_off = days_off_by_school(schools, first_day, last_day)
+        found = recurrence.expand(events, first_day, last_day, days_off)
+        found += recurrence.weekly_occurrences(weekly, first_day, last_day, days_off)
+        return sorted(found, key=lambda o: o.sort_key)
 
     def _concerns(self, event: Event, child: Student) -> bool:
         if event.audience == Event.Audience.BOARD:
@@ -180,7 +218,7 @@ def month(request):
     last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
     grid_start = first - datetime.timedelta(days=first.weekday())
     grid_end = last + datetime.timedelta(days=6 - last.weekday())
-    found = recurrence.expand(scope.fetch(grid_start, grid_end), grid_start, grid_end)
+    found = scope.occurrences(grid_start, grid_end)
     per_day = recurrence.by_day(found, grid_start, grid_end)
 
     selected = _parse_day(request.GET.get("dag"))
@@ -224,7 +262,7 @@ def week(request):
     day = _parse_day(request.GET.get("week")) or today
     monday = day - datetime.timedelta(days=day.weekday())
     sunday = monday + datetime.timedelta(days=6)
-    found = recurrence.expand(scope.fetch(monday, sunday), monday, sunday)
+    found = scope.occurrences(monday, sunday)
     days = list(recurrence.by_day(found, monday, sunday).items())
     return render(request, "calendar/week.html", _context(
         scope, "week", monday=monday, sunday=sunday, days=days,

@@ -18,6 +18,7 @@ from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
 from .models import FAMILY, Appointment, Booking, Exemption, Round, Session
+from .notifications import round_opened
 from .slots import create_slots, local_zone
 
 GRADES = ("6", "3")
@@ -98,6 +99,7 @@ def load_demo(world: DemoWorld) -> None:
             appointment=appointment, round=round, slot=slot, student=enrollment.student, party=FAMILY,
             booked_by_id=user_id,
         )
+    round_opened(round)  # the families are invited as opening the round invites them
 
 
 def _kept_free(slot, first_evening: datetime.date) -> bool:

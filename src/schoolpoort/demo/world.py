@@ -49,6 +49,8 @@ from schoolpoort.core.models import (
 )
 from schoolpoort.core.modules import MODULES
 from schoolpoort.lib.demo import ARK, BOARD_NAME, DOMAINS, PARENT_DOMAIN, PASSWORD, REGENBOOG, SEED, DemoWorld
+from schoolpoort.notify.fanout import fan_out_broadcast
+from schoolpoort.notify.models import Broadcast
 
 GRADES = [str(grade) for grade in range(1, 9)]
 MOTHER, FATHER, PARENT = (Guardianship.Relation.MOTHER, Guardianship.Relation.FATHER,
@@ -381,6 +383,21 @@ def clear_world() -> None:
     User.objects.filter(email__iendswith=".example").delete()
 
 
+def fan_out_now() -> int:
+    """Run the fan-out of every broadcast the demo's content made (the modules tell people
+    through ``notify()`` as their actions do), here and now rather than in the task worker: the
+    notification centre has its rows as soon as the demo is built, also where no worker runs (the
+    browser tests). The e-mails and pushes it plans stay queued for the worker, as after any post.
+    Returns the number of broadcasts."""
+    pending = list(
+        Broadcast.objects.filter(fanned_out_at__isnull=True, cancelled_at__isnull=True).order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in pending:
+        fan_out_broadcast(pk)
+    return len(pending)
+
+
 def build_demo(verbosity: int = 1, stdout: TextIO | None = None, seed: int = SEED) -> DemoWorld:
     """Clear and build the whole demo, the core world and every app's content, in one
     transaction. With verbosity 1 or more, prints the time it took, the accounts and the code."""
@@ -395,6 +412,10 @@ def build_demo(verbosity: int = 1, stdout: TextIO | None = None, seed: int = SEE
         for module in app_demo_modules():
             if hasattr(module, "load_demo"):
                 module.load_demo(world)
+        fan_out_now()
+        for module in app_demo_modules():
+            if hasattr(module, "after_fan_out"):
+                module.after_fan_out(world)
     if verbosity > 0:
         (stdout or sys.stdout).write(summary(world, time.perf_counter() - started))
     return world

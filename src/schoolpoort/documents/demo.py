@@ -18,6 +18,7 @@ from schoolpoort.core.models import Guardianship
 from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import DOMAINS, REGENBOOG, DemoWorld
 
+from .actions import _notify
 from .models import Document, DocumentVersion, Folder, Shelf
 
 DIRECTOR = "directie@regenboog.example"
@@ -208,6 +209,7 @@ def _add(shelf: Shelf, spec: DemoDocument, world: DemoWorld, now, folders: dict[
     document.current_version = version
     document.updated_at = version.uploaded_at
     document.save(update_fields=["current_version", "updated_at"])
+    _notify(document, version, "documents.added")  # as add_document tells the shelf's families
     return document
 
 

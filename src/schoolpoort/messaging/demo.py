@@ -16,6 +16,7 @@ from django.utils import timezone
 from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
+from .actions import _notify_message
 from .models import Conversation, Message, Participant, SchoolMessagingSettings, TeacherAvailability
 
 TEACHER_3 = "leerkracht.groep3@regenboog.example"
@@ -125,7 +126,11 @@ def _thread(world: DemoWorld, school, thread: DemoThread, today: datetime.date) 
         + [Participant(conversation=conversation, user=users[email], role=thread.staff_role, joined_at=first,
                        last_read_at=last) for email in thread.staff]
     )
-    Message.objects.bulk_create(
+    messages = Message.objects.bulk_create(
         Message(conversation=conversation, sender=users[sender], body=text, created_at=at)
         for (sender, _days, _clock, text), at in zip(thread.messages, times, strict=True)
     )
+    # What the parent has not read yet is told as the action tells it (issue 15: the centre).
+    for message, at in zip(messages, times, strict=True):
+        if at > parent_read and message.sender_id != users[thread.parent].pk:
+            _notify_message(message, conversation, [users[thread.parent]], message.sender)

@@ -21,6 +21,7 @@ from schoolpoort.core.models import StaffMembership
 from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib.demo import ARK, BOARD_NAME, REGENBOOG, DemoWorld
 
+from .actions import _send_published, publish_post
 from .audience import families
 from .models import Post, PostAttachment, PostReaction, PostRead, SchoolNewsSettings
 from .uploads import prepare_upload, store_upload
@@ -328,7 +329,6 @@ def load_demo(world: DemoWorld) -> None:
         post = Post.objects.create(
             audience=audience, board=world.board, school=school, author=users[spec.author], title=spec.title,
             body=spec.body, publish_at=publish_at, pinned=spec.pinned, urgent=spec.urgent,
-            notified_at=publish_at if publish_at <= now else None,
         )
         if spec.grades:
             post.groups.set([world.groups[spec.school, grade] for grade in spec.grades])
@@ -337,8 +337,14 @@ def load_demo(world: DemoWorld) -> None:
             if name in PHOTO_CHILDREN:
                 children = [world.students[child].pk for child in PHOTO_CHILDREN[name]]
                 set_image_tags(attachment, children, not children, users[spec.author])
+        # Told as the page's action tells (notify's fan-out; issue 15): a post whose time has
+        # come now, a later one at its time (publish_post queues it).
         if publish_at <= now:
+            _send_published(post)
+            Post.objects.filter(pk=post.pk).update(notified_at=publish_at)
             _add_reads(post, spec, rng, now)
+        else:
+            publish_post(post)
     _add_reactions(world)
 
 
@@ -356,6 +362,22 @@ def _add_reactions(world: DemoWorld) -> None:
                 reactions.append(PostReaction(post=post, user=read.user, kind=rng.choice(kinds),
                                               created_at=read.read_at))
     PostReaction.objects.bulk_create(reactions, ignore_conflicts=True)
+
+
+
+@scopes_disabled()  # the demo's rows of every demo school
+def after_fan_out(world: DemoWorld) -> None:
+    """The notifications of the demo's posts carry the time of the post, and what a family read
+    (its read receipts) is read in the centre as well, as opening a post marks it."""
+    from django.db.models import Exists, OuterRef
+
+    from schoolpoort.notify.models import Notification
+
+    for post in Post.objects.filter(board=world.board, notified_at__isnull=False).only("pk", "publish_at"):
+        about = Notification.objects.filter(key=post.notification_key)
+        about.update(created_at=post.publish_at)
+        read = PostRead.objects.filter(post=post, user_id=OuterRef("recipient_id"))
+        about.filter(Exists(read)).update(read_at=post.publish_at)
 
 
 def _add_reads(post: Post, spec: DemoPost, rng, now: datetime.datetime) -> None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from schoolpoort.core.scopes import school_scope
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
-from .corrections import due_date
+from .corrections import _tell, due_date, office_ids
 from .models import CorrectionRequest, Invoice, MedicalInfo, Note, NoteCategory, StudentCard, SupportPlan
 
 LETTERS = "ABCDEFGHJKLMNPRSTVWXZ"
@@ -98,7 +100,7 @@ def _load(world: DemoWorld) -> None:
     noor, jansen = world.students.get("Noor Jansen"), world.users.get("jansen@ouders.example")
     if noor is not None and jansen is not None:
         card = StudentCard.objects.get(student=noor)
-        CorrectionRequest.objects.create(
+        request = CorrectionRequest.objects.create(
             student=noor,
             school=school,
             subject=CorrectionRequest.Subject.CARD,
@@ -107,3 +109,7 @@ def _load(world: DemoWorld) -> None:
             requested_by=jansen,
             due_on=due_date(school, today),
         )
+        # The office hears of it as ``propose`` tells it (issue 15: the notification centre).
+        _tell(office_ids(school) - {jansen.pk}, lambda: _("Correction request for %(name)s") % {"name": noor.full_name},
+              event="records.correction_received", request=request,
+              url=reverse("records:correction", args=[request.pk]))

@@ -9,7 +9,7 @@ the module off):
 - on the school square: a help request for groep 6 with reactions (one removed by the teacher) and a
   quick poll for groep 3 with votes.
 
-The demo sends no notifications: the forms count as published and no task is queued."""
+The forms count as published; their families are told as ``publish_form`` tells them."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from schoolpoort.core.scopes import scopes_disabled
 from schoolpoort.lib import dates
 from schoolpoort.lib.demo import REGENBOOG, DemoWorld
 
-from .audience import families
+from .actions import _send
+from .audience import families, recipients
 from .models import Answer, Audience, Form, Option, Question, Reaction, Response, SquarePollOption, SquarePost
 
 TEACHER_3 = "leerkracht.groep3@regenboog.example"
@@ -147,6 +148,11 @@ def load_demo(world: DemoWorld) -> None:
             remark = rng.choice(["", "", "", "Fijn dat dit georganiseerd wordt!", "Graag na 19:30 uur."])
             answers.append((rng.choice(family.guardians), rng.choices(day_options, weights), remark))
     _answer(poll, answers, remarks)
+
+    # The families hear of both forms as publish_form tells them (issue 15: the centre).
+    for form in (trip, poll):
+        _send(recipients(form), item=form, event="signups.published", key=form.notification_key,
+              title=lambda form=form: form.title)
 
     _square(world, rng)
 

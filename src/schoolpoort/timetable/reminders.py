@@ -1,6 +1,7 @@
 """What to remember for school: today's and the next school day's timetable entries of a
 guardian's children ("Tomorrow gym for Noor: gym clothes") and of a teacher's groups. On Friday
-and Saturday the next school day is Monday. Three queries, whatever the number of children."""
+and Saturday the next school day is Monday; vacations and study days have none. Four queries,
+whatever the number of children."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import taught_group_ids
 from schoolpoort.core.models import Enrollment, Group
+from schoolpoort.lib.days_off import days_off_by_school
 
 from .models import TimetableEntry
 
@@ -96,10 +98,12 @@ def reminders_for(user, today: datetime.date | None = None, taught_ids=None) -> 
         .select_related("group")
         .order_by("starts_at", "group__grades", "pk")
     )
+    # No gym in the holidays: the school's vacations and study days (lib/days_off.py), one query.
+    off = days_off_by_school({entry.group.school_id for entry in entries}, days[0][0], days[-1][0])
     reminders = []
     for day, when in days:
         for entry in entries:
-            if entry.weekday != day.weekday():
+            if entry.weekday != day.weekday() or day in off.get(entry.group.school_id, ()):
                 continue
             who = children.get(entry.group_id) or [entry.group.name]
             reminders.append(Reminder(day=day, when=when, entry=entry, who=who))
