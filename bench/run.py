@@ -291,14 +291,18 @@ def backup_benchmark(results: dict, env: dict, pg) -> None:
     try:
         secrets = {"BACKUP_PASSPHRASE": "bench passphrase, kept apart"}
         started = time.monotonic()
-        manage({**env, **secrets}, "backup", "--output", str(work / "archives"), "--keep", "1")
+        made = manage({**env, **secrets}, "backup", "--output", str(work / "archives"), "--keep", "1", check=False)
+        if made.returncode:
+            raise RuntimeError(f"backup failed: {made.stderr[-3000:]}")
         backup_s = time.monotonic() - started
         (archive,) = (work / "archives").glob("schoolpoort-backup-*.tar")
         (work / "var").mkdir()
         target = {**env, **secrets, "DATABASE_URL": pg.create("restored"), "SCHOOLPOORT_VAR_DIR": str(work / "var"),
                   "MEDIA_ROOT": str(work / "media")}
         started = time.monotonic()
-        manage(target, "restore", str(archive))
+        restored = manage(target, "restore", str(archive), check=False)
+        if restored.returncode:
+            raise RuntimeError(f"restore failed: {restored.stdout[-2000:]} {restored.stderr[-3000:]}")
         restore_s = time.monotonic() - started
         counts = results.get("board", {}).get("counts", {})
         results["backup"] = {"backup_s": backup_s, "restore_s": restore_s, "archive_mb": archive.stat().st_size / 1e6,

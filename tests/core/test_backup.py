@@ -237,3 +237,19 @@ def test_the_command_needs_a_passphrase(db, tmp_path, monkeypatch):
 
     with pytest.raises(CommandError, match="passphrase"):
         call_command("backup", "--output", str(tmp_path))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_linked_media_files_are_archived_as_the_files_they_point_to(settings, tmp_path):
+    media = Path(settings.MEDIA_ROOT)
+    (media / "albums").mkdir(parents=True, exist_ok=True)
+    (media / "albums" / "photo.jpg").write_bytes(b"\xff\xd8 the photo")
+    (media / "albums" / "symlinked.jpg").symlink_to(media / "albums" / "photo.jpg")
+    os.link(media / "albums" / "photo.jpg", media / "albums" / "hardlinked.jpg")
+    archive = backup.make_archive(tmp_path / "archives", PASSPHRASE).path
+    files = backup.verify(archive, PASSPHRASE).manifest["files"]
+    assert {name for name in files if name.startswith("media/")} == {
+        "media/albums/photo.jpg", "media/albums/symlinked.jpg", "media/albums/hardlinked.jpg"}
+    with tarfile.open(archive) as tar:
+        assert tar.extractfile("media/albums/symlinked.jpg").read() == b"\xff\xd8 the photo"
+        assert tar.getmember("media/albums/hardlinked.jpg").isfile()

@@ -251,10 +251,22 @@ def make_archive(directory: Path, passphrase: str, *, now: datetime.datetime | N
             if listing_path:
                 tar.add(listing_path, arcname=listing_path.name)
             for member, path in files:
-                tar.add(path, arcname=f"media/{member}")
+                _add_file(tar, f"media/{member}", path)
         os.chmod(partial, 0o600)
         partial.replace(final)  # whole or not at all: a half-written archive never has the name
     return Archive(final, manifest, (timezone.now() - started).total_seconds())
+
+
+def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> None:
+    """A file's bytes as a plain member: a symbolic or hard link in the media folder is stored as
+    the file it points to, so the archive restores without it."""
+    status = path.stat()
+    info = tarfile.TarInfo(name)
+    info.size = status.st_size
+    info.mtime = int(status.st_mtime)
+    info.mode = 0o600
+    with open(path, "rb") as handle:
+        tar.addfile(info, handle)
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
