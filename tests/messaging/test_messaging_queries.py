@@ -15,6 +15,10 @@ from tests.messaging.helpers import start_one, teacher_thread
 
 
 def count(client, url, **params) -> int:
+    """The queries of a page in its steady state: a first visit warms the process's caches (such
+    as Django's content types, cached for the process's lifetime), which a test run before this one
+    may or may not have done."""
+    client.get(url, params)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, params).status_code == 200
     return len(queries.captured_queries)
