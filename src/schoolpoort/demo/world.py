@@ -419,6 +419,7 @@ def build_demo(verbosity: int = 1, stdout: TextIO | None = None, seed: int = SEE
         clear_world()
         world = build_world(rng, faker)
         world.seed = seed
+        analyze()  # the people, groups and enrollments: what every module's audience query reads
         for module in app_demo_modules():
             if hasattr(module, "load_demo"):
                 module.load_demo(world)
