@@ -103,7 +103,7 @@ def test_it_pages_by_fifty(client, world):
 
 # Session and user (2), roles (3), school, groups, count, rows, open codes, and the session save
 # of the staff idle timeout (3, in a savepoint).
-QUERIES = 17  # includes the unread counts of the header (notifications, messages) and the scope's school ids
+QUERIES = 20  # includes the app shell (schools, module states, unread counts) and the scope's school ids
 
 
 def add_families(world, count):

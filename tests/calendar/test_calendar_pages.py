@@ -138,18 +138,23 @@ def test_the_detail_page_tells_when_where_for_whom_and_how_it_repeats(client, wo
 # --- The home page ------------------------------------------------------------------------------
 
 
-def test_the_home_page_shows_the_next_five_events(client, world):
+def test_the_home_page_shows_a_parent_today_and_tomorrow_and_staff_the_next_five(client, world):
     make_event(groups=[world.group3], title="Weekly gym", starts_on=soon(1), start_time=datetime.time(8, 30),
                rrule="FREQ=WEEKLY;COUNT=10")
     for n in range(6):
         make_event(school=world.school, title=f"Single {n}", starts_on=soon(2 + n * 7))
     make_event(groups=[world.group6], title="Not for this parent", starts_on=soon(1))
+    # A parent's timeline holds today and tomorrow (issue 15); the Agenda tab has the rest.
     html = page(client, world.users["guardian"], "web:home")
+    block = html.split('id="cal-home-heading"')[1].split("</section>")[0]
+    assert block.count('<li class="cal-item') == 1 and "Weekly gym" in block and "Single 0" not in block
+    assert "Not for this parent" not in block
+    assert reverse("calendar:subscribe") in block
+    # Staff keep the next five.
+    html = page(client, world.users["teacher"], "web:home")
     block = html.split('id="cal-home-heading"')[1].split("</section>")[0]
     assert block.count('<li class="cal-item') == 5
     assert block.count("Weekly gym") == 3 and "Single 0" in block and "Single 1" in block
-    assert "Not for this parent" not in block
-    assert reverse("calendar:subscribe") in block
 
 
 def test_the_home_block_is_not_there_when_the_calendar_is_off(client, world):
@@ -175,7 +180,7 @@ def test_the_home_block_costs_three_queries(world):
     request_reach(request)  # read once per request, shared with the news block
     with CaptureQueriesContext(connection) as queries:
         block = home_block(request, overview)
-        assert len(block.context["occurrences"]) == 5
+        assert len(block.context["occurrences"]) == 3  # today and tomorrow: two single events and the gym
     assert len(queries.captured_queries) == 3  # single events, repeating events, the school's days off
 
 
