@@ -3,6 +3,8 @@ for their family and opens the PDF; the office writes a letter to one family (ht
 parents of the chosen pupil) and adds a file, after a refused one that kept the title. Skipped
 when Chromium is missing (see tests/conftest.py)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -49,9 +51,10 @@ def assert_fits_the_phone(page):
 
 def test_a_parent_finds_the_family_letter_and_opens_the_pdf(demo, browser, live_server):
     page = phone_as(browser, live_server, "jansen@ouders.example")
-    expect(page.locator(".doc-home")).to_be_visible()  # new documents on the home page
+    # Documents are one tap under Meer (the home timeline keeps what needs the parent, and news).
+    page.locator(".tabbar").get_by_role("link", name=re.compile("^Meer")).click()
     assert_fits_the_phone(page)
-    page.locator(".doc-home a").click()
+    page.locator("main").get_by_role("link", name=re.compile("^Documenten")).first.click()
     expect(page.locator("#recent")).to_be_visible()
     assert_fits_the_phone(page)
     page.get_by_role("link", name="Brieven over Noor Jansen").click()
