@@ -20,7 +20,7 @@ def tab_to(page, selector: str, presses: int = 60) -> None:
 
 def test_a_parent_searches_and_reacts_by_keyboard_on_a_phone(demo, browser, live_server):
     parent = signed_in_phone(browser, live_server, "smit@ouders.example")
-    tab_to(parent, ".topbar__narrow")  # on a phone the top bar has the search icon; the page the field
+    tab_to(parent, ".topbar__search")  # on a phone the top bar has the search icon; the page the field
     parent.keyboard.press("Enter")
     parent.wait_for_url(re.compile(r"/zoeken/$"))
     tab_to(parent, "#search-q")
