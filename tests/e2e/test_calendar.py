@@ -19,7 +19,7 @@ def test_a_parent_sees_both_childrens_events_and_subscribes_in_their_own_agenda(
     # The next events on the home page lead to the calendar.
     home_block = phone.locator("section.cal-home")
     expect(home_block.locator("li.cal-item").first).to_be_visible()
-    home_block.locator("a[href='/kalender/']").click()
+    phone.locator(".tabbar").get_by_role("link", name=re.compile("^Agenda")).click()  # the Agenda tab
     expect(phone).to_have_url(f"{live_server.url}/kalender/")
 
     main = phone.locator("main")

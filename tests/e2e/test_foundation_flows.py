@@ -90,6 +90,7 @@ def test_the_director_switches_a_module_off_and_parents_no_longer_see_it(demo, b
 
     parent = browser.new_page()
     log_in(parent, live_server.url, "jansen@ouders.example")
+    parent.goto(f"{live_server.url}/meer/")  # every module the parent can open, one tap under Meer
     expect(parent.locator("main")).to_contain_text("Kalender")
     expect(parent.locator("main")).not_to_contain_text("Fotoalbums")
 
