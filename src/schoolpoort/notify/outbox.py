@@ -195,7 +195,7 @@ def retry_later(delivery: Delivery, run_id: str, error: str) -> datetime.datetim
 
 def renew_claim(delivery_ids: list[int], run_id: str) -> int:
     """Renew the lease of the claimed rows among ``delivery_ids``; returns how many are still ours."""
-    return Delivery.objects.filter(pk__in=delivery_ids, status=Status.SENDING, claimed_by=run_id).update(
+    return Delivery.objects.filter(status_is(Status.SENDING), pk__in=delivery_ids, claimed_by=run_id).update(
         claimed_at=timing.now()
     )
 
