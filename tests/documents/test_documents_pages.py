@@ -156,9 +156,12 @@ def test_the_home_block_counts_the_new_documents_the_user_sees(world, shelves):
     assert home_block_of(world.users["guardian_other_school"]) is None  # nothing new at school B1
 
 
-def test_the_home_block_is_on_the_home_page(client, world, shelves):
-    client.force_login(world.users["guardian"])
+def test_the_home_block_is_on_the_staff_home_page_and_under_meer_for_parents(client, world, shelves):
+    client.force_login(world.users["teacher"])
     assert 'class="card doc-home"' in client.get(reverse("web:home")).content.decode()
+    # A parent's home is a timeline of what needs them (issue 15); documents are one tap under Meer.
+    client.force_login(world.users["guardian"])
+    assert reverse("documents:list") in client.get(reverse("web:more")).content.decode()
 
 
 def test_the_home_block_is_not_there_when_documents_is_off(world, shelves):

@@ -104,7 +104,7 @@ def test_the_register_page_and_the_statement_make_a_fixed_number_of_queries(clie
     RetentionTerm.objects.create(school=world.school, key="albums.photos", amount=3, unit="months")
     with CaptureQueriesContext(connection) as more:
         assert client.get(url).status_code == 200
-    assert len(more) == len(few) <= 18
+    assert len(more) == len(few) <= 21  # with the app shell's three
     client.logout()
     with CaptureQueriesContext(connection) as statement:
         client.get(reverse("privacy:statement", args=[world.school.brin]))

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from schoolpoort.core.models import AuditEntry
 from schoolpoort.notify.models import Broadcast
@@ -38,7 +39,7 @@ def test_a_proposal_changes_nothing_until_the_office_applies_it(client, world):
     assert propose_phone(client, world).status_code == 302
     request = CorrectionRequest.objects.get()
     assert request.status == "received" and request.school == world.school
-    assert request.due_on == corrections.add_working_days(request.created_at.date(), 5)
+    assert request.due_on == corrections.add_working_days(timezone.localdate(request.created_at), 5)
     assert StudentCard.objects.get(student=world.child).phone == "030 123 45 67"
     assert corrections.changes_of(request)[0][0::2] == ("phone", "030 123 45 67")
     broadcast = Broadcast.objects.get(event="records.correction_received")
