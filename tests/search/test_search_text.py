@@ -121,7 +121,7 @@ def test_a_search_costs_the_same_number_of_queries_for_one_hit_and_for_many(clie
         make_album(teacher, groups=[world.group3], title=f"Schoolreis album {number}")
         add_document(shelf, director, title=f"Schoolreis brief {number}")
     assert _queries(client, "schoolreis") == few
-    assert few <= 20
+    assert few <= 23  # with the app shell (schools, module states, counts)
 
 
 def test_one_module_is_paged_through_with_newer_and_older_links(client, world):
