@@ -49,7 +49,7 @@ def test_the_teacher_posts_a_list_and_a_photo_through_the_editor(demo, page, liv
     expect(page.locator("textarea[name=body]")).to_be_hidden()
     expect(page.get_by_role("textbox", name="Bericht")).to_be_visible()  # labelled for screen readers
     # The toolbar's buttons are named in the page's language (English until the Dutch words are in).
-    expect(page.locator(".prose-menubar button[aria-label='Numbered list']")).to_have_count(1)
+    expect(page.locator(".prose-menubar button[aria-label='Genummerde lijst']")).to_have_count(1)
     editor.click()
     page.keyboard.type("Neem mee:")
     page.keyboard.press("Enter")
