@@ -25,6 +25,7 @@ SIGNED_IN = {
     "web:home", "accounts:account", "accounts:data_export", "notify:list", "notify:preferences",
     "accounts:second_factor_enrol",
     "web:search",  # every hit from its module's visible_to: tests/search/
+    "web:more",  # the modules the user has, from the same home sections: tests/web/
 }
 # The signed-in user's own rows by id, and POST/JSON endpoints; their yes and no are in tests/notify/,
 # tests/accounts/test_data_export.py (the family export's download) and

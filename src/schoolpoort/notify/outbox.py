@@ -51,8 +51,8 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
-from django.db.models.functions import Concat
-from django.db.models.lookups import Exact
+from django.db.models.functions import Coalesce, Concat
+from django.db.models.lookups import Exact, LessThanOrEqual
 
 from schoolpoort.core import worker
 
@@ -156,7 +156,10 @@ def claim(ids: Iterable[int], run_id: str) -> int:
     """Claim the pending, due deliveries among ``ids`` for ``run_id``: one conditional UPDATE, so
     of two workers claiming the same rows, each row goes to exactly one."""
     now = timing.now()
-    return Delivery.objects.filter(status_is(Status.PENDING), pk__in=list(ids), not_before__lte=now).update(
+    # not_before too in a form no index answers: the status index also holds it, and PostgreSQL
+    # would otherwise scan that index by not_before alone (see status_is()).
+    due = LessThanOrEqual(Coalesce("not_before", Value(now)), now)
+    return Delivery.objects.filter(status_is(Status.PENDING), due, pk__in=list(ids)).update(
         status=Status.SENDING, claimed_by=run_id, claimed_at=now, attempts=F("attempts") + 1
     )
 
