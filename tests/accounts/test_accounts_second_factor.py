@@ -49,6 +49,15 @@ def type_code(client, code, remember=False, next_url="", **extra):
 # --- A password alone is not enough -----------------------------------------------------------
 
 
+def test_the_code_page_shows_no_school_tabs_or_counts_before_the_second_factor(client, world):
+    teacher = world.users["teacher"]
+    app_for(teacher)
+    password_only(client, teacher)
+    page = client.get(reverse("accounts:second_factor")).content.decode()
+    assert 'class="tabbar' not in page and 'class="topnav"' not in page
+    assert world.school.name not in page
+
+
 def test_a_staff_password_alone_does_not_open_a_medical_page(client, world):
     teacher = world.users["teacher"]
     app_for(teacher)

@@ -253,3 +253,61 @@ def test_linked_media_files_are_archived_as_the_files_they_point_to(settings, tm
     with tarfile.open(archive) as tar:
         assert tar.extractfile("media/albums/symlinked.jpg").read() == b"\xff\xd8 the photo"
         assert tar.getmember("media/albums/hardlinked.jpg").isfile()
+
+
+def appended(archive: Path, info: tarfile.TarInfo, data: bytes = b"") -> Path:
+    """A copy of the archive with one more member, as someone holding it (without the passphrase)
+    could write it."""
+    crafted = archive.with_name("crafted.tar")
+    crafted.write_bytes(archive.read_bytes())
+    with tarfile.open(crafted, "a") as tar:
+        tar.addfile(info, __import__("io").BytesIO(data) if data else None)
+    return crafted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_with_a_link_or_a_name_twice_is_refused(settings, tmp_path):
+    media = Path(settings.MEDIA_ROOT)
+    (media / "albums").mkdir(parents=True, exist_ok=True)
+    (media / "albums" / "a.jpg").write_bytes(b"\xff\xd8 photo bytes")
+    archive = backup.make_archive(tmp_path / "archives", PASSPHRASE).path
+
+    link = tarfile.TarInfo("media/albums/b.jpg")
+    link.type, link.linkname = tarfile.SYMTYPE, "../../keys.enc"
+    with pytest.raises(backup.BackupError, match="not a plain file"):
+        backup.verify(appended(archive, link), PASSPHRASE)
+
+    database = "database.pgdump" if connection.vendor == "postgresql" else "database.sqlite3"
+    again = tarfile.TarInfo(database)
+    again.size = 5
+    with pytest.raises(backup.BackupError, match="twice"):
+        backup.verify(appended(archive, again, b"other"), PASSPHRASE)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_in_the_media_folder_never_carries_a_key_into_the_archive(settings, tmp_path):
+    media = Path(settings.MEDIA_ROOT)
+    (media / "albums").mkdir(parents=True, exist_ok=True)
+    (media / "albums" / "a.jpg").write_bytes(b"\xff\xd8 photo bytes")
+    secret = tmp_path / "records_key"
+    secret.write_text("not for the archive")
+    (media / "albums" / "key.jpg").symlink_to(secret)
+    manifest = backup.make_archive(tmp_path / "archives", PASSPHRASE).manifest
+    assert "media/albums/a.jpg" in manifest["files"]
+    assert "media/albums/key.jpg" not in manifest["files"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sessions_stay_out_of_the_archive(client, tmp_path):
+    from django.contrib.sessions.models import Session
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert Session.objects.count() == 1
+    archive = backup.make_archive(tmp_path / "archives", PASSPHRASE)
+    assert "django_session" not in archive.manifest["tables"]
+    with tarfile.open(archive.path) as tar:
+        database = next(member for member in tar if member.name.startswith("database."))
+        data = tar.extractfile(database).read()
+    assert client.cookies["sessionid"].value.encode() not in data

@@ -15,9 +15,15 @@ An archive is one tar file:
   snapshot as the dump) and the SHA-256 of every other member. ``keys.enc`` carries the manifest's
   own checksum, so a wrong passphrase and a damaged manifest are both refused.
 
-A restore checks every checksum and the passphrase before it touches anything, refuses a target
-that already holds data, and restores the database in one transaction, so it ends restored or
-unchanged.
+The sessions are left out (their rows, not their table): a session key is a signed-in browser,
+and an archive must never let its holder into the portal. Everyone signs in again after a restore.
+The rest of the database is personal data in the clear, including the staff's authenticator
+secrets: keep archives as carefully as the database itself (docs/operations.md).
+
+A restore checks every checksum and the passphrase before it touches anything, takes only the
+regular files the manifest lists (no links, no second copy of a name), checks each one's bytes
+again as it writes them, refuses a target that already holds data, and restores the database in
+one transaction, so it ends restored or unchanged.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +55,8 @@ FORMAT = 1
 PREFIX = "schoolpoort-backup-"
 MIN_PASSPHRASE = 12
 CHUNK = 1024 * 1024
+# Tables whose rows never go into an archive (see the module's docstring).
+LEFT_OUT = ("django_session",)
 
 
 class BackupError(Exception):
@@ -135,6 +144,10 @@ def _table_names() -> list[str]:
     return sorted(connection.introspection.table_names())
 
 
+def _archived_tables() -> list[str]:
+    return [table for table in _table_names() if table not in LEFT_OUT]
+
+
 def dump_postgresql(target: Path) -> dict[str, int]:
     """pg_dump on a snapshot exported by this connection, and the row counts in that snapshot."""
     with connection.cursor() as cursor:
@@ -143,12 +156,13 @@ def dump_postgresql(target: Path) -> dict[str, int]:
             cursor.execute("SELECT pg_export_snapshot()")
             (snapshot,) = cursor.fetchone()
             counts = {}
-            for table in _table_names():
+            for table in _archived_tables():
                 cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")
                 counts[table] = cursor.fetchone()[0]
+            left_out = [f"--exclude-table-data={table}" for table in LEFT_OUT]
             result = subprocess.run(
                 ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
-                 f"--file={target}"],
+                 *left_out, f"--file={target}"],
                 env=_pg_env(), capture_output=True, text=True,
             )
         finally:
@@ -166,6 +180,11 @@ def dump_sqlite(target: Path) -> dict[str, int]:
         source.backup(copy)
         tables = [row[0] for row in copy.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        tables = [table for table in tables if table not in LEFT_OUT]
+        for table in LEFT_OUT:
+            copy.execute(f'DELETE FROM "{table}"')
+        copy.commit()
+        copy.execute("VACUUM")  # the deleted rows' bytes out of the file
         return {table: copy.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
     finally:
         copy.close()
@@ -177,10 +196,17 @@ def media_is_local() -> bool:
 
 
 def media_files() -> list[tuple[str, Path]]:
+    """Every file in the media folder; a link to anything outside it is skipped, so a link planted
+    in the folder can never carry a key file into the archive."""
     root = Path(settings.MEDIA_ROOT)
     if not root.exists():
         return []
-    return sorted((path.relative_to(root).as_posix(), path) for path in root.rglob("*") if path.is_file())
+    real_root = root.resolve()
+    return sorted(
+        (path.relative_to(root).as_posix(), path)
+        for path in root.rglob("*")
+        if path.is_file() and path.resolve().is_relative_to(real_root)
+    )
 
 
 def media_listing() -> list[dict]:
@@ -300,6 +326,8 @@ def verify(path: Path, passphrase: str) -> Checked:
     try:
         with tarfile.open(path, "r") as tar:
             names = tar.getnames()
+            if twice := sorted(name for name, count in Counter(names).items() if count > 1):
+                raise BackupError(f"The archive holds {twice[0]} twice: nothing was restored.")
             if "manifest.json" not in names or "keys.enc" not in names:
                 raise BackupError("This is not a Schoolpoort archive (no manifest.json or keys.enc).")
             manifest_bytes = tar.extractfile("manifest.json").read()
@@ -310,7 +338,9 @@ def verify(path: Path, passphrase: str) -> Checked:
             expected = manifest["files"]
             seen = set()
             for member in tar:
-                if member.name in ("manifest.json", "keys.enc") or not member.isfile():
+                if not member.isfile():
+                    raise BackupError(f"The archive holds something that is not a plain file: {member.name}")
+                if member.name in ("manifest.json", "keys.enc"):
                     continue
                 if member.name not in expected:
                     raise BackupError(f"The archive holds a file its manifest does not list: {member.name}")
@@ -335,8 +365,9 @@ def target_is_empty() -> list[str]:
     problems = []
     if _table_names():
         problems.append("the database has tables")
-    if media_is_local() and media_files():
-        problems.append(f"the media folder {settings.MEDIA_ROOT} has files")
+    media_root = Path(settings.MEDIA_ROOT)
+    if media_is_local() and media_root.is_dir() and any(media_root.iterdir()):
+        problems.append(f"the media folder {settings.MEDIA_ROOT} is not empty")
     return problems
 
 
@@ -352,16 +383,41 @@ def restore(path: Path, passphrase: str) -> dict:
     media_root.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".restore-") as work:
         work = Path(work)
-        with tarfile.open(path, "r") as tar:
-            tar.extractall(work, filter="data")  # refuses absolute paths, "..", links out of the folder
+        _extract_checked(path, work, manifest["files"])
         database = work / ("database.pgdump" if manifest["database"] == "postgresql" else "database.sqlite3")
+        # The keys first: a failed database restore leaves an empty database, and a second try
+        # (which refuses a database with tables) still works.
+        _write_keys(checked.keys)
         _restore_database(database)
         if manifest["media"] == "files" and (work / "media").exists():
             if media_root.exists():
-                media_root.rmdir()  # empty (checked above)
+                media_root.rmdir()  # empty (checked above), so this cannot fail
             (work / "media").replace(media_root)
-    _write_keys(checked.keys)
     return manifest
+
+
+def _extract_checked(path: Path, work: Path, expected: dict[str, str]) -> None:
+    """Write the listed members into ``work``, each checked against its checksum as it is written
+    (the archive may have changed since ``verify`` read it)."""
+    with tarfile.open(path, "r") as tar:
+        for member in tar:
+            if member.name in ("manifest.json", "keys.enc"):
+                continue
+            if not member.isfile() or member.name not in expected:
+                raise BackupError(f"The archive changed while it was restored ({member.name}): nothing was restored.")
+            target = (work / member.name).resolve()
+            if not target.is_relative_to(work.resolve()):
+                raise BackupError(f"The archive holds a name outside its folder: {member.name}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            digest = hashlib.sha256()
+            source = tar.extractfile(member)
+            with open(target, "xb") as handle:  # "x": a second copy of a name is refused
+                while chunk := source.read(CHUNK):
+                    digest.update(chunk)
+                    handle.write(chunk)
+            os.chmod(target, 0o600)
+            if digest.hexdigest() != expected[member.name]:
+                raise BackupError(f"The archive changed while it was restored ({member.name}): nothing was restored.")
 
 
 def _restore_database(dump: Path) -> None:
@@ -397,7 +453,7 @@ def table_fingerprints() -> dict[str, tuple[int, str]]:
     agree). Rows are compared as text, in a fixed order."""
     result = {}
     with connection.cursor() as cursor:
-        for table in _table_names():
+        for table in _archived_tables():
             quoted = connection.ops.quote_name(table)
             if _vendor() == "postgresql":
                 cursor.execute(f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
