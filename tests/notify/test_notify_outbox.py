@@ -283,6 +283,28 @@ def test_a_long_batch_renews_its_claim_so_the_recovery_leaves_it_alone(world, cl
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
 
 
+def test_the_heartbeat_keeps_a_slow_send_claimed_so_no_other_worker_sends_it_again(world, clock, monkeypatch):
+    ids = emails_for(world, clock, 2)
+    DBTaskResult.objects.all().delete()
+    slow = SlowSends()
+    monkeypatch.setattr(outbox, "time", slow)
+    recovered = []
+
+    class SlowServer(FakeChannel):
+        def send(self, delivery):
+            # One SMTP exchange longer than the lease; this worker's heartbeat beats meanwhile.
+            for _beat in range(4):
+                clock.advance(seconds=outbox.stale_after().total_seconds() / 2)
+                outbox.renew_held_claims()
+                recovered.append(outbox.recover_stale())  # another worker's heartbeat
+            super().send(delivery)
+
+    stats = deliver(SlowServer(), ids)
+    assert stats["sent"] == 2 and stats["lost"] == 0 and set(recovered) == {0}
+    assert outbox._held == {}  # nothing held once the batch is done
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
 def test_a_send_that_stalled_past_the_lease_stops_the_batch_instead_of_sending_twice(world, clock, monkeypatch):
     ids = emails_for(world, clock, 3)
     DBTaskResult.objects.all().delete()

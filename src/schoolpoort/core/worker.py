@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.db.models.functions import Now
 from django.utils import timezone
 from django_scopes import scopes_disabled
 from django_tasks.base import TaskResultStatus
@@ -53,9 +54,11 @@ def on_heartbeat(recovery: Callable[[], object]) -> Callable[[], object]:
 
 
 def renew(worker_id: str, now: datetime.datetime | None = None) -> None:
-    now = now or timezone.now()
-    updated = WorkerLease.objects.filter(worker_id=worker_id).update(renewed_at=now)
+    """Renew by the database's clock (``Now()``), which every host shares: a host whose own clock
+    runs behind would otherwise look dead to the others."""
+    updated = WorkerLease.objects.filter(worker_id=worker_id).update(renewed_at=now or Now())
     if not updated:
+        now = now or timezone.now()
         WorkerLease.objects.get_or_create(
             worker_id=worker_id, defaults={"host": socket.gethostname()[:255], "started_at": now, "renewed_at": now}
         )
@@ -70,10 +73,10 @@ def take_back(now: datetime.datetime | None = None) -> dict:
     """Tasks RUNNING on a worker whose lease ran out go back to READY (or fail after MAX_RUNS).
     Each UPDATE is conditional on the row being unchanged, so of two workers doing this at once
     each task is taken back once."""
-    now = now or timezone.now()
     expired = set(
-        WorkerLease.objects.filter(renewed_at__lt=now - lease()).values_list("worker_id", flat=True)
+        WorkerLease.objects.filter(renewed_at__lt=(now or Now()) - lease()).values_list("worker_id", flat=True)
     )
+    now = now or timezone.now()
     result = {"requeued": 0, "failed": 0}
     if not expired:
         return result
@@ -93,7 +96,7 @@ def take_back(now: datetime.datetime | None = None) -> dict:
     if result["requeued"] or result["failed"]:
         logger.warning("worker: took back %(requeued)s tasks of stopped workers; %(failed)s failed", result)
     # Rows of workers gone for a day are no longer needed to judge anything.
-    WorkerLease.objects.filter(renewed_at__lt=now - FORGET_AFTER).delete()
+    WorkerLease.objects.filter(renewed_at__lt=now - FORGET_AFTER).delete()  # a day: any clock will do
     return result
 
 

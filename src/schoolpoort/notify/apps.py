@@ -12,9 +12,10 @@ class NotifyConfig(AppConfig):
         from schoolpoort.core.backup import keeps_secret
         from schoolpoort.core.worker import on_heartbeat
 
-        from .outbox import recover_stale
+        from .outbox import recover_stale, renew_held_claims
         from .push import key_path, vapid
 
+        on_heartbeat(renew_held_claims)  # first this worker's own claims, then the others' dead ones
         on_heartbeat(recover_stale)
         # The web push key binds every parent's subscription: backups keep it (encrypted).
         keeps_secret(key_path().name, lambda: vapid().private_pem().decode())

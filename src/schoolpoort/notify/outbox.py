@@ -45,6 +45,7 @@ import logging
 import os
 import secrets
 import socket
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -75,6 +76,20 @@ Status = Delivery.Status
 def stale_after() -> datetime.timedelta:
     """A claim not renewed for this long belongs to a worker that stopped: the worker lease."""
     return worker.lease()
+
+
+# The claims this process is sending now, renewed by the worker's heartbeat thread as well as
+# between two messages: one slow SMTP exchange (up to EMAIL_TIMEOUT per command) must not outlast
+# the lease, or the recovery would give the message being sent to another worker to send again.
+_held: dict[str, list[int]] = {}
+_held_lock = threading.Lock()
+
+
+def renew_held_claims() -> int:
+    """Renew every claim this process holds (registered with ``worker.on_heartbeat``)."""
+    with _held_lock:
+        held = list(_held.items())
+    return sum(renew_claim(ids, run_id) for run_id, ids in held)
 
 
 class TemporaryError(Exception):
@@ -271,6 +286,8 @@ def deliver(channel: Channel, delivery_ids: list[int]) -> dict:
     index = 0
     renew_every = stale_after().total_seconds() / 4
     renewed = started
+    with _held_lock:
+        _held[run_id] = [d.pk for d in live]
     try:
         for index, delivery in enumerate(live):
             if time.monotonic() - started > CLAIM_BUDGET:
@@ -311,6 +328,8 @@ def deliver(channel: Channel, delivery_ids: list[int]) -> dict:
         _give_back([d.pk for d in live[index + 1 :]], run_id, channel.name, live[0].broadcast.urgent)
         raise
     finally:
+        with _held_lock:
+            _held.pop(run_id, None)
         channel.close()
     enqueue_rows(retries)
     return stats
