@@ -525,9 +525,10 @@ def generate(scale: float = 1.0, media_root: Path | None = None, out=sys.stdout)
                     g.row(take(PostGroups, 1)[0], pk, group_ids[index])
         if any(f.attname == "excerpt_text" for f in Post._meta.concrete_fields):
             # What Post.save() stores beside body_html; every generated post has the same body.
-            from schoolpoort.news.rendering import plain_excerpt
+            from schoolpoort.news.rendering import plain_excerpt, searchable_text
 
-            cur.execute('UPDATE "news_post" SET "excerpt_text" = %s', [plain_excerpt(body_html)])
+            cur.execute('UPDATE "news_post" SET "excerpt_text" = %s, "search_text" = %s',
+                        [plain_excerpt(body_html), searchable_text(body_html)])
         lap("news posts", t0)
 
         # --- Messages: conversations of ten messages between a guardian and the teacher ------

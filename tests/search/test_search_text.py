@@ -15,6 +15,7 @@ from schoolpoort.lib.search import (
     uses_full_text,
 )
 from schoolpoort.news.models import Post
+from schoolpoort.news.search import FIELDS
 from tests.news.news_helpers import make_post
 from tests.search.helpers import search_url
 
@@ -68,7 +69,7 @@ def test_the_news_search_uses_the_gin_index(posts):
         # expression is the index's. Without this, a few rows ordered by -pk read the primary key.
         cursor.execute("SET enable_seqscan = off")
         cursor.execute("SET enable_indexscan = off")
-        sql, params = text_match(Post.objects.all(), ("title", "body"), parse_query("sportdag"),
+        sql, params = text_match(Post.objects.all(), FIELDS, parse_query("sportdag"),
                                  newest=("-pk",)).only("pk").query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
@@ -146,3 +147,12 @@ def test_one_letter_finds_nothing_and_says_so(client, world):
     client.force_login(world.users["guardian"])
     page = client.get(search_url("a")).content.decode()
     assert 'id="search-too-short"' in page
+
+
+def test_the_search_matches_the_text_as_read_never_the_markup(client, world):
+    make_post(world.users["teacher"], groups=[world.group3], title="Vrijdag",
+              body='Neem <strong>gymschoenen</strong> mee, zie <a href="https://example.org/bijlagen">de lijst</a>.')
+    client.force_login(world.users["guardian"])
+    for markup in ("strong", "bijlagen", "href"):
+        assert "Vrijdag" not in client.get(search_url(markup)).content.decode(), markup
+    assert "<mark>gymschoenen</mark>" in client.get(search_url("gymschoenen")).content.decode()

@@ -19,7 +19,7 @@ from schoolpoort.core.scopes import school_scoped
 from schoolpoort.lib.text import html_text
 
 from . import access
-from .rendering import HTML, MARKDOWN, plain_excerpt, render_body
+from .rendering import HTML, MARKDOWN, plain_excerpt, render_body, searchable_text
 
 
 class PostQuerySet(models.QuerySet):
@@ -62,6 +62,9 @@ class Post(models.Model):
     # truncate 20 bodies. The database default lets bulk loads (bench/generate.py) leave it out;
     # an empty excerpt of a non-empty body is then made when read (see ``excerpt``).
     excerpt_text = models.TextField(editable=False, blank=True, db_default="")
+    # The body as the reader sees it, one line of plain text, for the search and its GIN index
+    # (news/search.py): matching the source would find "strong" or "img" in every post.
+    search_text = models.TextField(editable=False, blank=True, db_default="")
     publish_at = models.DateTimeField(_("publish at"), default=timezone.now)
     pinned = models.BooleanField(_("pinned"), default=False, help_text=_("Stays at the top of the news."))
     urgent = models.BooleanField(
@@ -100,11 +103,12 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = render_body(self.body, self.body_format)
         self.excerpt_text = plain_excerpt(self.body_html)
+        self.search_text = searchable_text(self.body_html)
         if self.school_id is not None:
             self.board_id = self.school.board_id
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_format", "body_html", "excerpt_text"}
+            kwargs["update_fields"] = {*update_fields, "body_format", "body_html", "excerpt_text", "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

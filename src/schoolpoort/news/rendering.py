@@ -3,8 +3,10 @@ older ones in Markdown, kept as typed and rendered by their stored format. Both 
 kernel's one sanitiser (``lib.text.safe_html``): images only from a post's own attachment URL
 (access-checked) or, in a draft, from the author's own parked image."""
 
+import html as html_lib
 import re
 
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from schoolpoort.lib.text import html_text, markdown_html, safe_html
@@ -27,6 +29,12 @@ def render_body(source: str, body_format: str = HTML) -> str:
 
 def render_markdown(source: str) -> str:
     return render_body(source, MARKDOWN)
+
+
+def searchable_text(body_html: str) -> str:
+    """What a reader sees of a rendered body, as one line of plain text: what the search matches
+    (never the markup or the addresses of links and images)."""
+    return " ".join(html_lib.unescape(strip_tags(body_html or "")).split())
 
 
 def plain_excerpt(body_html: str) -> str:

@@ -3,10 +3,7 @@ at schools where news is usable for them, matched on title and body."""
 
 from __future__ import annotations
 
-import html as html_lib
-
 from django.db.models import Q
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core.access import usable_module_school_ids
@@ -16,7 +13,7 @@ from schoolpoort.lib.search import SearchHit, SearchProvider, highlight, text_ma
 from .access import MODULE
 from .models import Post
 
-FIELDS = ("title", "body")  # the GIN index of migration 00xx_post_search_index is on these
+FIELDS = ("title", "search_text")  # the GIN index of migration 0006_search_the_text_as_read is on these
 
 
 def _usable_q(user) -> Q:
@@ -34,14 +31,14 @@ def hits(user, query, offset: int, limit: int) -> list[SearchHit]:
         .filter(_usable_q(user))
         .select_related("school", "board")
         .prefetch_related("groups")
-        .only("pk", "title", "body_html", "publish_at", "audience", "school", "board")
+        .only("pk", "title", "search_text", "publish_at", "audience", "school", "board")
     )
     found = text_match(posts, FIELDS, query, newest=("-publish_at", "-pk"))[offset : offset + limit]
     return [
         SearchHit(
             title=post.title,
             url=post.get_absolute_url(),
-            snippet=highlight(html_lib.unescape(strip_tags(post.body_html)), query),
+            snippet=highlight(post.search_text, query),
             when=post.publish_at,
             meta=post.audience_label,
         )
