@@ -16,7 +16,7 @@ from schoolpoort.accounts import phone_link, second_factor
 from schoolpoort.accounts.models import PhoneLink
 from schoolpoort.core.models import AuditEntry, StaffMembership
 from tests.accounts.accounts_helpers import log_in
-from tests.factories import StaffMembershipFactory, UserFactory
+from tests.factories import PASSWORD, StaffMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def phone():
 
 def show_code(computer) -> tuple[PhoneLink, str]:
     """Click "Show QR code"; (the link, the path the QR code holds)."""
-    response = computer.post(START)
+    response = computer.post(START, {"password": PASSWORD})
     assert response.status_code == 200
     url = DATA_URL.search(response.content.decode()).group(1)
     assert url.startswith("http://testserver/inloggen/telefoon/")
@@ -88,8 +88,12 @@ def test_the_whole_flow_signs_the_phone_in(computer, phone, parent):
     assert "Chrome op Android" in asking and link.match_code in asking and 'id="phone-link-confirm"' in asking
 
     assert confirm(computer, link).status_code == 302
-    response = phone.get(WAIT, HTTP_HX_REQUEST="true")  # the phone's next poll
-    assert response["HX-Redirect"] == HOME  # the app's start page (the manifest's start_url)
+    asking = phone.get(WAIT, HTTP_HX_REQUEST="true").content.decode()  # the phone's next poll
+    # The phone says whose account it would log in to, and waits for its own tap.
+    assert escape(parent.get_full_name()) in asking and 'id="phone-link-sign-in"' in asking
+    assert not signed_in_as(phone)
+    response = phone.post(WAIT)
+    assert response.status_code == 302 and response["Location"] == HOME  # the manifest's start_url
     assert signed_in_as(phone) == parent
     assert phone.get(HOME).status_code == 200
 
@@ -105,9 +109,29 @@ def test_without_javascript_a_reload_does_the_same(computer, phone, parent):
     link, path = show_code(computer)
     scan(phone, path)
     confirm(computer, link)
-    response = phone.get(WAIT)
+    assert 'id="phone-link-sign-in"' in phone.get(WAIT).content.decode()
+    response = phone.post(WAIT)
     assert response.status_code == 302 and response["Location"] == HOME
     assert signed_in_as(phone) == parent
+
+
+def test_a_link_sent_by_someone_else_never_signs_the_phone_in_silently(computer, phone, parent):
+    """Login CSRF: someone sends a parent the link of their own code and confirms it on their own
+    computer. The parent's phone only shows whose account it is; it never signs in on a GET."""
+    link, path = show_code(computer)
+    scan(phone, path)
+    confirm(computer, link)
+    for _poll in range(3):
+        assert phone.get(WAIT).status_code == 200
+    assert not signed_in_as(phone)
+    assert PhoneLink.objects.get(pk=link.pk).status == "confirmed"
+
+
+def test_showing_a_code_asks_for_the_password_again(computer):
+    response = computer.post(START, {"password": "not the password"})
+    assert response.status_code == 302 and response["Location"].endswith("#link-phone")
+    assert not PhoneLink.objects.exists()
+    assert computer.post(START).status_code == 302 and not PhoneLink.objects.exists()
 
 
 def test_the_phone_gets_a_new_session_key(computer, phone):
@@ -116,7 +140,7 @@ def test_the_phone_gets_a_new_session_key(computer, phone):
     scan(phone, path)
     before = phone.session.session_key
     confirm(computer, link)
-    phone.get(WAIT)
+    phone.post(WAIT)
     assert phone.session.session_key != before
     assert not Session.objects.filter(session_key=before).exists()
 
@@ -124,15 +148,29 @@ def test_the_phone_gets_a_new_session_key(computer, phone):
 def test_the_code_works_once(computer, phone):
     link, path = show_code(computer)
     scan(phone, path)
-    second_phone = Client(HTTP_USER_AGENT=ANDROID)
-    response = second_phone.get(path)
-    assert response.status_code == 410 and 'data-status="used"' in response.content.decode()
     # The phone that scanned may open it again and keeps waiting.
     assert phone.get(path)["Location"] == WAIT
     confirm(computer, link)
-    phone.get(WAIT)
+    phone.post(WAIT)
     assert PhoneLink.objects.get(pk=link.pk).status == "signed_in"
-    assert second_phone.get(path).status_code == 410
+    second_phone = Client(HTTP_USER_AGENT=ANDROID)
+    response = second_phone.get(path)
+    assert response.status_code == 410 and 'data-status="used"' in response.content.decode()
+
+
+def test_a_code_opened_on_a_second_phone_is_stopped_for_both(computer, phone):
+    """One of two phones that opened the code is not the parent's, and nothing tells which."""
+    link, path = show_code(computer)
+    scan(phone, path)
+    thief = Client(HTTP_USER_AGENT=ANDROID)
+    response = thief.get(path)
+    assert response.status_code == 410 and 'data-status="contested"' in response.content.decode()
+    assert PhoneLink.objects.get(pk=link.pk).status == "contested"
+    assert 'data-status="contested"' in status(computer, link).content.decode()
+    confirm(computer, link)  # too late: nothing to confirm
+    assert 'data-status="contested"' in phone.get(WAIT).content.decode()
+    phone.post(WAIT)
+    assert not signed_in_as(phone) and not signed_in_as(thief)
 
 
 def test_a_confirmation_signs_in_once(computer, phone):
@@ -168,7 +206,7 @@ def test_a_confirmation_too_late_does_not_sign_in(computer, phone, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: later)
     confirm(computer, link)
     assert PhoneLink.objects.get(pk=link.pk).status == "scanned"
-    response = phone.get(WAIT)
+    response = phone.post(WAIT)
     assert 'data-status="expired"' in response.content.decode()
     assert not signed_in_as(phone)
 
@@ -222,7 +260,7 @@ def test_another_users_phone_link_cannot_be_ended(computer, phone, parent):
     link, path = show_code(computer)
     scan(phone, path)
     confirm(computer, link)
-    phone.get(WAIT)
+    phone.post(WAIT)
     other = Client()
     other.force_login(UserFactory())
     assert other.post(reverse("accounts:phone_link_end", args=[link.pk])).status_code == 404
@@ -233,7 +271,7 @@ def test_ending_the_phone_on_my_account_ends_its_session(computer, phone, parent
     link, path = show_code(computer)
     scan(phone, path)
     confirm(computer, link)
-    phone.get(WAIT)
+    phone.post(WAIT)
     assert signed_in_as(phone) == parent
 
     response = computer.post(reverse("accounts:phone_link_end", args=[link.pk]))
@@ -248,7 +286,7 @@ def test_log_out_on_all_devices_ends_the_phone_and_its_listing(computer, phone, 
     link, path = show_code(computer)
     scan(phone, path)
     confirm(computer, link)
-    phone.get(WAIT)
+    phone.post(WAIT)
     computer.post(ACCOUNT, {"action": "sessions"})
     assert not signed_in_as(phone)
     assert f'data-phone-link="{link.pk}"' not in computer.get(ACCOUNT).content.decode()
@@ -285,7 +323,7 @@ def test_a_parent_with_an_app_must_have_used_it(client, parent):
     session = client.session
     session.pop(second_factor.PENDING_KEY, None)  # even past the middleware, the view asks
     session.save()
-    assert client.post(START).status_code == 403
+    assert client.post(START, {"password": PASSWORD}).status_code == 403
     assert not PhoneLink.objects.exists()
 
 
@@ -299,7 +337,7 @@ def test_a_teachers_phone_counts_as_verified_because_the_computer_was(client, ph
     scan(phone, path)
     confirm(client, link)
     assert PhoneLink.objects.get(pk=link.pk).verified
-    phone.get(WAIT)
+    phone.post(WAIT)
     assert phone.session[second_factor.VERIFIED_KEY] == teacher.pk
     assert signed_in_as(phone) == teacher  # not sent to the code step
     # Staff keep their idle timeout on the phone too.
@@ -310,14 +348,14 @@ def test_a_parent_phone_stays_signed_in_like_remember_me(computer, phone, settin
     link, path = show_code(computer)
     scan(phone, path)
     confirm(computer, link)
-    phone.get(WAIT)
+    phone.post(WAIT)
     assert phone.session.get_expiry_age() == settings.PARENT_SESSION_DAYS * 24 * 60 * 60
 
 
 def test_making_codes_is_rate_limited(computer):
     for _ in range(10):
-        assert computer.post(START).status_code == 200
-    assert computer.post(START).status_code == 429
+        assert computer.post(START, {"password": PASSWORD}).status_code == 200
+    assert computer.post(START, {"password": PASSWORD}).status_code == 429
 
 
 def test_polling_is_rate_limited(computer, phone):
@@ -330,9 +368,9 @@ def test_polling_is_rate_limited(computer, phone):
 
 def test_the_qr_url_is_https_when_the_site_is(computer, settings):
     settings.SITE_URL = "https://ouders.example"
-    response = computer.post(START, secure=True)
+    response = computer.post(START, {"password": PASSWORD}, secure=True)
     assert DATA_URL.search(response.content.decode()).group(1).startswith("https://testserver/inloggen/telefoon/")
-    settings_http = computer.post(START)
+    settings_http = computer.post(START, {"password": PASSWORD})
     assert DATA_URL.search(settings_http.content.decode()).group(1).startswith("https://")
 
 
@@ -344,7 +382,7 @@ def test_my_account_offers_it_with_a_fixed_number_of_queries(computer, parent, d
         link, path = show_code(computer)
         scan(phone, path)
         confirm(computer, link)
-        phone.get(WAIT)
+        phone.post(WAIT)
     with django_assert_max_num_queries(20):
         page = computer.get(ACCOUNT).content.decode()
     assert page.count("data-phone-link=") == 3 and escape("Chrome op Android") in page

@@ -12,6 +12,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.test_data_export import assert_no_axe_violations
+from schoolpoort.lib.demo import PASSWORD
 from tests.e2e.test_foundation_flows import assert_fits_the_phone, log_in
 
 ANDROID = (
@@ -24,6 +25,7 @@ def test_jansen_signs_in_on_her_phone_by_scanning_the_code(demo, browser, live_s
     computer = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL").new_page()
     log_in(computer, live_server.url, "jansen@ouders.example")
     computer.goto(f"{live_server.url}/mijn-account/")
+    computer.locator("#phone-link-password").fill(PASSWORD)  # asked again: a computer left open hands out nothing
     computer.locator("#phone-link-start").click()
     qr = computer.locator("#phone-link-qr")
     expect(qr).to_be_visible()
@@ -50,7 +52,12 @@ def test_jansen_signs_in_on_her_phone_by_scanning_the_code(demo, browser, live_s
     computer.locator("#phone-link-confirm").click()
     expect(computer.locator("#phone-link-status")).to_have_attribute("data-status", re.compile("confirmed|signed_in"))
 
-    # The phone polls, is signed in and lands on the start page.
+    # The phone polls, says whose account it would log in to, and is signed in at its own tap.
+    sign_in = phone.locator("#phone-link-sign-in")
+    expect(sign_in).to_be_visible(timeout=10_000)
+    expect(phone.locator("main")).to_contain_text("Jansen")
+    assert_no_axe_violations(phone)
+    sign_in.click()
     expect(phone).to_have_url(f"{live_server.url}/", timeout=10_000)
     phone.goto(f"{live_server.url}/mijn-account/")
     expect(phone).to_have_url(f"{live_server.url}/mijn-account/")

@@ -244,6 +244,7 @@ class PhoneLink(models.Model):
         SIGNED_IN = "signed_in", _("signed in")
         REFUSED = "refused", _("refused")
         CANCELLED = "cancelled", _("replaced by a new code")
+        CONTESTED = "contested", _("opened on two phones: stopped")
         ENDED = "ended", _("logged out")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="phone_links")

@@ -4,7 +4,8 @@ without typing the password. The views (phone_link_views.py) ask these functions
 decides.
 
 - Only a complete session may show a code: signed in, and verified with the second factor when
-  the account has or needs one (``session_is_complete``). The middleware keeps the rest out anyway.
+  the account has or needs one (``session_is_complete``), and the password typed again: a
+  computer left signed in does not hand a phone session to whoever sits down at it.
 - The code holds ``<selector>.<secret>``: the row is found by the selector, only a SHA-256 of the
   secret is stored, and it is compared in constant time. It works ``LIFETIME`` (two minutes) and
   once: the first phone that opens it claims it with a secret of its own session, any later
@@ -12,7 +13,12 @@ decides.
 - The phone shows a short matching code; the computer shows the same code beside the phone's
   device description and asks "confirm or refuse". Someone who got hold of the QR code (a photo
   over the shoulder, a phished screenshot) opens it on their own phone: the parent sees a
-  request with a code that their phone does not show, and refuses.
+  request with a code that their phone does not show, and refuses. When a second phone opens a
+  code the first one already claimed, the code is stopped (``CONTESTED``): one of the two is not
+  the parent's, and nothing on the screen could tell which.
+- The phone signs in only when its own user presses "Log in as <name>" after the computer
+  confirmed: someone who sends a parent the link to *their own* code, and confirms it on their
+  own computer, cannot silently sign the parent's phone into their account.
 - Second factor: the phone's session counts as verified only when the computer's session was
   verified at the moment it confirmed (``PhoneLink.verified``). That is the decision: a staff
   member proved both factors on the computer, and the confirmation there is the proof that the
@@ -62,7 +68,7 @@ RATES = {
 
 
 class LinkProblem(Exception):
-    """The phone cannot use this code: ``reason`` is "unknown", "expired" or "used"."""
+    """The phone cannot use this code: ``reason`` is "unknown", "expired", "used" or "contested"."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -181,6 +187,11 @@ def claim(token: str, user_agent: str, now=None) -> Claim:
     link = PhoneLink.objects.filter(selector=selector).first() if selector and secret else None
     if link is None or not constant_time_compare(link.secret_hash, _hash(secret)):
         raise LinkProblem("unknown")
+    claimed = (PhoneLink.Status.SCANNED, PhoneLink.Status.CONFIRMED)
+    if link.status in claimed and PhoneLink.objects.filter(pk=link.pk, status__in=claimed).update(
+        status=PhoneLink.Status.CONTESTED, ended_at=now
+    ):
+        raise LinkProblem("contested")
     if link.status != PhoneLink.Status.WAITING:
         raise LinkProblem("used")
     if link.is_expired(now):

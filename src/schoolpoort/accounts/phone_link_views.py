@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import phone_link
 from .models import PhoneLink
@@ -48,6 +48,9 @@ def start(request):
         raise PermissionDenied
     if phone_link.limited(request, "start", key=str(request.user.pk)):
         return ratelimited(request)
+    if not request.user.check_password(request.POST.get("password", "")):
+        messages.error(request, _("That is not your password. Type it again to show a QR code."))
+        return redirect(f"{reverse('accounts:account')}#link-phone")
     link, token = phone_link.start(request.user)
     url = phone_link.phone_url(request, token)
     qr = segno.make(url, error="m").svg_data_uri(scale=5, border=2, dark="#000")
@@ -117,19 +120,19 @@ def phone_open(request, token: str):
     return redirect("accounts:phone_link_wait")
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def phone_wait(request):
     """"Confirm on your computer", with the matching code; htmx polls it. Once the computer
-    confirmed, this request signs the phone in and sends it to the app's start page."""
+    confirmed, the phone shows whose account it would log in to, and its POST signs it in."""
     link = phone_link.claimed_link(request)
     if link is None:
         return _phone_page(request, problem="unknown", status=404)
     if phone_link.limited(request, "phone_poll", key=str(link.pk)):
         return ratelimited(request)
-    if link.status == PhoneLink.Status.CONFIRMED and phone_link.complete(request, link):
+    if request.method == "POST" and link.status == PhoneLink.Status.CONFIRMED and phone_link.complete(request, link):
         messages.success(request, _("You are logged in on this phone."))
-        home = settings.LOGIN_REDIRECT_URL
-        return HttpResponseClientRedirect(redirect(home).url) if request.htmx else redirect(home)
+        return redirect(settings.LOGIN_REDIRECT_URL)
     state = _state(link)
-    return _phone_page(request, link=link, problem=state if state in ("expired", "cancelled", "ended") else None)
+    problems = ("expired", "cancelled", "ended", "contested")
+    return _phone_page(request, link=link, problem=state if state in problems else None)
