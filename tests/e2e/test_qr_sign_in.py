@@ -11,8 +11,8 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.test_data_export import assert_no_axe_violations
 from schoolpoort.lib.demo import PASSWORD
+from tests.e2e.test_data_export import assert_no_axe_violations
 from tests.e2e.test_foundation_flows import assert_fits_the_phone, log_in
 
 ANDROID = (

@@ -26,7 +26,7 @@ from typing import TextIO
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +48,7 @@ from schoolpoort.core.models import (
     Student,
 )
 from schoolpoort.core.modules import MODULES
+from schoolpoort.lib.db import analyze
 from schoolpoort.lib.demo import ARK, BOARD_NAME, DOMAINS, PARENT_DOMAIN, PASSWORD, REGENBOOG, SEED, DemoWorld
 from schoolpoort.notify.fanout import fan_out_broadcast
 from schoolpoort.notify.models import Broadcast
@@ -381,16 +382,6 @@ def clear_world() -> None:
     schools.delete()
     boards.delete()
     User.objects.filter(email__iendswith=".example").delete()
-
-
-def analyze() -> None:
-    """After a bulk load, fresh statistics (PostgreSQL), as bench/generate.py and any import of a
-    whole school should: planned on statistics of empty tables, the fan-out's audience queries
-    nest loops over every guardian, enrollment and group and take minutes instead of milliseconds.
-    ANALYZE counts the rows this transaction has written."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def fan_out_now() -> int:

@@ -9,12 +9,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolpoort.core import staging
-from schoolpoort.core.models import AuditEntry, School
+from schoolpoort.core.models import AuditEntry, Enrollment, Group, Guardianship, School, StaffMembership, Student
 from schoolpoort.lib.csv import RowError
+from schoolpoort.lib.db import analyze
 
 from . import formats
 from .applier import apply_plan
@@ -260,6 +262,12 @@ class PlanChanged(Exception):
         self.result = result
 
 
+def _imported_tables() -> list[str]:
+    """The tables an import writes in bulk (``applier.apply_plan``)."""
+    models = [get_user_model(), Group, Student, Enrollment, Guardianship, StaffMembership]
+    return [model._meta.db_table for model in models]
+
+
 def apply_run(run: ImportRun, user, *, digest: str | None = None) -> Result:
     """Apply ``run`` all or nothing, once. ``digest`` is what the confirm form carried
     (``run.upload.digest_for(plan digest)``); without it, the plan last shown (the command).
@@ -276,6 +284,9 @@ def apply_run(run: ImportRun, user, *, digest: str | None = None) -> Result:
             return False
         for plan in result.plans:
             apply_plan(plan)
+        # A whole school's people in one go: the audience queries of the next notices must not be
+        # planned on the statistics of the tables before it (lib/db.py).
+        analyze(_imported_tables())
         run.status = ImportRun.Status.APPLIED
         run.applied_at = timezone.now()
         run.summary = result.counts
