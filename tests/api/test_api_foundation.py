@@ -84,3 +84,9 @@ def test_a_get_carries_an_etag_and_answers_304_when_nothing_changed(client, worl
     assert again.status_code == 304 and again.content == b""
     other = client.get("/api/v1/me", HTTP_IF_NONE_MATCH='"something-else"')
     assert other.status_code == 200
+
+
+def test_an_address_under_api_that_is_nothing_answers_json_404(client, db):
+    for url in ("/api/v1/", "/api/v1/nothing", "/api/v2/me"):
+        response = client.get(url)
+        assert response.status_code == 404 and response.json()["detail"], url

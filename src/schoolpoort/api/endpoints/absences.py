@@ -9,7 +9,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from schoolpoort.absences import actions
 from schoolpoort.absences.access import guardian_children
@@ -139,4 +139,4 @@ def report_absence(request, payload: AbsenceIn):
         ends_on=cleaned["ends_on"], from_time=cleaned["from_time"], until_time=cleaned["until_time"],
         note=cleaned["note"], source=Absence.Source.GUARDIAN,
     )
-    return 201, _out(absence)
+    return Status(201, _out(absence))
