@@ -7,7 +7,26 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+
+class Error(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Invalid(Schema):
+    detail: list[FieldError]
+
+
+# The answers every endpoint may give besides its own, for the OpenAPI document.
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Invalid, 429: Error}
 
 
 class FormInvalid(Exception):

@@ -19,7 +19,7 @@ from schoolpoort.core.access import get_visible_or_404
 from schoolpoort.core.models import School, Student
 
 from .. import cursors
-from ..errors import FormInvalid
+from ..errors import ERRORS, FormInvalid
 
 router = Router(tags=["absences"])
 PAGE_SIZE = 100
@@ -88,7 +88,8 @@ def _page(absences, since, on, cursor, limit) -> dict:
     return {"items": [_out(a) for a in page], "next_cursor": cursors.encode([page[-1].pk]) if more else None}
 
 
-@router.get("/absences", response=AbsencePage, url_name="absences", summary="Absences the caller may see")
+@router.get("/absences", response={200: AbsencePage, **ERRORS}, url_name="absences",
+            summary="Absences the caller may see")
 def absences(request, since: datetime.datetime | None = None, on: datetime.date | None = None,
              cursor: str | None = None, limit: int = PAGE_SIZE):
     """A parent: their children's absences. Staff: what they see on the absence pages. A token with
@@ -102,7 +103,7 @@ def absences(request, since: datetime.datetime | None = None, on: datetime.date 
     return _page(found, since, on, cursor, limit)
 
 
-@router.get("/schools/{school_id}/absences", response=AbsencePage, url_name="school_absences",
+@router.get("/schools/{school_id}/absences", response={200: AbsencePage, **ERRORS}, url_name="school_absences",
             summary="Absences at one school")
 def school_absences(request, school_id: int, since: datetime.datetime | None = None,
                     on: datetime.date | None = None, cursor: str | None = None, limit: int = PAGE_SIZE):
@@ -116,7 +117,8 @@ def school_absences(request, school_id: int, since: datetime.datetime | None = N
     return _page(Absence.objects.visible_to(caller.user).filter(school=school), since, on, cursor, limit)
 
 
-@router.post("/absences", response={201: AbsenceOut}, url_name="report_absence", summary="Report a child absent")
+@router.post("/absences", response={201: AbsenceOut, **ERRORS}, url_name="report_absence",
+             summary="Report a child absent")
 def report_absence(request, payload: AbsenceIn):
     """A parent reports their child sick (or absent for the doctor, or otherwise), as on the report
     page: the same checks, the same notifications to the school and the other guardian."""

@@ -14,6 +14,8 @@ from ninja.errors import HttpError
 from schoolpoort.calendar import recurrence
 from schoolpoort.calendar.views import calendar_scope
 
+from ..errors import ERRORS
+
 router = Router(tags=["calendar"])
 MAX_DAYS = 366
 
@@ -40,7 +42,7 @@ class OccurrenceList(Schema):
     items: list[OccurrenceOut]
 
 
-@router.get("/calendar/events", response=OccurrenceList, url_name="calendar_events",
+@router.get("/calendar/events", response={200: OccurrenceList, **ERRORS}, url_name="calendar_events",
             summary="Events in a window of days")
 def calendar_events(request, start: datetime.date | None = None, end: datetime.date | None = None):
     """From ``start`` (default today) to ``end`` (default 30 days on), both included; at most a year."""

@@ -10,6 +10,8 @@ from ninja import Router, Schema
 from schoolpoort.core.access import guardian_student_ids, roles_of
 from schoolpoort.core.models import Enrollment, Group, School, Student
 
+from ..errors import ERRORS
+
 router = Router(tags=["me"])
 
 
@@ -52,7 +54,7 @@ class MeOut(Schema):
     token: TokenOut | None = None
 
 
-@router.get("/me", response=MeOut, url_name="me", summary="Who am I, and my children")
+@router.get("/me", response={200: MeOut, **ERRORS}, url_name="me", summary="Who am I, and my children")
 def me(request):
     caller = request.auth
     user = caller.user

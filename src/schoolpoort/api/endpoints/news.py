@@ -18,6 +18,7 @@ from schoolpoort.news.rendering import body_for
 from schoolpoort.news.scope import news_scope
 
 from .. import cursors
+from ..errors import ERRORS
 
 router = Router(tags=["news"])
 PAGE_SIZE = 20
@@ -91,7 +92,7 @@ def _after(values) -> Q:
     )
 
 
-@router.get("/news", response=PostPage, url_name="news", summary="The news feed")
+@router.get("/news", response={200: PostPage, **ERRORS}, url_name="news", summary="The news feed")
 def news(request, cursor: str | None = None, limit: int = PAGE_SIZE):
     user = request.auth.user
     request.auth.require("news:read")
@@ -109,7 +110,7 @@ def news(request, cursor: str | None = None, limit: int = PAGE_SIZE):
     }
 
 
-@router.get("/news/{post_id}", response=PostDetail, url_name="news_post", summary="One news post")
+@router.get("/news/{post_id}", response={200: PostDetail, **ERRORS}, url_name="news_post", summary="One news post")
 def news_post(request, post_id: int):
     request.auth.require("news:read")
     post = readable_post_or_404(request.auth.user, post_id, _scope(request))
