@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schoolpoort.api.models import ApiToken
 from schoolpoort.api.tokens import TokenRefused, authenticate, create_token, digest, revoke_token
+from schoolpoort.api.views import NEW_TOKEN_KEY
 from tests.api.api_helpers import bearer, token_for
 from tests.world import build_world
 
@@ -106,10 +107,12 @@ def test_the_director_makes_a_token_and_sees_it_once(world, client):
     client.force_login(director)
     url = reverse("apitokens:list", args=[world.school.pk])
     response = client.post(url, {"name": "ParnasSys", "scopes": ["absences:read"], "days": "90"})
-    assert response.status_code == 200
+    assert response.status_code == 302
     made = ApiToken.objects.get(name="ParnasSys")
-    secret = response.context["created"].secret
-    assert secret in response.content.decode() and authenticate(secret).pk == made.pk
+    shown = client.get(url)
+    secret = shown.context["created"].secret
+    assert secret in shown.content.decode() and authenticate(secret).pk == made.pk
+    assert NEW_TOKEN_KEY not in client.session
     again = client.get(url).content.decode()
     assert secret not in again and made.prefix in again and "Earlier" in again
 

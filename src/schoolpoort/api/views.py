@@ -16,6 +16,8 @@ from . import tokens
 from .forms import TokenForm
 from .models import ApiToken
 
+NEW_TOKEN_KEY = "api_new_token"
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -23,12 +25,19 @@ def token_list(request, school_id: int):
     school = managed_school_or_404(request.user, school_id)
     has_factor = second_factor.has_any_factor(request.user)
     form = TokenForm(request.POST or None)
-    created = None
     if request.method == "POST" and has_factor and form.is_valid():
         data = form.cleaned_data
-        created = tokens.create_token(request.user, school, name=data["name"], scopes=data["scopes"], days=data["days"])
-        form = TokenForm()
+        made = tokens.create_token(request.user, school, name=data["name"], scopes=data["scopes"], days=data["days"])
+        # Shown once, on the page the redirect leads to; kept in the (server-side) session until then,
+        # so that reloading that page neither shows it again nor makes a second token.
+        request.session[NEW_TOKEN_KEY] = {"id": made.token.pk, "secret": made.secret}
+        return redirect("apitokens:list", school.pk)
     rows = list(ApiToken.objects.visible_to(request.user).filter(school=school).select_related("user", "revoked_by"))
+    new = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
+    created = None
+    if new is not None:
+        token = next((row for row in rows if row.pk == new["id"]), None)
+        created = tokens.NewToken(token, new["secret"]) if token is not None else None
     return render(request, "api/tokens.html", {
         "school": school, "form": form, "tokens": rows, "created": created, "has_factor": has_factor,
     })
