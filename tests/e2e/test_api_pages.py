@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.e2e.a11y import axe_problems
 from tests.e2e.test_foundation_flows import signed_in_phone
 
 
@@ -33,6 +34,7 @@ def test_the_director_makes_a_token_on_a_phone_and_it_works(demo, browser, live_
     secret = phone.input_value("#new-token-value")
     assert secret.startswith("sp_")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert axe_problems(phone) == []
     response = Client().get(f"/api/v1/schools/{school.pk}/absences", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 200
     phone.goto(f"{live_server.url}/koppelingen/{school.pk}/")  # shown once: not again
