@@ -90,3 +90,9 @@ def test_an_address_under_api_that_is_nothing_answers_json_404(client, db):
     for url in ("/api/v1/", "/api/v1/nothing", "/api/v2/me"):
         response = client.get(url)
         assert response.status_code == 404 and response.json()["detail"], url
+
+
+def test_a_staff_session_without_its_second_factor_gets_401_json(client, world):
+    client.force_login(world.users["teacher"], second_factor=False)
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401 and response.json()["detail"]
