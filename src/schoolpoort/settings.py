@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "ninja",  # the JSON API (api/); its Swagger UI files come from its static, no CDN
     "schoolpoort.lib",
     "schoolpoort.core",
     "schoolpoort.accounts",
@@ -106,6 +107,7 @@ INSTALLED_APPS = [
     "schoolpoort.records",
     "schoolpoort.records.results",
     "schoolpoort.privacy",
+    "schoolpoort.api",
     "schoolpoort.web",
     "schoolpoort.demo",
 ]
@@ -370,6 +372,8 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Registration codes printed on letters: rate limits per IP and per e-mail address.
 REGISTRATION_RATE_PER_IP = env_str("REGISTRATION_RATE_PER_IP", "20/h")
 REGISTRATION_RATE_PER_EMAIL = env_str("REGISTRATION_RATE_PER_EMAIL", "10/h")
+# The JSON API: requests per token (api/auth.py), counted like the limits above.
+API_TOKEN_RATE = env_str("API_TOKEN_RATE", "120/m")
 # Password reset mails: per address and per e-mail address asked for (the page answers the same
 # either way, so it never tells whether an account exists).
 PASSWORD_RESET_RATE_PER_IP = env_str("PASSWORD_RESET_RATE_PER_IP", "10/h")

@@ -27,6 +27,8 @@ urlpatterns = [
     path("leerling/", include("schoolpoort.records.urls")),
     path("resultaten/", include("schoolpoort.records.results.urls")),
     path("privacy/", include("schoolpoort.privacy.urls")),
+    path("api/", include("schoolpoort.api.urls")),
+    path("koppelingen/", include("schoolpoort.api.token_urls")),
     path("beheer/django/", admin.site.urls),
 ]
 

@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import roles_of
 
@@ -77,6 +79,8 @@ class SecondFactorMiddleware:
             user.otp_device = None
         if verified or request.path_info in self.allowed_paths() or not second_factor.must_verify(request):
             return self.get_response(request)
+        if request.path_info.startswith("/api/"):  # the JSON API answers JSON, never a page to go to
+            return JsonResponse({"detail": _("Prove your second factor on the site first.")}, status=401)
         name = "accounts:second_factor" if second_factor.has_any_factor(user) else "accounts:second_factor_enrol"
         target = reverse(name)
         if request.method == "GET":

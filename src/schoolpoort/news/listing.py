@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from schoolpoort.core.access import ReachIds
+from schoolpoort.core.access import ReachIds, get_visible_or_404
 
 from .access import post_q
 from .images import shown_attachments
@@ -33,6 +34,18 @@ def feed_posts(user, reach, scope: NewsScope, now=None) -> QuerySet:
         .annotate(is_read=Exists(PostRead.objects.filter(user=user, post=OuterRef("pk"))))
         .feed_order()
     )
+
+
+def readable_post_or_404(user, post_id: int, scope: NewsScope) -> Post:
+    """The post, if the user may see it and the module is usable for them there (``scope``), with
+    the attachments the user may see (image consent). The post page and the API read it here."""
+    queryset = Post.objects.select_related("school", "board", "author").prefetch_related(
+        "groups", Prefetch("attachments", queryset=shown_attachments(user))
+    )
+    post = get_visible_or_404(queryset, user, pk=post_id)
+    if not scope.includes(post):
+        raise Http404
+    return post
 
 
 def mark(posts, user, now) -> list[Post]:

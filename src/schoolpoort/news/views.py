@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from schoolpoort.core import staging
-from schoolpoort.core.access import get_visible_or_404, request_reach, roles_of
+from schoolpoort.core.access import request_reach, roles_of
 from schoolpoort.core.consent import tagged_image_ids
 from schoolpoort.core.files import send_file
 from schoolpoort.core.image_tags import audience_groups, tag_page
@@ -31,8 +31,7 @@ from .audience import families, read_stats
 from .authoring import authoring_options, can_edit
 from .forms import PostForm
 from .images import audience_groups as post_audience_groups
-from .images import shown_attachments
-from .listing import feed_page, feed_posts, mark, page_number
+from .listing import feed_page, feed_posts, mark, page_number, readable_post_or_404
 from .models import Post
 from .reactions import reaction_context
 from .rendering import body_for
@@ -50,16 +49,7 @@ def _scope_or_404(user) -> NewsScope:
 
 
 def _post_or_404(request, post_id: int, scope: NewsScope | None = None) -> Post:
-    """The post, if the user may see it and the module is usable for them there, with the
-    attachments the user may see (image consent)."""
-    scope = scope or _scope_or_404(request.user)
-    queryset = Post.objects.select_related("school", "board", "author").prefetch_related(
-        "groups", Prefetch("attachments", queryset=shown_attachments(request.user))
-    )
-    post = get_visible_or_404(queryset, request.user, pk=post_id)
-    if not scope.includes(post):
-        raise Http404
-    return post
+    return readable_post_or_404(request.user, post_id, scope or _scope_or_404(request.user))
 
 
 def _editable_post_or_404(request, post_id: int) -> Post:
