@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from schoolpoort.lib import dates
 
-from . import notifications
+from . import alternatives, notifications
 from .families import children_in_round
 from .models import FAMILY, Appointment, Booking, Round, Slot
 
@@ -39,7 +39,15 @@ class BookingError(Exception):
 
 
 class SlotTaken(BookingError):
+    """``lost``: the slots that were taken; ``alternatives``: the nearest free times instead (one
+    suggestion per choice, a whole back-to-back set for brothers and sisters), filled by ``book``."""
+
     code = "taken"
+
+    def __init__(self, message: str, free_slots=(), lost=()):
+        super().__init__(message, free_slots)
+        self.lost = list(lost)
+        self.alternatives: list = []
 
 
 class AlreadyBooked(BookingError):
@@ -119,16 +127,24 @@ def _taken_message(slots: list[Slot], free: list[Slot]) -> str:
 
 def _slot_taken(round: Round, entries: list[Entry], slot_ids, now) -> SlotTaken:
     group_ids = set().union(*(entry.group_ids for entry in entries))
-    free = free_slots(round, group_ids, now=now)
+    # read after our rollback; the lost slots may still be in a winner's open transaction
+    free = [slot for slot in free_slots(round, group_ids, now=now) if slot.pk not in set(slot_ids)]
     lost = list(Slot.objects.filter(pk__in=list(slot_ids)).order_by("starts_at"))
-    return SlotTaken(_taken_message(lost, free), free)
+    return SlotTaken(_taken_message(lost, free), free, lost)
 
 
 # --- Writing -------------------------------------------------------------------------------------
 
 
-def _lock_slots(round: Round, slot_ids) -> dict[int, Slot]:
-    locked = Slot.objects.select_for_update().filter(round=round, pk__in=sorted(set(slot_ids))).order_by("pk")
+def _lock_slots(round: Round, slot_ids, *, skip_locked: bool = False) -> dict[int, Slot]:
+    """Row locks on the slots, taken in the order of their ids. ``skip_locked``: a slot another
+    booking holds right now is left out instead of waited for (the caller counts it as taken), so
+    a rush never queues behind one winner and siblings' pairs never wait on each other."""
+    locked = (
+        Slot.objects.select_for_update(skip_locked=skip_locked)
+        .filter(round=round, pk__in=sorted(set(slot_ids)))
+        .order_by("pk")
+    )
     return {slot.pk: slot for slot in locked}
 
 
@@ -165,7 +181,9 @@ def reserve(
         raise NotBookable(_("Choose one time for each child."))
     try:
         with transaction.atomic():
-            slots = _lock_slots(round, slot_ids)
+            slots = _lock_slots(round, slot_ids, skip_locked=True)
+            if len(slots) < len(slot_ids) and _in_round(round, slot_ids, len(slots)):
+                raise _Taken  # another family is booking it this very moment
             for entry in entries:
                 slot = slots.get(entry.slot_id)
                 if slot is None or slot.group_id not in entry.group_ids:
@@ -204,6 +222,11 @@ class _Taken(Exception):
     pass
 
 
+def _in_round(round: Round, slot_ids, locked: int) -> bool:
+    """Whether some of the slots a skip-locked read left out exist (then someone else holds them)."""
+    return Slot.objects.filter(round=round, pk__in=list(slot_ids)).count() > locked
+
+
 def _require_open(round: Round, now) -> None:
     if round.opens_later(now):
         raise BookingClosed(_("Booking has not opened yet."))
@@ -211,11 +234,17 @@ def _require_open(round: Round, now) -> None:
         raise BookingClosed(_("Booking has closed. Please contact the teacher to change your conference."))
 
 
-def book(round: Round, user, picks: list[Pick], *, now: datetime.datetime | None = None) -> Appointment:
-    """A guardian books one time per child (one child, or a back-to-back suggestion for several)."""
+def book(
+    round: Round, user, picks: list[Pick], *, now: datetime.datetime | None = None, children=None
+) -> Appointment:
+    """A guardian books one time per child (one child, or a back-to-back suggestion for several).
+    ``children``: the user's ``children_in_round`` when the caller read them already. A time taken
+    meanwhile raises ``SlotTaken`` with the nearest free alternatives."""
     now = now or timezone.now()
     _require_open(round, now)
-    children = {child.student.pk: child for child in children_in_round(round, user)}
+    if children is None:
+        children = children_in_round(round, user)
+    children = {child.student.pk: child for child in children}
     entries = []
     for pick in picks:
         child = children.get(pick.student_id)
@@ -228,7 +257,12 @@ def book(round: Round, user, picks: list[Pick], *, now: datetime.datetime | None
         entries.append(Entry(child.student.pk, pick.slot_id, child.party, frozenset(child.group_ids)))
     booked = [child.booking.slot for child in children.values() if child.booking is not None]
     _refuse_overlaps(round, [entry.slot_id for entry in entries], booked)
-    return reserve(round, entries, booked_by=user, now=now)
+    try:
+        return reserve(round, entries, booked_by=user, now=now)
+    except SlotTaken as taken:
+        free = [slot for slot in taken.free_slots if not any(overlaps(slot, other) for other in booked)]
+        taken.alternatives = alternatives.around(taken.lost, [children[e.student_id] for e in entries], free)
+        raise
 
 
 def overlaps(a, b) -> bool:

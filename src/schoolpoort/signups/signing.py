@@ -28,6 +28,7 @@ from .audience import audience_slots, co_guardian_ids, family_response
 from .models import Answer, Form, Option, Question, Response
 
 FREE_OPTIONS_IN_MESSAGE = 6
+ALTERNATIVES = 3
 
 
 class SignupError(Exception):
@@ -42,7 +43,14 @@ class SignupError(Exception):
 
 
 class OptionFull(SignupError):
+    """``free_options``: what is still free in the same questions, nearest to the full ones first;
+    ``alternatives``: the nearest few of them, to offer instead."""
+
     code = "full"
+
+    @property
+    def alternatives(self) -> list[Option]:
+        return self.free_options[:ALTERNATIVES]
 
 
 class SignupClosed(SignupError):
@@ -111,17 +119,31 @@ def full_message(full: list[Option], free: list[Option]) -> str:
     return message
 
 
+def nearest_first(full: list[Option], free: list[Option]) -> list[Option]:
+    """The free options ordered by how near they are to a full one of their question (volunteer
+    slots are in time order: the next and the previous slot first), then in form order."""
+    positions: dict[int, list[int]] = {}
+    for option in full:
+        positions.setdefault(option.question_id, []).append(option.position)
+
+    def nearness(option: Option) -> tuple:
+        near = min((abs(option.position - p) for p in positions.get(option.question_id, ())), default=10**6)
+        return near, option.position, option.pk
+
+    return sorted(free, key=nearness)
+
+
 def _option_full(option_ids) -> OptionFull:
-    """The clear "full" error, read again after the failed transaction."""
-    full = list(Option.objects.filter(pk__in=list(option_ids)).order_by("question__position", "position", "pk"))
+    """The clear "full" error, read again after the failed transaction (one query): the places as
+    they are now, the nearest free ones first."""
+    full_ids = set(option_ids)
+    options = list(
+        Option.objects.filter(question__in=Option.objects.filter(pk__in=list(full_ids)).values("question_id"))
+        .order_by("question__position", "question_id", "position", "pk")
+    )
+    full = [option for option in options if option.pk in full_ids]
     full = [option for option in full if option.is_full] or full
-    free = [
-        option
-        for option in Option.objects.filter(question_id__in={option.question_id for option in full}).order_by(
-            "question__position", "question_id", "position", "pk"
-        )
-        if not option.is_full
-    ]
+    free = nearest_first(full, [option for option in options if not option.is_full])
     return OptionFull(full_message(full, free), free)
 
 
