@@ -8,6 +8,7 @@ one evening as for many. The races run on PostgreSQL (SQLite's single writer hid
 import datetime
 import re
 import threading
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection, transaction
@@ -181,7 +182,8 @@ def test_the_page_a_loser_is_sent_back_to_offers_the_nearest_times_with_one_tap(
     domain.book(round, other, [Pick(classmate.pk, mine[2].pk)])
     client.force_login(world.users["guardian"])
     response = client.post(reverse("conferences:book", args=[round.pk]), {"pick": f"{world.child.pk}:{mine[2].pk}"})
-    assert response.status_code == 302 and f"bezet={mine[2].pk}" in response["Location"]
+    assert response.status_code == 302
+    assert parse_qs(urlsplit(response["Location"]).query) == {"bezet": [f"{world.child.pk}:{mine[2].pk}"]}
     page = client.get(response["Location"]).content.decode()
     assert f'data-just-taken="{mine[2].pk}"' in page
     card = page[page.index("data-just-taken"):page.index("</section>", page.index("data-just-taken"))]
@@ -214,7 +216,8 @@ def test_a_time_that_is_free_again_shows_no_card(client, world):
     round = make_round(world)
     mine = evening(world, round)
     client.force_login(world.users["guardian"])
-    page = client.get(reverse("conferences:detail", args=[round.pk]) + f"?bezet={mine[2].pk}").content.decode()
+    url = reverse("conferences:detail", args=[round.pk]) + f"?bezet={world.child.pk}:{mine[2].pk}"
+    page = client.get(url).content.decode()
     assert "data-just-taken" not in page
 
 
@@ -248,7 +251,7 @@ def test_the_round_page_takes_the_same_queries_for_one_family_and_one_evening_as
     client.force_login(world.users["guardian"])
     url = reverse("conferences:detail", args=[round.pk])
     one = page_queries(client, url)
-    lost_url = url + f"?bezet={slots(round)[0].pk}"
+    lost_url = url + f"?bezet={world.child.pk}:{slots(round)[0].pk}"
     for n in range(4):
         add_session(round, world.users["teacher"], world.group3, day=conference_day(5 + n), start=(18, 0),
                     end=(21, 0))
@@ -266,3 +269,13 @@ def test_the_round_page_takes_the_same_queries_for_one_family_and_one_evening_as
     many_lost = page_queries(client, lost_url)
     assert many == one
     assert many_lost == one  # the card of alternatives reads nothing more
+
+
+def test_the_card_answers_only_for_the_familys_own_children(client, world):
+    round = make_round(world)
+    mine = evening(world, round)
+    (other,), (classmate,) = family(world.group3)
+    domain.book(round, other, [Pick(classmate.pk, mine[2].pk)])
+    client.force_login(world.users["guardian"])
+    url = reverse("conferences:detail", args=[round.pk]) + f"?bezet={classmate.pk}:{mine[2].pk}"
+    assert "data-just-taken" not in client.get(url).content.decode()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -129,23 +130,24 @@ def _prepare_children(round: Round, children: list[Child], now, changing: int | 
     ]
 
 
-TAKEN_PARAM = "bezet"  # the slots a family just lost, in the address the booking sends them back to
+TAKEN_PARAM = "bezet"  # the picks a family just lost ("student:slot,..."), in the address they are sent back to
 
 
-def _lost_ids(request) -> set[int]:
-    return {int(v) for v in request.GET.get(TAKEN_PARAM, "").split(",") if v.strip().isdigit()}
-
-
-def _just_taken(lost_ids: set[int], slots: list, free: list, unbooked: list[Child]) -> dict | None:
+def _just_taken(value: str, slots: list, free: list, children: list[Child]) -> dict | None:
     """The card of a family whose time was just taken: the lost times (when they are still taken
     in this read) and the nearest free ones instead, from the same read as the rest of the page."""
-    lost = [slot for slot in slots if slot.pk in lost_ids and (slot.taken or slot.blocked)]
+    by_id = {slot.pk: slot for slot in slots}
+    unbooked = {child.student.pk: child for child in children if child.can_book}
+    picks = [
+        (unbooked[pick.student_id], by_id[pick.slot_id])
+        for pick in domain.parse_picks([value])
+        if pick.student_id in unbooked and pick.slot_id in by_id
+    ]
+    lost = [slot for _child, slot in picks if slot.taken or slot.blocked]
     if not lost:
         return None
-    children = [child for child in unbooked if any(slot.group_id in child.group_ids for slot in lost)]
-    if len(lost) == 1:
-        children = children[:1]
-    return {"lost": lost, "choices": alternatives.around(lost, children, free)}
+    choices = alternatives.around([slot for _child, slot in picks], [child for child, _slot in picks], free)
+    return {"lost": lost, "choices": choices}
 
 
 def _mark_read(user, round: Round) -> None:
@@ -170,9 +172,8 @@ def detail(request, pk: int):
             changing = None
         slots, free = _prepare_children(round, children, now, changing)
         unbooked = [child for child in children if child.can_book]
-        lost_ids = _lost_ids(request)
-        if lost_ids and context["is_open"]:
-            context["just_taken"] = _just_taken(lost_ids, slots, free, unbooked)
+        if request.GET.get(TAKEN_PARAM) and context["is_open"]:
+            context["just_taken"] = _just_taken(request.GET[TAKEN_PARAM], slots, free, children)
         if len(unbooked) > 1 and context["is_open"]:
             context["suggestions"] = best(unbooked, free)
             context["suggestion_children"] = unbooked
@@ -216,8 +217,8 @@ def book(request, pk: int):
     except domain.SlotTaken as error:
         # Back to the page, which shows the nearest free times as one-tap choices.
         _error(request, error)
-        lost = ",".join(str(slot.pk) for slot in error.lost)
-        return redirect(reverse("conferences:detail", args=[round.pk]) + f"?{TAKEN_PARAM}={lost}#vrij")
+        lost = ",".join(f"{pick.student_id}:{pick.slot_id}" for pick in picks)
+        return redirect(reverse("conferences:detail", args=[round.pk]) + "?" + urlencode({TAKEN_PARAM: lost}) + "#vrij")
     except domain.BookingError as error:
         _error(request, error)
         return _back(round)
