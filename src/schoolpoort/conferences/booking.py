@@ -5,8 +5,10 @@ No double booking, ever. Every write takes the row locks of the slots it touches
 their ids (two families after the same two slots never wait on each other in a circle), checks
 under those locks that the slots are still free, and writes; the database's unique constraints
 (one active booking per slot, one conversation per child and party) are the last line. A family
-that loses the race gets ``SlotTaken`` with a clear message and the times that are still free.
-A booking of several children is all or nothing: one transaction."""
+that loses the race gets ``SlotTaken`` with a clear message, the times that are still free and
+the nearest of them to offer instead (``alternatives.py``); a single time another family is booking
+at this very moment is answered so at once rather than waited for (a rush never queues behind its
+winners). A booking of several children is all or nothing: one transaction."""
 
 from __future__ import annotations
 
@@ -137,9 +139,9 @@ def _slot_taken(round: Round, entries: list[Entry], slot_ids, now) -> SlotTaken:
 
 
 def _lock_slots(round: Round, slot_ids, *, skip_locked: bool = False) -> dict[int, Slot]:
-    """Row locks on the slots, taken in the order of their ids. ``skip_locked``: a slot another
-    booking holds right now is left out instead of waited for (the caller counts it as taken), so
-    a rush never queues behind one winner and siblings' pairs never wait on each other."""
+    """Row locks on the slots, taken in the order of their ids (two bookings never wait on each
+    other in a circle). ``skip_locked``: a slot another booking holds right now is left out instead
+    of waited for (the caller counts it as taken), so a rush never queues behind one winner."""
     locked = (
         Slot.objects.select_for_update(skip_locked=skip_locked)
         .filter(round=round, pk__in=sorted(set(slot_ids)))
@@ -181,7 +183,9 @@ def reserve(
         raise NotBookable(_("Choose one time for each child."))
     try:
         with transaction.atomic():
-            slots = _lock_slots(round, slot_ids, skip_locked=True)
+            # One slot: skip it when another family holds it (taken, answered at once). Several:
+            # wait in id order, so two families after overlapping pairs never both lose half.
+            slots = _lock_slots(round, slot_ids, skip_locked=len(slot_ids) == 1)
             if len(slots) < len(slot_ids) and _in_round(round, slot_ids, len(slots)):
                 raise _Taken  # another family is booking it this very moment
             for entry in entries:
