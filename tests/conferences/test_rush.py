@@ -20,6 +20,7 @@ from django_scopes import scopes_disabled
 from schoolpoort.conferences import booking as domain
 from schoolpoort.conferences.booking import Pick
 from schoolpoort.conferences.models import Booking, Slot
+from schoolpoort.core.scopes import school_scope
 from tests.concurrency import race
 from tests.conferences.conferences_helpers import add_session, conference_day, family, make_round, slots
 from tests.factories import GuardianshipFactory
@@ -170,6 +171,38 @@ def test_a_time_another_family_is_booking_right_now_is_answered_at_once_not_wait
         release.set()
         holder.join(30)
     assert not Booking.objects.exists()
+
+
+@racing
+def test_a_booking_in_progress_locks_only_its_own_slot_not_the_round():
+    """In a request's scope the slot query joins the round: its lock must not take the round's row
+    (every other family's booking would wait on it, or skip their free time as taken)."""
+    world = build_world()
+    round = make_round(world)
+    mine = evening(world, round)
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with school_scope([world.school.pk]), transaction.atomic():
+                assert domain._lock_slots(round, [mine[0].pk], skip_locked=True)
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(30)
+        started = timezone.now()
+        with school_scope([world.school.pk]):
+            domain.book(round, world.users["guardian"], [Pick(world.child.pk, mine[1].pk)])
+        assert timezone.now() - started < datetime.timedelta(seconds=5)
+    finally:
+        release.set()
+        holder.join(30)
+    assert list(Booking.objects.active().values_list("slot_id", flat=True)) == [mine[1].pk]
 
 
 # --- The page ------------------------------------------------------------------------------------

@@ -4,13 +4,16 @@ a few slots never exceed a capacity; the refusal page shows the places as they a
 form page and a refusal take the same queries for one option and one family as for many. The
 races run on PostgreSQL (SQLite's single writer hides them)."""
 
+import threading
+import time
 from collections import Counter
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from schoolpoort.core.scopes import school_scope
 from schoolpoort.signups import signing
 from schoolpoort.signups.models import Answer, Option, Response
 from tests.concurrency import race
@@ -70,6 +73,40 @@ def test_thirty_parents_after_a_few_places_never_exceed_a_capacity():
     assert sum(isinstance(o, Response) for o in outcomes) == Response.objects.filter(form=form).count()
     for error in (o for o in outcomes if isinstance(o, signing.OptionFull)):
         assert all(not option.is_full for option in error.free_options)
+
+
+@racing
+def test_a_sign_up_in_progress_locks_only_its_own_places_not_the_question_or_the_form():
+    """In a request's scope the option query joins the question and the form: locking their rows
+    too made two sign-ups wait on each other in a circle (P7 found the deadlock)."""
+    world = build_world()
+    form = make_form(world)
+    question = add_question(form, options=POSTS)
+    first, second, *_rest = options_of(question)
+    parent = family(world.group3)[0][0]
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with school_scope([world.school.pk]), transaction.atomic():
+                assert signing._lock_options([first.pk])
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(30)
+        started = time.monotonic()
+        with school_scope([world.school.pk]):
+            sign_up(form, parent, [second])
+        assert time.monotonic() - started < 5  # not the holder's 30 s
+    finally:
+        release.set()
+        holder.join(30)
+    assert Answer.objects.filter(option=second).count() == 1
 
 
 def test_the_nearest_free_places_come_first_whatever_their_order_in_the_form(world):

@@ -141,9 +141,11 @@ def _slot_taken(round: Round, entries: list[Entry], slot_ids, now) -> SlotTaken:
 def _lock_slots(round: Round, slot_ids, *, skip_locked: bool = False) -> dict[int, Slot]:
     """Row locks on the slots, taken in the order of their ids (two bookings never wait on each
     other in a circle). ``skip_locked``: a slot another booking holds right now is left out instead
-    of waited for (the caller counts it as taken), so a rush never queues behind one winner."""
+    of waited for (the caller counts it as taken), so a rush never queues behind one winner. Only
+    the slot rows: the scoped manager joins the round, whose row every booking would otherwise lock
+    (and, skipping, take for a taken slot)."""
     locked = (
-        Slot.objects.select_for_update(skip_locked=skip_locked)
+        Slot.objects.select_for_update(skip_locked=skip_locked, of=("self",))
         .filter(round=round, pk__in=sorted(set(slot_ids)))
         .order_by("pk")
     )
@@ -310,7 +312,7 @@ def change(round: Round, user, booking_id: int, slot_id: int, *, now: datetime.d
     try:
         with transaction.atomic():
             slots = _lock_slots(round, [booking.slot_id, slot_id])
-            locked = Booking.objects.select_for_update().get(pk=booking.pk)
+            locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
             if locked.cancelled_at is not None or locked.slot_id != booking.slot_id:
                 raise BookingError(_("This conference was changed meanwhile; please look again."))
             slot = slots.get(slot_id)
@@ -344,7 +346,7 @@ def cancel(round: Round, user, booking_id: int, *, now: datetime.datetime | None
 def cancel_booking(round: Round, booking_id: int, *, now: datetime.datetime | None = None) -> Booking:
     """Cancel without asking who (the caller decided): for guardians above and for the school."""
     now = now or timezone.now()
-    booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking_id, round=round)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking_id, round=round)
     if booking.cancelled_at is not None:
         return booking
     booking.cancelled_at = now

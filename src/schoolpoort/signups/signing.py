@@ -183,7 +183,7 @@ def _lock_students(form: Form, user, student) -> None:
 
 
 def _lock_response(form: Form, user, student) -> Response | None:
-    responses = Response.objects.select_for_update(no_key=True).filter(form=form)
+    responses = Response.objects.select_for_update(no_key=True, of=("self",)).filter(form=form)
     if student is not None:
         return responses.filter(student=student).first()
     mine = list(responses.filter(family_user_id__in=co_guardian_ids(user, form)).order_by("pk"))
@@ -191,7 +191,13 @@ def _lock_response(form: Form, user, student) -> Response | None:
 
 
 def _lock_options(option_ids) -> dict[int, Option]:
-    locked = Option.objects.select_for_update(no_key=True).filter(pk__in=sorted(set(option_ids))).order_by("pk")
+    # of self: the scoped manager joins the question and the form, whose rows must stay unlocked
+    # (two sign-ups locking them in another order than the options' ids would deadlock).
+    locked = (
+        Option.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk__in=sorted(set(option_ids)))
+        .order_by("pk")
+    )
     return {option.pk: option for option in locked}
 
 
@@ -286,7 +292,7 @@ def withdraw(response: Response, user, *, now: datetime.datetime | None = None) 
     now = now or timezone.now()
     _check_open(response.form, now)
     with transaction.atomic():
-        locked = Response.objects.select_for_update(no_key=True).filter(pk=response.pk).first()
+        locked = Response.objects.select_for_update(no_key=True, of=("self",)).filter(pk=response.pk).first()
         if locked is None:
             return False
         option_ids = list(locked.answers.filter(option__isnull=False).values_list("option_id", flat=True))
@@ -299,7 +305,7 @@ def withdraw(response: Response, user, *, now: datetime.datetime | None = None) 
 def set_capacity(option: Option, capacity: int | None) -> Option:
     """Change the number of places of an option; never below the parents already signed up."""
     with transaction.atomic():
-        locked = Option.objects.select_for_update(no_key=True).get(pk=option.pk)
+        locked = Option.objects.select_for_update(no_key=True, of=("self",)).get(pk=option.pk)
         if capacity is not None and capacity < locked.taken:
             raise SignupError(
                 ngettext(
