@@ -143,7 +143,7 @@ def delete_session(session: Session, actor) -> None:
 @transaction.atomic
 def set_blocked(slot: Slot, blocked: bool, actor) -> Slot:
     """Block a free slot (nobody can book it) or free it again."""
-    locked = Slot.objects.select_for_update().get(pk=slot.pk)
+    locked = Slot.objects.select_for_update(of=("self",)).get(pk=slot.pk)
     if blocked and Booking.objects.active().filter(slot=locked).exists():
         raise BookingError(_("This time is booked; it cannot be blocked."))
     if locked.blocked != blocked:

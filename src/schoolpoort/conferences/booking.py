@@ -5,8 +5,10 @@ No double booking, ever. Every write takes the row locks of the slots it touches
 their ids (two families after the same two slots never wait on each other in a circle), checks
 under those locks that the slots are still free, and writes; the database's unique constraints
 (one active booking per slot, one conversation per child and party) are the last line. A family
-that loses the race gets ``SlotTaken`` with a clear message and the times that are still free.
-A booking of several children is all or nothing: one transaction."""
+that loses the race gets ``SlotTaken`` with a clear message, the times that are still free and
+the nearest of them to offer instead (``alternatives.py``); a single time another family is booking
+at this very moment is answered so at once rather than waited for (a rush never queues behind its
+winners). A booking of several children is all or nothing: one transaction."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from schoolpoort.lib import dates
 
-from . import notifications
+from . import alternatives, notifications
 from .families import children_in_round
 from .models import FAMILY, Appointment, Booking, Round, Slot
 
@@ -39,7 +41,15 @@ class BookingError(Exception):
 
 
 class SlotTaken(BookingError):
+    """``lost``: the slots that were taken; ``alternatives``: the nearest free times instead (one
+    suggestion per choice, a whole back-to-back set for brothers and sisters), filled by ``book``."""
+
     code = "taken"
+
+    def __init__(self, message: str, free_slots=(), lost=()):
+        super().__init__(message, free_slots)
+        self.lost = list(lost)
+        self.alternatives: list = []
 
 
 class AlreadyBooked(BookingError):
@@ -119,16 +129,26 @@ def _taken_message(slots: list[Slot], free: list[Slot]) -> str:
 
 def _slot_taken(round: Round, entries: list[Entry], slot_ids, now) -> SlotTaken:
     group_ids = set().union(*(entry.group_ids for entry in entries))
-    free = free_slots(round, group_ids, now=now)
+    # read after our rollback; the lost slots may still be in a winner's open transaction
+    free = [slot for slot in free_slots(round, group_ids, now=now) if slot.pk not in set(slot_ids)]
     lost = list(Slot.objects.filter(pk__in=list(slot_ids)).order_by("starts_at"))
-    return SlotTaken(_taken_message(lost, free), free)
+    return SlotTaken(_taken_message(lost, free), free, lost)
 
 
 # --- Writing -------------------------------------------------------------------------------------
 
 
-def _lock_slots(round: Round, slot_ids) -> dict[int, Slot]:
-    locked = Slot.objects.select_for_update().filter(round=round, pk__in=sorted(set(slot_ids))).order_by("pk")
+def _lock_slots(round: Round, slot_ids, *, skip_locked: bool = False) -> dict[int, Slot]:
+    """Row locks on the slots, taken in the order of their ids (two bookings never wait on each
+    other in a circle). ``skip_locked``: a slot another booking holds right now is left out instead
+    of waited for (the caller counts it as taken), so a rush never queues behind one winner. Only
+    the slot rows: the scoped manager joins the round, whose row every booking would otherwise lock
+    (and, skipping, take for a taken slot)."""
+    locked = (
+        Slot.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+        .filter(round=round, pk__in=sorted(set(slot_ids)))
+        .order_by("pk")
+    )
     return {slot.pk: slot for slot in locked}
 
 
@@ -165,7 +185,11 @@ def reserve(
         raise NotBookable(_("Choose one time for each child."))
     try:
         with transaction.atomic():
-            slots = _lock_slots(round, slot_ids)
+            # One slot: skip it when another family holds it (taken, answered at once). Several:
+            # wait in id order, so two families after overlapping pairs never both lose half.
+            slots = _lock_slots(round, slot_ids, skip_locked=len(slot_ids) == 1)
+            if len(slots) < len(slot_ids) and _in_round(round, slot_ids, len(slots)):
+                raise _Taken  # another family is booking it this very moment
             for entry in entries:
                 slot = slots.get(entry.slot_id)
                 if slot is None or slot.group_id not in entry.group_ids:
@@ -204,6 +228,11 @@ class _Taken(Exception):
     pass
 
 
+def _in_round(round: Round, slot_ids, locked: int) -> bool:
+    """Whether some of the slots a skip-locked read left out exist (then someone else holds them)."""
+    return Slot.objects.filter(round=round, pk__in=list(slot_ids)).count() > locked
+
+
 def _require_open(round: Round, now) -> None:
     if round.opens_later(now):
         raise BookingClosed(_("Booking has not opened yet."))
@@ -211,11 +240,17 @@ def _require_open(round: Round, now) -> None:
         raise BookingClosed(_("Booking has closed. Please contact the teacher to change your conference."))
 
 
-def book(round: Round, user, picks: list[Pick], *, now: datetime.datetime | None = None) -> Appointment:
-    """A guardian books one time per child (one child, or a back-to-back suggestion for several)."""
+def book(
+    round: Round, user, picks: list[Pick], *, now: datetime.datetime | None = None, children=None
+) -> Appointment:
+    """A guardian books one time per child (one child, or a back-to-back suggestion for several).
+    ``children``: the user's ``children_in_round`` when the caller read them already. A time taken
+    meanwhile raises ``SlotTaken`` with the nearest free alternatives."""
     now = now or timezone.now()
     _require_open(round, now)
-    children = {child.student.pk: child for child in children_in_round(round, user)}
+    if children is None:
+        children = children_in_round(round, user)
+    children = {child.student.pk: child for child in children}
     entries = []
     for pick in picks:
         child = children.get(pick.student_id)
@@ -228,7 +263,12 @@ def book(round: Round, user, picks: list[Pick], *, now: datetime.datetime | None
         entries.append(Entry(child.student.pk, pick.slot_id, child.party, frozenset(child.group_ids)))
     booked = [child.booking.slot for child in children.values() if child.booking is not None]
     _refuse_overlaps(round, [entry.slot_id for entry in entries], booked)
-    return reserve(round, entries, booked_by=user, now=now)
+    try:
+        return reserve(round, entries, booked_by=user, now=now)
+    except SlotTaken as taken:
+        free = [slot for slot in taken.free_slots if not any(overlaps(slot, other) for other in booked)]
+        taken.alternatives = alternatives.around(taken.lost, [children[e.student_id] for e in entries], free)
+        raise
 
 
 def overlaps(a, b) -> bool:
@@ -272,7 +312,7 @@ def change(round: Round, user, booking_id: int, slot_id: int, *, now: datetime.d
     try:
         with transaction.atomic():
             slots = _lock_slots(round, [booking.slot_id, slot_id])
-            locked = Booking.objects.select_for_update().get(pk=booking.pk)
+            locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
             if locked.cancelled_at is not None or locked.slot_id != booking.slot_id:
                 raise BookingError(_("This conference was changed meanwhile; please look again."))
             slot = slots.get(slot_id)
@@ -306,7 +346,7 @@ def cancel(round: Round, user, booking_id: int, *, now: datetime.datetime | None
 def cancel_booking(round: Round, booking_id: int, *, now: datetime.datetime | None = None) -> Booking:
     """Cancel without asking who (the caller decided): for guardians above and for the school."""
     now = now or timezone.now()
-    booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking_id, round=round)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking_id, round=round)
     if booking.cancelled_at is not None:
         return booking
     booking.cancelled_at = now

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from schoolpoort.core.access import get_visible_or_404, modules_for_schools
 from schoolpoort.core.models import School
 
+from . import alternatives
 from . import booking as domain
 from .access import MODULE, manages_round, plannable_groups, staff_of_round
 from .families import Child, children_in_round
@@ -104,9 +106,10 @@ def _next_to(slot, others) -> bool:
     )
 
 
-def _prepare_children(round: Round, children: list[Child], now, changing: int | None) -> list:
+def _prepare_children(round: Round, children: list[Child], now, changing: int | None) -> tuple[list, list]:
     """Each child's picker (days, teachers, slots with taken/free) and the slots right next to a
-    brother's or sister's conversation. Returns the free slots, for the suggestions."""
+    brother's or sister's conversation, from one read of the slots with their state. Returns
+    (every slot read, the free ones), for the suggestions and the alternatives."""
     bookable = [child for child in children if not child.exempt]
     group_ids = set().union(*(child.group_ids for child in bookable)) if bookable else set()
     slots = list(domain.slots_with_state(round, group_ids, now=now)) if group_ids else []
@@ -121,10 +124,30 @@ def _prepare_children(round: Round, children: list[Child], now, changing: int | 
         child.next_to_sibling = {slot.pk for slot in child.free_slots if _next_to(slot, siblings)}
         child.changing = child.booking is not None and child.booking.pk == changing
     booked = list(booked_slots.values())
-    return [
+    return slots, [
         slot for slot in slots
         if not slot.taken and not slot.blocked and not any(domain.overlaps(slot, other) for other in booked)
     ]
+
+
+TAKEN_PARAM = "bezet"  # the picks a family just lost ("student:slot,..."), in the address they are sent back to
+
+
+def _just_taken(value: str, slots: list, free: list, children: list[Child]) -> dict | None:
+    """The card of a family whose time was just taken: the lost times (when they are still taken
+    in this read) and the nearest free ones instead, from the same read as the rest of the page."""
+    by_id = {slot.pk: slot for slot in slots}
+    unbooked = {child.student.pk: child for child in children if child.can_book}
+    picks = [
+        (unbooked[pick.student_id], by_id[pick.slot_id])
+        for pick in domain.parse_picks([value])
+        if pick.student_id in unbooked and pick.slot_id in by_id
+    ]
+    lost = [slot for _child, slot in picks if slot.taken or slot.blocked]
+    if not lost:
+        return None
+    choices = alternatives.around([slot for _child, slot in picks], [child for child, _slot in picks], free)
+    return {"lost": lost, "choices": choices}
 
 
 def _mark_read(user, round: Round) -> None:
@@ -147,8 +170,10 @@ def detail(request, pk: int):
             changing = int(request.GET.get("wijzig", ""))
         except ValueError:
             changing = None
-        free = _prepare_children(round, children, now, changing)
+        slots, free = _prepare_children(round, children, now, changing)
         unbooked = [child for child in children if child.can_book]
+        if request.GET.get(TAKEN_PARAM) and context["is_open"]:
+            context["just_taken"] = _just_taken(request.GET[TAKEN_PARAM], slots, free, children)
         if len(unbooked) > 1 and context["is_open"]:
             context["suggestions"] = best(unbooked, free)
             context["suggestion_children"] = unbooked
@@ -182,10 +207,18 @@ def _guardian_round_or_404(request, pk: int) -> Round:
 @login_required
 @require_POST
 def book(request, pk: int):
-    round = _guardian_round_or_404(request, pk)
+    round = round_or_404(request.user, pk)
+    children = children_in_round(round, request.user)
+    if not children:
+        raise Http404
     picks = domain.parse_picks(request.POST.getlist("pick"))
     try:
-        appointment = domain.book(round, request.user, picks)
+        appointment = domain.book(round, request.user, picks, children=children)
+    except domain.SlotTaken as error:
+        # Back to the page, which shows the nearest free times as one-tap choices.
+        _error(request, error)
+        lost = ",".join(f"{pick.student_id}:{pick.slot_id}" for pick in picks)
+        return redirect(reverse("conferences:detail", args=[round.pk]) + "?" + urlencode({TAKEN_PARAM: lost}) + "#vrij")
     except domain.BookingError as error:
         _error(request, error)
         return _back(round)

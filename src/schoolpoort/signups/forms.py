@@ -16,7 +16,7 @@ from schoolpoort.lib.forms import RichTextEditor, RichTextField
 
 from .models import Audience, Form, Question, SquarePost
 from .scope import Target, Targets
-from .signing import Choices, full_message
+from .signing import Choices, full_message, nearest_first
 
 MAX_OPTIONS = 30
 MAX_PLACES = 999
@@ -239,7 +239,7 @@ class ResponseForm(forms.Form):
             options = list(question.options.all())
             full = [o for o in options if str(o.pk) in picked and o.is_full and o.pk not in self.chosen]
             if full:
-                self.add_error(name, full_message(full, [o for o in options if not o.is_full]))
+                self.add_error(name, full_message(full, nearest_first(full, [o for o in options if not o.is_full])))
         return data
 
     def choices(self) -> Choices:

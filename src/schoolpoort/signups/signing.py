@@ -28,6 +28,7 @@ from .audience import audience_slots, co_guardian_ids, family_response
 from .models import Answer, Form, Option, Question, Response
 
 FREE_OPTIONS_IN_MESSAGE = 6
+ALTERNATIVES = 3
 
 
 class SignupError(Exception):
@@ -42,7 +43,14 @@ class SignupError(Exception):
 
 
 class OptionFull(SignupError):
+    """``free_options``: what is still free in the same questions, nearest to the full ones first;
+    ``alternatives``: the nearest few of them, to offer instead."""
+
     code = "full"
+
+    @property
+    def alternatives(self) -> list[Option]:
+        return self.free_options[:ALTERNATIVES]
 
 
 class SignupClosed(SignupError):
@@ -111,17 +119,31 @@ def full_message(full: list[Option], free: list[Option]) -> str:
     return message
 
 
+def nearest_first(full: list[Option], free: list[Option]) -> list[Option]:
+    """The free options ordered by how near they are to a full one of their question (volunteer
+    slots are in time order: the next and the previous slot first), then in form order."""
+    positions: dict[int, list[int]] = {}
+    for option in full:
+        positions.setdefault(option.question_id, []).append(option.position)
+
+    def nearness(option: Option) -> tuple:
+        near = min((abs(option.position - p) for p in positions.get(option.question_id, ())), default=10**6)
+        return near, option.position, option.pk
+
+    return sorted(free, key=nearness)
+
+
 def _option_full(option_ids) -> OptionFull:
-    """The clear "full" error, read again after the failed transaction."""
-    full = list(Option.objects.filter(pk__in=list(option_ids)).order_by("question__position", "position", "pk"))
+    """The clear "full" error, read again after the failed transaction (one query): the places as
+    they are now, the nearest free ones first."""
+    full_ids = set(option_ids)
+    options = list(
+        Option.objects.filter(question__in=Option.objects.filter(pk__in=list(full_ids)).values("question_id"))
+        .order_by("question__position", "question_id", "position", "pk")
+    )
+    full = [option for option in options if option.pk in full_ids]
     full = [option for option in full if option.is_full] or full
-    free = [
-        option
-        for option in Option.objects.filter(question_id__in={option.question_id for option in full}).order_by(
-            "question__position", "question_id", "position", "pk"
-        )
-        if not option.is_full
-    ]
+    free = nearest_first(full, [option for option in options if not option.is_full])
     return OptionFull(full_message(full, free), free)
 
 
@@ -161,7 +183,7 @@ def _lock_students(form: Form, user, student) -> None:
 
 
 def _lock_response(form: Form, user, student) -> Response | None:
-    responses = Response.objects.select_for_update(no_key=True).filter(form=form)
+    responses = Response.objects.select_for_update(no_key=True, of=("self",)).filter(form=form)
     if student is not None:
         return responses.filter(student=student).first()
     mine = list(responses.filter(family_user_id__in=co_guardian_ids(user, form)).order_by("pk"))
@@ -169,7 +191,13 @@ def _lock_response(form: Form, user, student) -> Response | None:
 
 
 def _lock_options(option_ids) -> dict[int, Option]:
-    locked = Option.objects.select_for_update(no_key=True).filter(pk__in=sorted(set(option_ids))).order_by("pk")
+    # of self: the scoped manager joins the question and the form, whose rows must stay unlocked
+    # (two sign-ups locking them in another order than the options' ids would deadlock).
+    locked = (
+        Option.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk__in=sorted(set(option_ids)))
+        .order_by("pk")
+    )
     return {option.pk: option for option in locked}
 
 
@@ -264,7 +292,7 @@ def withdraw(response: Response, user, *, now: datetime.datetime | None = None) 
     now = now or timezone.now()
     _check_open(response.form, now)
     with transaction.atomic():
-        locked = Response.objects.select_for_update(no_key=True).filter(pk=response.pk).first()
+        locked = Response.objects.select_for_update(no_key=True, of=("self",)).filter(pk=response.pk).first()
         if locked is None:
             return False
         option_ids = list(locked.answers.filter(option__isnull=False).values_list("option_id", flat=True))
@@ -277,7 +305,7 @@ def withdraw(response: Response, user, *, now: datetime.datetime | None = None) 
 def set_capacity(option: Option, capacity: int | None) -> Option:
     """Change the number of places of an option; never below the parents already signed up."""
     with transaction.atomic():
-        locked = Option.objects.select_for_update(no_key=True).get(pk=option.pk)
+        locked = Option.objects.select_for_update(no_key=True, of=("self",)).get(pk=option.pk)
         if capacity is not None and capacity < locked.taken:
             raise SignupError(
                 ngettext(

@@ -164,9 +164,10 @@ def _sections(form: Form, user, questions, children, bound: dict | None = None) 
     return sections
 
 
-def _page(request, form: Form, *, bound=None, status=200):
+def _page(request, form: Form, *, bound=None, status=200, questions=None):
+    """``questions``: the form's questions with their places when the caller read them already."""
     user = request.user
-    questions = questions_of(form)
+    questions = questions_of(form) if questions is None else questions
     children = children_of(user, form) if form.published else []
     is_manager = manages(user, form)
     has_responses = is_manager and form.responses.exists()
@@ -248,8 +249,10 @@ def respond(request, form_id: int):
             return redirect(f"{form.get_absolute_url()}#{key}")
         except signing.SignupError as refused:
             error = refused.message
-            # Places have changed: show them as they are now, with what the parent chose.
-            bound = _response_form(questions_of(form), response, key, request.POST)
+            # Places have changed: show them as they are now (read after the refusal), with what
+            # the parent chose.
+            questions = questions_of(form)
+            bound = _response_form(questions, response, key, request.POST)
             bound.is_valid()
         else:
             messages.success(
@@ -261,7 +264,7 @@ def respond(request, form_id: int):
             return redirect(f"{form.get_absolute_url()}#{key}")
     else:
         error = _("Your answer has not been saved yet. Please correct what is marked below.")
-    return _page(request, form, bound={"key": key, "form": bound, "error": error}, status=200)
+    return _page(request, form, bound={"key": key, "form": bound, "error": error}, status=200, questions=questions)
 
 
 @login_required
