@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,8 @@ def load_balancer(urls: list[str], workdir: Path):
     binary = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")
     if binary is None:
         pytest.skip("haproxy is not installed (apt-get install haproxy; .ci/run does)")
+    for url in urls:  # a worker loads the app on its first request: not within a health check's time
+        urllib.request.urlopen(url + "/inloggen/", timeout=120).close()
     port = free_port()
     config = workdir / "haproxy.cfg"
     config.write_text(haproxy_config(port, urls, maxconn=1))  # app_servers run one worker each
