@@ -199,9 +199,7 @@ def s3_media(workdir: Path, media_root: Path):
     """moto's S3 server with the board's bucket; the sample photos' thumbnails uploaded to it."""
     import boto3
 
-    with process(
-        [PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(S3_PORT)], S3_PORT, workdir / "moto.log"
-    ):
+    with process([PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(S3_PORT)], S3_PORT, workdir / "moto.log"):
         endpoint = f"http://127.0.0.1:{S3_PORT}"
         client = boto3.client(
             "s3",
@@ -221,7 +219,15 @@ def s3_media(workdir: Path, media_root: Path):
         ]
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda p: client.upload_file(str(p), BUCKET, str(p.relative_to(media_root))), files))
-        yield endpoint, {"files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+        yield (
+            endpoint,
+            {
+                "files": len(files),
+                "bytes": sum(p.stat().st_size for p in files),
+                "web_bytes": (media_root / "bench" / "source-w.jpg").stat().st_size,  # one photo's web version
+                "thumb_bytes": thumb.st_size,
+            },
+        )
 
 
 # --- A browser for the shared-state checks --------------------------------------------------------
@@ -264,7 +270,7 @@ def shared_state(lb: str, servers: list[str], info: dict) -> dict:
     session = [parent.request(url + info["paths"]["home"])[0] for url in (a, b, a, b)]
     through_lb = [parent.request(lb + info["paths"]["feed"]) for _ in range(6)]
     served_by = sorted({headers.get("X-Served-By", "?") for _s, _p, headers in through_lb})
-    media = parent.request(lb + info["album_thumb"])[0] if info.get("album_thumb") else None
+    media = parent.request(lb + info["sample_thumb"])[0] if info.get("sample_thumb") else None
     # The login form of one server posted to the other (CSRF), with a wrong password until locked.
     visitor = Browser()
     lockout = []
@@ -339,6 +345,7 @@ def cluster_benchmark(results: dict, env: dict, args, pg, steps: dict) -> None: 
                     workdir / "redis.log",
                 )
             )
+            out["redis_empty"] = _redis_info(redis_bin)
             endpoint, uploaded = stack.enter_context(s3_media(workdir, media_root))
             cenv = {
                 **env,
@@ -349,9 +356,7 @@ def cluster_benchmark(results: dict, env: dict, args, pg, steps: dict) -> None: 
                 **S3_KEYS,
             }
             servers = [stack.enter_context(Server(cenv, port, APP_WORKERS)) for port in APP_PORTS]
-            balancer = stack.enter_context(
-                haproxy(haproxy_bin, LB_PORT, [s.url for s in servers], workdir, STATS_PORT)
-            )
+            balancer = stack.enter_context(haproxy(haproxy_bin, LB_PORT, [s.url for s in servers], workdir, STATS_PORT))
             lb = f"http://127.0.0.1:{LB_PORT}"
             wait_until_up(["app1", "app2"])
             workers = [
@@ -380,12 +385,15 @@ def cluster_benchmark(results: dict, env: dict, args, pg, steps: dict) -> None: 
                 for name in ("p6", "p8"):
                     if name in steps:
                         sub: dict = {}
-                        before = backend_stats()
+                        before, cpu = backend_stats(), _cpu(servers, cpu_pids)
                         steps[name](sub, cenv, one, server=lb_server)
-                        after = backend_stats()
+                        after, cpu = backend_stats(), {k: v - cpu[k] for k, v in _cpu(servers, cpu_pids).items()}
                         if name in sub:
-                            sub[name]["per_server"] = {
-                                k: after[k]["responses"] - before[k]["responses"] for k in ("app1", "app2")
+                            per_server = {k: after[k]["responses"] - before[k]["responses"] for k in ("app1", "app2")}
+                            sub[name]["per_server"] = per_server
+                            # Includes the scenario's own preparation queries (PostgreSQL), not the app's.
+                            sub[name]["cpu_ms_per_request"] = {
+                                k: 1000 * v / max(sum(per_server.values()), 1) for k, v in cpu.items()
                             }
                             out[name] = sub[name]
             finally:
@@ -403,6 +411,7 @@ def cluster_benchmark(results: dict, env: dict, args, pg, steps: dict) -> None: 
                 steps["p4"](sub, cenv, one)
                 sub["p4"]["postgres_cpu_s"] = cpu_seconds(postmaster) - before
                 out["p4"] = sub["p4"]
+            out["load_average"] = os.getloadavg()  # the machine is shared: say how busy it was
             out["database_mb"] = _database_mb(pg)
             out["redis"] = _redis_info(redis_bin)
             out["s3"] = uploaded
@@ -410,6 +419,14 @@ def cluster_benchmark(results: dict, env: dict, args, pg, steps: dict) -> None: 
         shutil.rmtree(workdir, ignore_errors=True)
     out["lines"] = _lines(out, results, _rows, _target)
     results["cluster"] = out
+
+
+def _cpu(servers: list[Server], cpu_pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds so far: both app servers together, and each other part."""
+    return {
+        "app servers": sum(cpu_seconds(s.process.pid) for s in servers),
+        **{name: cpu_seconds(pid) for name, pid in cpu_pids.items()},
+    }
 
 
 def _measured(lb, visits, seconds, cpu_pids, app_pids) -> dict:
@@ -468,8 +485,18 @@ def _prepare(cenv: dict) -> dict:
 
 
 def _database_mb(pg) -> float:
-    command = [str(pg.bin / "psql"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-At", "-c",
-               "select pg_database_size('board')"]
+    command = [
+        str(pg.bin / "psql"),
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(pg.port),
+        "-U",
+        "postgres",
+        "-At",
+        "-c",
+        "select pg_database_size('board')",
+    ]
     size = subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
     return int(size) / 1e6
 
@@ -491,7 +518,10 @@ def _lines(out: dict, results: dict, _rows, _target) -> list[str]:  # noqa: C901
         f"(round robin per request, at most {APP_WORKERS} requests per server, the rest queued, health check "
         "every 2 s) in front of two gunicorn app servers of "
         f"{APP_WORKERS} sync workers, two task workers (`run_worker`), all on this machine's two cores, "
-        "started and stopped by `bench/run.py --only cluster`. One run of each figure.",
+        "started and stopped by `bench/run.py --only cluster`. One run of each figure. Load average at the end "
+        f"of the step {out['load_average'][0]:.1f} / {out['load_average'][1]:.1f} / {out['load_average'][2]:.1f} "
+        "(1 / 5 / 15 min): above 2, other work shared the two cores and the latencies say more about it than about "
+        "the cluster; the CPU seconds per request hold better.",
         "",
         "Shared state, request by request (servers A, B, A, B, …):",
         "",
@@ -526,10 +556,33 @@ def _lines(out: dict, results: dict, _rows, _target) -> list[str]:  # noqa: C901
     for name in ("feed", "home"):
         x = out["p1"][name]
         ms = x["cpu_ms_per_request"]
-        rows.append([name, x["p50"], x["p95"], x["p99"], int(x["error_count"]), ms["app servers"], ms["postgres"],
-                     ms["redis"], ms["HAProxy"]])
-    lines += _rows(["page", "p50 ms", "p95 ms", "p99 ms", "errors", "app CPU ms", "PostgreSQL CPU ms",
-                    "Redis CPU ms", "HAProxy CPU ms"], rows)
+        rows.append(
+            [
+                name,
+                x["p50"],
+                x["p95"],
+                x["p99"],
+                int(x["error_count"]),
+                ms["app servers"],
+                ms["postgres"],
+                ms["redis"],
+                ms["HAProxy"],
+            ]
+        )
+    lines += _rows(
+        [
+            "page",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "errors",
+            "app CPU ms",
+            "PostgreSQL CPU ms",
+            "Redis CPU ms",
+            "HAProxy CPU ms",
+        ],
+        rows,
+    )
     k = out["kill"]
     lines += [
         "",
@@ -540,19 +593,29 @@ def _lines(out: dict, results: dict, _rows, _target) -> list[str]:  # noqa: C901
         "",
     ]
     if "p6" in out:
-        lines += ["P6 on the cluster (one run), the rush spread by the load balancer: "
-                  f"app1 answered {out['p6']['per_server']['app1']:,}, app2 {out['p6']['per_server']['app2']:,}.", ""]
+        lines += [
+            "P6 on the cluster (one run), the rush spread by the load balancer: "
+            f"app1 answered {out['p6']['per_server']['app1']:,}, app2 {out['p6']['per_server']['app2']:,}.",
+            "",
+        ]
         lines += out["p6"]["lines"] + [""]
     if "p8" in out:
-        lines += ["P8 on the cluster (one run): "
-                  f"app1 answered {out['p8']['per_server']['app1']:,}, app2 {out['p8']['per_server']['app2']:,}.", ""]
+        lines += [
+            "P8 on the cluster (one run): "
+            f"app1 answered {out['p8']['per_server']['app1']:,}, app2 {out['p8']['per_server']['app2']:,}.",
+            "",
+        ]
         lines += out["p8"]["lines"] + [""]
     if "p4" in out:
         p4 = out["p4"]["runs"][0]
         cpu = p4.get("worker_cpu_s")
         per = f"{1000 * cpu / p4['recipients']:.1f} ms of worker CPU per guardian (e-mail, push, in-app)" if cpu else ""
-        lines += ["P4 and P5 on the cluster (one run each; the workers use Redis and S3 as the app servers do). "
-                  + per + f"; PostgreSQL {out['p4']['postgres_cpu_s']:.0f} CPU s over P4 and P5.", ""]
+        lines += [
+            "P4 and P5 on the cluster (one run each; the workers use Redis and S3 as the app servers do). "
+            + per
+            + f"; PostgreSQL {out['p4']['postgres_cpu_s']:.0f} CPU s over P4 and P5.",
+            "",
+        ]
         lines += out["p4"]["lines"] + [""]
     pupils = results.get("board", {}).get("counts", {}).get("pupils")
     if pupils:

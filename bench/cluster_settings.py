@@ -6,4 +6,5 @@ REDIS_URL and the S3_* variables come from the environment, as in production."""
 from bench.settings import *  # noqa: F403
 
 AXES_ENABLED = True
-AXES_VERBOSE = False  # no log line per failed attempt of the check
+AXES_VERBOSE = False
+LOGGING["loggers"]["axes"] = {"level": "ERROR"}  # noqa: F405 - no log line per failed attempt of the check
