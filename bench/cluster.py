@@ -96,7 +96,9 @@ def haproxy_config(port: int, servers: list[str], stats_port: int | None = None,
     ``maxconn`` requests on a server at once (its sync workers: the rest wait in HAProxy's queue, not
     in gunicorn's backlog, so a health check is answered after one request, not after the whole
     queue); a health check every 2 s, a server down after two failures (a dead one refuses at once);
-    a request whose connection is refused goes to the other server; the answering server's name in
+    a server that refuses one connection is taken out at once (``observe layer4``, no waiting for
+    the health check) and the request retried on the other (only a refused connection:
+    a request the dead server had already received is not sent twice); the answering server's name in
     ``X-Served-By``. Also used by tests/test_cluster.py."""
     lines = [
         "global",
@@ -108,8 +110,8 @@ def haproxy_config(port: int, servers: list[str], stats_port: int | None = None,
         "    timeout server 120s",
         "    timeout queue 120s",
         "    timeout check 10s",
-        "    option redispatch",
-        "    retries 3",
+        "    option redispatch 1",  # every retry of a refused connection goes to another server
+        "    retries 2",
         "frontend web",
         f"    bind 127.0.0.1:{port}",
         "    default_backend app",
@@ -120,7 +122,8 @@ def haproxy_config(port: int, servers: list[str], stats_port: int | None = None,
         "    http-response set-header X-Served-By %s",
     ]
     lines += [
-        f"    server app{i + 1} {url.removeprefix('http://')} maxconn {maxconn} check inter 2s fall 2 rise 2"
+        f"    server app{i + 1} {url.removeprefix('http://')} maxconn {maxconn} check inter 2s fall 2 rise 2 "
+        "observe layer4 error-limit 1 on-error mark-down"
         for i, url in enumerate(servers)
     ]
     if stats_port:
