@@ -53,13 +53,16 @@ messages: install
 	  -i 'migrations/*' && ../../$(BIN)/django-admin compilemessages
 
 
-# Every benchmark of bench/ against its own throwaway PostgreSQL (port 5450) and gunicorn; writes
+# Every benchmark of bench/ against its own throwaway PostgreSQL (port 5450) and gunicorn (the cluster
+# step: two of them behind HAProxy, with Redis and an S3 server); writes
 # bench/results.md with the minutes of each step in its header (P4/P5 and the rushes P6-P8 take
 # most). BENCH_ARGS="--runs 1 --only p6,p7,p8,upload" for a part; BENCH_SCALE=0.05 for a quick
 # try of the pages (the rushes need the full board).
 bench: install
 	@if ! [ -x "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)/initdb" ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; fi
+	@if ! command -v redis-server >/dev/null || ! [ -x /usr/sbin/haproxy ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server haproxy >/dev/null; fi
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -68,6 +68,10 @@ def personas(kind: str) -> dict:
             "ical": reverse("calendar:feed", kwargs={"token": token}),
         },
         "album_photos": Photo.objects.filter(album=album).count() if album else 0,
+        # A photo whose files the generator wrote (the sample albums), for the cluster's S3 check.
+        "sample_thumb": next(
+            (p.thumb_url for p in Photo.objects.visible_to(parent).filter(thumb__startswith="bench/")[:1]), None
+        ),
         "album_thumb": Photo.objects.filter(album=album).order_by("pk").first().thumb_url if album else None,
     }
 

@@ -162,6 +162,7 @@ def write_report(r: dict, path: Path) -> None:  # noqa: C901, PLR0912, PLR0915
         ("p7", "P7: a volunteer sign-up rush"),
         ("p8", "P8: the morning absence peak"),
         ("upload", "Photo upload until thumbnails are ready"),
+        ("cluster", "Cluster: two app servers behind a load balancer, Redis, S3, two workers"),
         ("backup", "Backup and restore of the board"),
     ):
         if key in r:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common, pages, rushes  # noqa: E402
+from bench import cluster, common, pages, rushes  # noqa: E402
 from bench.common import PYTHON, ROOT, Server, base_env, fmt, manage  # noqa: E402
 from bench.sessions import cookie_header  # noqa: E402
 
@@ -227,7 +227,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=8, help="measured seconds of each P1 run")
-    parser.add_argument("--only", default="", help="comma-separated: d1,p3,pages,p4,p6,p7,p8,upload,backup")
+    parser.add_argument("--only", default="", help="comma-separated: d1,p3,pages,p4,p6,p7,p8,upload,cluster,backup")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # progress lines as they come, also into a log file
@@ -272,6 +272,9 @@ def main() -> None:
             for name in ("p4", "p6", "p7", "p8", "upload"):
                 if wanted(name) and (runner := EXTRA_STEPS.get(name)):
                     _, steps[name] = timed(runner, results, env, args)
+            if wanted("cluster"):  # the board's shape on this machine: two app servers, Redis, S3, HAProxy
+                cluster_steps = {"p4": urgent_benchmarks, "p6": rushes.p6, "p8": rushes.p8}
+                _, steps["cluster"] = timed(cluster.cluster_benchmark, results, env, args, pg, cluster_steps)
             if wanted("backup"):
                 _, steps["backup"] = timed(backup_benchmark, results, env, pg)
         finally:

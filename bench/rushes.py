@@ -6,6 +6,7 @@ half sibling pairs) are summed over all runs, since one is one too many."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -85,12 +86,13 @@ def _one_run(env: dict, name: str, server: Server, var: str, during=None) -> dic
     return run
 
 
-def _runs(results: dict, env: dict, args, name: str, workers: int = 0) -> list[dict]:
+def _runs(results: dict, env: dict, args, name: str, workers: int = 0, server=None) -> list[dict]:
+    """``server``: one already running (the cluster's load balancer, bench/cluster.py), else gunicorn."""
     var = env["SCHOOLPOORT_VAR_DIR"]
     runs = []
     if workers:
         _python_json(env, "bench/scenarios.py", "clear_tasks")
-    with Server(env, RUSH_PORT) as server:
+    with contextlib.nullcontext(server) if server else Server(env, RUSH_PORT) as server:
         procs = [
             subprocess.Popen([PYTHON, str(ROOT / "bench" / "worker.py")], env=env, cwd=ROOT) for _ in range(workers)
         ]
@@ -152,12 +154,12 @@ def _summary(runs: list[dict]) -> str:
     )
 
 
-def p6(results: dict, env: dict, args) -> None:
+def p6(results: dict, env: dict, args, server=None) -> None:
     from .report import _rows, _target
 
     if _too_small(args, "p6"):
         return
-    runs = _runs(results, env, args, "p6")
+    runs = _runs(results, env, args, "p6", server=server)
     doubles, halves = _total(runs, "double_bookings") + _total(runs, "children_twice"), _total(runs, "half_pairs")
     lines = [
         "300 families open the round's page at the same instant (a gate in the load generator) and book: "
@@ -220,13 +222,13 @@ def p7(results: dict, env: dict, args) -> None:
     print(f"P7: exceeded {exceeded}, places {_counts(runs, 'places_taken')}")
 
 
-def p8(results: dict, env: dict, args) -> None:
+def p8(results: dict, env: dict, args, server=None) -> None:
     from .common import percentile
     from .report import _rows, _target
 
     if _too_small(args, "p8"):
         return
-    runs = _runs(results, env, args, "p8")
+    runs = _runs(results, env, args, "p8", server=server)
     for run in runs:
         reported, seen = run["marks"]["reported"], run["marks"]["seen"]
         lags = sorted(seen[s] - reported[s] for s in seen if s in reported)

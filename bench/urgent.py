@@ -104,6 +104,12 @@ def prepare(guardian_ids: list[int]) -> None:
     )
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a living worker has used (/proc/<pid>/stat, in clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_worker(env: dict) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, str(ROOT / "bench" / "worker.py")], env=env, cwd=ROOT)
 
@@ -122,7 +128,7 @@ def main() -> None:  # noqa: PLR0915
         "EMAIL_USE_TLS": "false",
         "EMAIL_HOST_USER": "",
         "EMAIL_HOST_PASSWORD": "",
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "bench.settings"),  # or the cluster's
     }
     os.environ.update(env)
 
@@ -199,6 +205,7 @@ def main() -> None:  # noqa: PLR0915
             break
         time.sleep(0.2 if killed_at is None else 1.0)
     finished = time.time() - t0
+    worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers)  # for docs/scaling.md (P4: no kill)
     for worker in workers:
         worker.send_signal(signal.SIGTERM)
     for worker in workers:
@@ -231,6 +238,7 @@ def main() -> None:  # noqa: PLR0915
         "restarted": restarted,
         "lease_s": settings.WORKER_LEASE_SECONDS,
         "statuses": dict(statuses),
+        "worker_cpu_s": worker_cpu,
     }
     print(json.dumps(result))
 

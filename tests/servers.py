@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,29 @@ def test_database_url() -> str:
 
 
 test_database_url.__test__ = False  # a helper, not a test
+
+
+@contextlib.contextmanager
+def load_balancer(urls: list[str], workdir: Path):
+    """HAProxy in front of the app servers, configured as the benchmark's cluster (round robin per
+    request, the answering server in ``X-Served-By``); yields its URL. Skips where none is installed."""
+    from bench.cluster import haproxy_config
+
+    binary = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")
+    if binary is None:
+        pytest.skip("haproxy is not installed (apt-get install haproxy; .ci/run does)")
+    for url in urls:  # a worker loads the app on its first request: not within a health check's time
+        urllib.request.urlopen(url + "/inloggen/", timeout=120).close()
+    port = free_port()
+    config = workdir / "haproxy.cfg"
+    config.write_text(haproxy_config(port, urls, maxconn=1))  # app_servers run one worker each
+    balancer = subprocess.Popen([binary, "-db", "-f", str(config)], stdout=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, 10, balancer)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        balancer.terminate()
+        balancer.wait(timeout=10)
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.utils.html import escape
 
 from tests.factories import PASSWORD, GroupFactory, GuardianshipFactory, SchoolFactory, UserFactory, enrolled_student
-from tests.servers import app_servers, redis_server
+from tests.servers import app_servers, load_balancer, redis_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,3 +99,21 @@ def test_the_login_lockout_counts_the_failures_on_both_app_servers(settings, red
         assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
         status, _location = log_in(browser, b, b, parent.email, PASSWORD)
         assert status == 429  # even the right password, until the cool-off
+
+
+def test_a_parent_alternating_between_servers_through_the_load_balancer_keeps_the_session(
+    settings, redis_url, parent, tmp_path
+):
+    with (
+        app_servers(2, settings, REDIS_URL=redis_url, ALLOWED_HOSTS="127.0.0.1") as servers,
+        load_balancer(servers, tmp_path) as balancer,
+    ):
+        browser = Browser()
+        status, location = log_in(browser, balancer, balancer, parent.email, PASSWORD)
+        assert status == 302 and "inloggen" not in location
+        served_by = []
+        for _ in range(6):  # round robin per request: the parent's requests alternate between the servers
+            status, page, headers = browser.request(balancer + "/")
+            assert status == 200 and escape("Noor Jansen") in page
+            served_by.append({k.lower(): v for k, v in headers.items()}["x-served-by"])  # HAProxy writes it lower case
+        assert set(served_by) == {"app1", "app2"} and served_by[0] != served_by[1]
