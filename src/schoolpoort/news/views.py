@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from schoolpoort.core import staging
-from schoolpoort.core.access import get_visible_or_404, request_reach, roles_of
+from schoolpoort.core.access import cached_for_user, get_visible_or_404, request_modules, request_reach, roles_of
 from schoolpoort.core.consent import tagged_image_ids
 from schoolpoort.core.files import send_file
 from schoolpoort.core.image_tags import audience_groups, tag_page
@@ -36,14 +36,15 @@ from .listing import feed_page, feed_posts, mark, page_number
 from .models import Post
 from .reactions import reaction_context
 from .rendering import body_for
-from .scope import NewsScope, news_scope
+from .scope import NewsScope, news_scope, scope_of
 from .uploads import IMAGE_DRAFT_KIND, POLICY, check_image
 
 PER_PAGE = 20
 
 
-def _scope_or_404(user) -> NewsScope:
-    scope = news_scope(user)
+def _scope_or_404(user, request=None) -> NewsScope:
+    # The request's module states are the app shell's too (read once, kept in the reach cache).
+    scope = scope_of(request_modules(request)[1]) if request is not None else news_scope(user)
     if not scope:
         raise Http404
     return scope
@@ -52,7 +53,7 @@ def _scope_or_404(user) -> NewsScope:
 def _post_or_404(request, post_id: int, scope: NewsScope | None = None) -> Post:
     """The post, if the user may see it and the module is usable for them there, with the
     attachments the user may see (image consent)."""
-    scope = scope or _scope_or_404(request.user)
+    scope = scope or _scope_or_404(request.user, request)
     queryset = Post.objects.select_related("school", "board", "author").prefetch_related(
         "groups", Prefetch("attachments", queryset=shown_attachments(request.user))
     )
@@ -70,10 +71,15 @@ def _editable_post_or_404(request, post_id: int) -> Post:
 
 
 def _children(user) -> list[Guardianship]:
-    return list(
-        Guardianship.objects.filter(user=user, student__archived_at__isnull=True)
-        .select_related("student__school")
-        .order_by("student__first_name", "student__pk")
+    """The user's children (their guardianships), kept across requests in the reach cache."""
+    return cached_for_user(
+        user,
+        "news-children",
+        lambda: list(
+            Guardianship.objects.filter(user=user, student__archived_at__isnull=True)
+            .select_related("student__school")
+            .order_by("student__first_name", "student__pk")
+        ),
     )
 
 
@@ -90,7 +96,7 @@ def _child_q(slot: Guardianship) -> Q:
 @login_required
 def feed(request):
     user = request.user
-    scope = _scope_or_404(user)
+    scope = _scope_or_404(user, request)
     now = timezone.now()
     posts = feed_posts(user, request_reach(request), scope, now)
     children = _children(user)
