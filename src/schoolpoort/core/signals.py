@@ -1,7 +1,7 @@
 """What bumps the reach cache (core.access, ``cached_for_user``): every save and delete of a row
 that decides who reaches what. A change of one user's access bumps that user's version (their
-guardianships, including the class-page setting, staff and board memberships; the pupils and
-enrollments of their children); a change of a school's bumps everyone's (module switches and
+guardianships, including the class-page setting, staff and board memberships; the pupils,
+enrollments and image consent answers of their children); a change of a school's bumps everyone's (module switches and
 closures, groups and their teachers, school years, schools). Code that writes these rows around
 the signals (``queryset.update()``, ``bulk_create``, ``bulk_update``) calls
 ``access.reach_changed(...)`` itself."""
@@ -13,6 +13,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from .access import reach_changed
 from .models import (
     Board,
+    Consent,
     BoardMembership,
     Enrollment,
     Group,
@@ -50,7 +51,7 @@ def _users_row(sender, instance, **kwargs) -> None:
 
 
 def _students_row(sender, instance, **kwargs) -> None:
-    student_id = instance.pk if sender is Student else instance.student_id
+    student_id = instance.pk if sender is Student else instance.student_id  # Enrollment, Consent
     reach_changed(_guardians_of([student_id]))
 
 
@@ -72,7 +73,7 @@ def connect() -> None:
         pre_save.connect(_remember_user, sender=model, dispatch_uid=f"reach-before-{model.__name__}")
         post_save.connect(_users_row, sender=model, dispatch_uid=f"reach-save-{model.__name__}")
         post_delete.connect(_users_row, sender=model, dispatch_uid=f"reach-delete-{model.__name__}")
-    for model in (Student, Enrollment):
+    for model in (Student, Enrollment, Consent):
         post_save.connect(_students_row, sender=model, dispatch_uid=f"reach-save-{model.__name__}")
         post_delete.connect(_students_row, sender=model, dispatch_uid=f"reach-delete-{model.__name__}")
     m2m_changed.connect(_enrollments_changed, sender=Student.groups.through, dispatch_uid="reach-enrollments")

@@ -70,6 +70,14 @@ def _editable_post_or_404(request, post_id: int) -> Post:
     return post
 
 
+def _can_post(user) -> bool:
+    """Whether the feed offers "write": from the user's roles, groups and module switches only, so
+    kept across requests in the reach cache."""
+    if not roles_of(user).is_staff:
+        return False
+    return cached_for_user(user, "news-can-post", lambda: authoring_options(user).can_post)
+
+
 def _children(user) -> list[Guardianship]:
     """The user's children (their guardianships), kept across requests in the reach cache."""
     return cached_for_user(
@@ -118,7 +126,7 @@ def feed(request):
             "page": page,
             "children": children if len(children) > 1 else [],
             "child": child,
-            "can_post": authoring_options(user).can_post if roles_of(user).is_staff else False,
+            "can_post": _can_post(user),
         },
     )
 
