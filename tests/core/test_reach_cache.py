@@ -301,15 +301,24 @@ def test_a_lost_version_never_brings_back_an_old_value(world, settings):
     assert after.child_ids == frozenset()
 
 
-def test_a_change_bumps_again_when_its_transaction_commits(world, settings, django_capture_on_commit_callbacks):
-    """A request that read the rows before the commit must not have its value found afterwards."""
+def test_a_change_bumps_again_when_its_transaction_commits(world, settings):
+    """A request that read the rows before the commit must not have its value found afterwards;
+    and a delete of many rows bumps once at once, once on commit."""
+    from django.db import transaction
+
     guardian = world.users["guardian"]
     version_cache = caches[settings.REACH_VERSION_CACHE]
     key = access._user_version_key(guardian.pk)
-    with django_capture_on_commit_callbacks(execute=True):
-        Guardianship.objects.filter(user=guardian).first().delete()
+    with transaction.atomic():
+        connection.run_on_commit = []  # this block as if it were the outer transaction
+        access.reach_of(type(guardian).objects.get(pk=guardian.pk))  # a read: the next change bumps at once
+        Guardianship.objects.filter(user=guardian).update(sees_class_pages=False)
+        access.reach_changed([guardian])
         at_once = version_cache.get(key)
-        assert at_once is not None
+        access.reach_changed([guardian])  # nothing read since: no second bump now
+        assert version_cache.get(key) == at_once
+        (callback,) = [entry[1] for entry in connection.run_on_commit]
+        callback()  # as the commit runs it
     assert version_cache.get(key) not in (None, at_once)
 
 
@@ -320,3 +329,44 @@ def test_the_cache_can_be_switched_off(client, world, settings):
     Guardianship.objects.filter(user=guardian).update(sees_class_pages=False)  # no bump needed
     assert "Groepsnieuws-drie" not in feed(client, guardian)
     assert not [key for key in caches["default"]._cache if "reach:" in key]
+
+
+# --- What else the reach cache keeps, and the writes around the signals -------------------------
+
+
+def _home_templates(client, user) -> set[str]:
+    client.force_login(user)
+    return {block.template for block in client.get(HOME).context["blocks"]}
+
+
+def test_an_image_consent_answered_takes_the_reminder_away_on_the_next_request(client, world):
+    from schoolpoort.albums.consent import USES, current_year, save_answers
+
+    guardian = world.users["guardian"]
+    assert "albums/_consent_reminder.html" in _home_templates(client, guardian)
+    save_answers(guardian, world.child, current_year(), dict.fromkeys(USES, True))
+    assert "albums/_consent_reminder.html" not in _home_templates(client, guardian)
+
+
+def test_a_leaver_archived_by_the_import_leaves_the_guardian_nothing(client, world):
+    """The import writes in bulk (no signals) and says so itself."""
+    from schoolpoort.imports.run import apply_run, preview
+    from tests.imports.samples import edexml
+
+    guardian = world.users["guardian"]
+    warm(client, guardian, "Groepsnieuws-drie")
+    run, result = preview(school=world.school, user=world.users["administration"], filename="f", data=edexml())
+    assert not result.all_errors
+    apply_run(run, world.users["administration"])
+    world.child.refresh_from_db()
+    assert world.child.archived_at is not None
+    assert feed(client, guardian) == "404"
+
+
+def test_an_account_unlinked_by_the_erasure_of_a_family_loses_the_child(client, world):
+    from schoolpoort.accounts.personal_data import _erase_family
+
+    guardian = world.users["guardian"]
+    warm(client, guardian, "Groepsnieuws-drie")
+    _erase_family(world.school, [world.child.pk], [guardian.pk])
+    assert "Groepsnieuws-drie" not in feed(client, guardian)  # a 404, or the login page of an erased account

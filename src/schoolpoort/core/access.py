@@ -497,6 +497,7 @@ def _versions(user_id) -> str:
     """Everyone's version and the user's, one read of the shared cache; missing ones get a new token."""
     cache = _version_cache()
     keys = [EVERYONE, _user_version_key(user_id)]
+    transaction.get_connection()._reach_read = True  # the next change bumps at once again
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
@@ -509,10 +510,22 @@ def _bump(keys: list[str]) -> None:
     _version_cache().set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
 
 
+class _PendingBumps:
+    """The versions a transaction bumped, bumped again, all at once, when it commits."""
+
+    def __init__(self):
+        self.keys: set[str] = set()
+
+    def __call__(self) -> None:
+        keys, self.keys = self.keys, set()
+        _bump(sorted(keys))
+
+
 def reach_changed(users: Iterable | None = None) -> None:
     """Drop the cached reach of ``users`` (users or user ids), or of everyone when None: the
     next request of each reads it again. Call it after writing access rows around the signals
-    (``update()``, ``bulk_create``); see core/signals.py for what counts."""
+    (``update()``, ``bulk_create``); see core/signals.py for what counts. Within a transaction
+    each version is bumped once at once and once more on commit, however many rows change."""
     if users is None:
         keys = [EVERYONE]
     else:
@@ -520,9 +533,22 @@ def reach_changed(users: Iterable | None = None) -> None:
         keys = sorted(_user_version_key(pk) for pk in ids if pk is not None)
         if not keys:
             return
-    _bump(keys)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _bump(keys))
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _bump(keys)
+        return
+    pending = getattr(connection, "_reach_pending", None)
+    # A new transaction (or one whose callback went with a rolled-back savepoint): a new set.
+    if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
+        pending = connection._reach_pending = _PendingBumps()
+        transaction.on_commit(pending)
+    # At once too, so that what this transaction reads later (and a test) sees it; once per key
+    # until this thread reads a version again, so that a delete of many rows bumps once.
+    new = [key for key in keys if key not in pending.keys or getattr(connection, "_reach_read", False)]
+    if new:
+        pending.keys.update(new)
+        connection._reach_read = False
+        _bump(new)
 
 
 def cached_for_user(user, name: str, read: Callable[[], object]):

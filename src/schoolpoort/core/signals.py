@@ -4,7 +4,7 @@ guardianships, including the class-page setting, staff and board memberships; th
 enrollments and image consent answers of their children); a change of a school's bumps everyone's (module switches and
 closures, groups and their teachers, school years, schools). Code that writes these rows around
 the signals (``queryset.update()``, ``bulk_create``, ``bulk_update``) calls
-``access.reach_changed(...)`` itself."""
+``access.reach_changed(...)`` itself. A delete bumps everyone's (one bump however many rows)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from .access import reach_changed
 from .models import (
     Board,
-    Consent,
     BoardMembership,
+    Consent,
     Enrollment,
     Group,
     Guardianship,
@@ -72,9 +72,11 @@ def connect() -> None:
     for model in (Guardianship, StaffMembership, BoardMembership):
         pre_save.connect(_remember_user, sender=model, dispatch_uid=f"reach-before-{model.__name__}")
         post_save.connect(_users_row, sender=model, dispatch_uid=f"reach-save-{model.__name__}")
-        post_delete.connect(_users_row, sender=model, dispatch_uid=f"reach-delete-{model.__name__}")
     for model in (Student, Enrollment, Consent):
         post_save.connect(_students_row, sender=model, dispatch_uid=f"reach-save-{model.__name__}")
-        post_delete.connect(_students_row, sender=model, dispatch_uid=f"reach-delete-{model.__name__}")
+    # A delete bumps everyone: no query per row, and a delete of many rows (a cascade, the
+    # retention sweep, the demo's reset) bumps once per transaction.
+    for model in (Guardianship, StaffMembership, BoardMembership, Student, Enrollment, Consent):
+        post_delete.connect(_everyone, sender=model, dispatch_uid=f"reach-delete-{model.__name__}")
     m2m_changed.connect(_enrollments_changed, sender=Student.groups.through, dispatch_uid="reach-enrollments")
     m2m_changed.connect(_teachers_changed, sender=Group.teachers.through, dispatch_uid="reach-teachers")
