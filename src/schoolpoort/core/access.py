@@ -363,9 +363,10 @@ class Reach:
 
     For list pages over large tables (50,000 news posts of a board): a filter on ``IN (1, 2, 3)``
     lets PostgreSQL walk an ordered index and stop after one page, where the subqueries are
-    evaluated against every candidate row. A snapshot, so read it once per request
-    (``request_reach``) and never keep it longer: a change in access, such as a leaver archived,
-    must show on the next page. Rules read it through ``ReachIds`` (see ``AccessIds``)."""
+    evaluated against every candidate row. A snapshot, read once per request (``request_reach``)
+    and kept across requests only in the reach cache (``cached_for_user``), whose versions every
+    change in access bumps: a leaver archived must show on the next page. Rules read it through
+    ``ReachIds`` (see ``AccessIds``)."""
 
     roles: Roles
     child_ids: frozenset[int] = frozenset()  # guardian: own children, leavers excluded
