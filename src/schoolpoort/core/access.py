@@ -498,7 +498,7 @@ def _versions(user_id) -> str:
     """Everyone's version and the user's, one read of the shared cache; missing ones get a new token."""
     cache = _version_cache()
     keys = [EVERYONE, _user_version_key(user_id)]
-    transaction.get_connection()._reach_read = True  # the next change bumps at once again
+    transaction.get_connection()._reach_bumped_since_read = set()  # the next change bumps at once again
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
@@ -545,10 +545,13 @@ def reach_changed(users: Iterable | None = None) -> None:
         transaction.on_commit(pending)
     # At once too, so that what this transaction reads later (and a test) sees it; once per key
     # until this thread reads a version again, so that a delete of many rows bumps once.
-    new = [key for key in keys if key not in pending.keys or getattr(connection, "_reach_read", False)]
+    since_read = getattr(connection, "_reach_bumped_since_read", None)
+    if since_read is None:
+        since_read = connection._reach_bumped_since_read = set()
+    new = [key for key in keys if key not in pending.keys or key not in since_read]
     if new:
         pending.keys.update(new)
-        connection._reach_read = False
+        since_read.update(new)
         _bump(new)
 
 
