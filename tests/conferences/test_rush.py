@@ -6,22 +6,21 @@ one-tap choices from a fresh read; and the round page takes the same queries for
 one evening as for many. The races run on PostgreSQL (SQLite's single writer hides them)."""
 
 import datetime
+import functools
 import re
-import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_scopes import scopes_disabled
 
 from schoolpoort.conferences import booking as domain
 from schoolpoort.conferences.booking import Pick
 from schoolpoort.conferences.models import Booking, Slot
 from schoolpoort.core.scopes import school_scope
-from tests.concurrency import race
+from tests.concurrency import held_elsewhere, race
 from tests.conferences.conferences_helpers import add_session, conference_day, family, make_round, slots
 from tests.factories import GuardianshipFactory
 from tests.world import build_world
@@ -147,29 +146,12 @@ def test_a_time_another_family_is_booking_right_now_is_answered_at_once_not_wait
     world = build_world()
     round = make_round(world)
     mine = evening(world, round)
-    held, release = threading.Event(), threading.Event()
-
-    def hold():
-        try:
-            with scopes_disabled(), transaction.atomic():
-                list(Slot.objects.select_for_update().filter(pk=mine[0].pk))
-                held.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert held.wait(30)
+    with held_elsewhere(lambda: list(Slot.objects.select_for_update().filter(pk=mine[0].pk))):
         started = timezone.now()
         with pytest.raises(domain.SlotTaken) as caught:
             domain.book(round, world.users["guardian"], [Pick(world.child.pk, mine[0].pk)])
         assert timezone.now() - started < datetime.timedelta(seconds=5)  # not the holder's 30 s
         assert [times(s) for s in caught.value.alternatives] == [["19:10"], ["19:20"], ["19:30"]]
-    finally:
-        release.set()
-        holder.join(30)
     assert not Booking.objects.exists()
 
 
@@ -180,28 +162,12 @@ def test_a_booking_in_progress_locks_only_its_own_slot_not_the_round():
     world = build_world()
     round = make_round(world)
     mine = evening(world, round)
-    held, release = threading.Event(), threading.Event()
-
-    def hold():
-        try:
-            with school_scope([world.school.pk]), transaction.atomic():
-                assert domain._lock_slots(round, [mine[0].pk], skip_locked=True)
-                held.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert held.wait(30)
+    in_school = functools.partial(school_scope, [world.school.pk])
+    with held_elsewhere(lambda: domain._lock_slots(round, [mine[0].pk], skip_locked=True), scope=in_school):
         started = timezone.now()
         with school_scope([world.school.pk]):
             domain.book(round, world.users["guardian"], [Pick(world.child.pk, mine[1].pk)])
         assert timezone.now() - started < datetime.timedelta(seconds=5)
-    finally:
-        release.set()
-        holder.join(30)
     assert list(Booking.objects.active().values_list("slot_id", flat=True)) == [mine[1].pk]
 
 

@@ -4,19 +4,19 @@ a few slots never exceed a capacity; the refusal page shows the places as they a
 form page and a refusal take the same queries for one option and one family as for many. The
 races run on PostgreSQL (SQLite's single writer hides them)."""
 
-import threading
+import functools
 import time
 from collections import Counter
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schoolpoort.core.scopes import school_scope
 from schoolpoort.signups import signing
 from schoolpoort.signups.models import Answer, Option, Response
-from tests.concurrency import race
+from tests.concurrency import held_elsewhere, race
 from tests.signups.helpers import add_question, english, family, make_form, options_of, sign_up
 from tests.world import build_world
 
@@ -84,28 +84,12 @@ def test_a_sign_up_in_progress_locks_only_its_own_places_not_the_question_or_the
     question = add_question(form, options=POSTS)
     first, second, *_rest = options_of(question)
     parent = family(world.group3)[0][0]
-    held, release = threading.Event(), threading.Event()
-
-    def hold():
-        try:
-            with school_scope([world.school.pk]), transaction.atomic():
-                assert signing._lock_options([first.pk])
-                held.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert held.wait(30)
+    in_school = functools.partial(school_scope, [world.school.pk])
+    with held_elsewhere(lambda: signing._lock_options([first.pk]), scope=in_school):
         started = time.monotonic()
         with school_scope([world.school.pk]):
             sign_up(form, parent, [second])
         assert time.monotonic() - started < 5  # not the holder's 30 s
-    finally:
-        release.set()
-        holder.join(30)
     assert Answer.objects.filter(option=second).count() == 1
 
 
