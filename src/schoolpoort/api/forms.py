@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import SCOPES
 from .tokens import MAX_DAYS
@@ -7,7 +8,7 @@ from .tokens import MAX_DAYS
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"), max_length=100,
+        label=pgettext_lazy("an API token's", "Name"), max_length=100,
         help_text=_("Which system uses it, for example: ParnasSys absences."),
     )
     scopes = forms.MultipleChoiceField(

@@ -17,6 +17,7 @@ An archive is one tar file:
 
 The sessions are left out (their rows, not their table): a session key is a signed-in browser,
 and an archive must never let its holder into the portal. Everyone signs in again after a restore.
+So are the rows of the database caches (rate limits).
 The rest of the database is personal data in the clear, including the staff's authenticator
 secrets: keep archives as carefully as the database itself (docs/operations.md).
 
@@ -55,8 +56,11 @@ FORMAT = 1
 PREFIX = "schoolpoort-backup-"
 MIN_PASSPHRASE = 12
 CHUNK = 1024 * 1024
-# Tables whose rows never go into an archive (see the module's docstring).
-LEFT_OUT = ("django_session",)
+# Tables whose rows never go into an archive (see the module's docstring): the sessions, and the
+# database caches (rate limits and lockouts: counts of the last minutes, nothing to restore).
+LEFT_OUT = ("django_session",) + tuple(
+    cache["LOCATION"] for cache in settings.CACHES.values() if cache["BACKEND"].endswith("DatabaseCache")
+)
 
 
 class BackupError(Exception):
@@ -180,9 +184,10 @@ def dump_sqlite(target: Path) -> dict[str, int]:
         source.backup(copy)
         tables = [row[0] for row in copy.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        tables = [table for table in tables if table not in LEFT_OUT]
         for table in LEFT_OUT:
-            copy.execute(f'DELETE FROM "{table}"')
+            if table in tables:
+                copy.execute(f'DELETE FROM "{table}"')
+        tables = [table for table in tables if table not in LEFT_OUT]
         copy.commit()
         copy.execute("VACUUM")  # the deleted rows' bytes out of the file
         return {table: copy.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
