@@ -186,10 +186,13 @@ def remind_unread(post: Post, actor) -> int:
     return len(stats.unread_families)
 
 
-def mark_read(post: Post, user) -> None:
-    """The user opened the post: a read receipt, and their notifications about it read."""
+def mark_read(post: Post, user) -> bool:
+    """The user opened the post: a read receipt, and their notifications about it read. A post
+    that is not published yet (its author previews it) is not read; returns whether it was."""
     from schoolpoort.notify.models import Notification
 
+    if not post.is_published:
+        return False
     now = timezone.now()
     PostRead.objects.bulk_create([PostRead(user=user, post=post, read_at=now)], ignore_conflicts=True)
     notify_mark_read = notify_api("mark_read")
@@ -203,3 +206,4 @@ def mark_read(post: Post, user) -> None:
     Notification.objects.filter(
         recipient=user, key__startswith=f"{post.notification_key}:", read_at__isnull=True
     ).update(read_at=now)
+    return True

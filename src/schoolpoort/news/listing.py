@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from schoolpoort.core.access import ReachIds, get_visible_or_404
+from schoolpoort.core.files import send_file
 
 from .access import post_q
 from .images import shown_attachments
@@ -46,6 +47,17 @@ def readable_post_or_404(user, post_id: int, scope: NewsScope) -> Post:
     if not scope.includes(post):
         raise Http404
     return post
+
+
+def send_attachment(request, post: Post, attachment_id: int):
+    """A file of a post read by ``readable_post_or_404`` (only the attachments the user may see),
+    photos inline, documents as a download; 404 for any other. The post page and the API send it here."""
+    item = next((a for a in post.attachments.all() if a.pk == attachment_id), None)
+    if item is None:
+        raise Http404
+    return send_file(
+        request, item.file, filename=item.original_name, inline=item.is_image, content_type=item.content_type
+    )
 
 
 def mark(posts, user, now) -> list[Post]:

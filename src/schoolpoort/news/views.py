@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods
 from schoolpoort.core import staging
 from schoolpoort.core.access import request_reach, roles_of
 from schoolpoort.core.consent import tagged_image_ids
-from schoolpoort.core.files import send_file
 from schoolpoort.core.image_tags import audience_groups, tag_page
 from schoolpoort.core.models import Enrollment, Group, Guardianship
 from schoolpoort.lib import dates
@@ -31,7 +30,7 @@ from .audience import families, read_stats
 from .authoring import authoring_options, can_edit
 from .forms import PostForm
 from .images import audience_groups as post_audience_groups
-from .listing import feed_page, feed_posts, mark, page_number, readable_post_or_404
+from .listing import feed_page, feed_posts, mark, page_number, readable_post_or_404, send_attachment
 from .models import Post
 from .reactions import reaction_context
 from .rendering import body_for
@@ -110,8 +109,7 @@ def feed(request):
 @login_required
 def detail(request, post_id: int):
     post = _post_or_404(request, post_id)
-    if post.is_published:
-        actions.mark_read(post, request.user)
+    actions.mark_read(post, request.user)
     attachments = list(post.attachments.all())
     editable = can_edit(request.user, post)
     images = [a for a in attachments if a.is_image and (editable or not a.inline)]
@@ -136,13 +134,7 @@ def detail(request, post_id: int):
 @login_required
 def attachment(request, post_id: int, attachment_id: int):
     """A post's file, for whoever may see the post; photos inline, documents as a download."""
-    post = _post_or_404(request, post_id)
-    item = next((a for a in post.attachments.all() if a.pk == attachment_id), None)
-    if item is None:
-        raise Http404
-    return send_file(
-        request, item.file, filename=item.original_name, inline=item.is_image, content_type=item.content_type
-    )
+    return send_attachment(request, _post_or_404(request, post_id), attachment_id)
 
 
 @login_required
