@@ -12,7 +12,7 @@ from ninja import NinjaAPI, Swagger
 from . import errors
 from .auth import SessionAuth, TokenAuth, in_token_scope
 from .endpoints import absences, calendar, me, news
-from .endpoints import news_reads
+from .endpoints import news_reads as news_reads
 
 
 class SchoolpoortApi(NinjaAPI):
