@@ -155,6 +155,20 @@ class LeaveForm(forms.Form):
             self.add_error(problem.field, problem.message)
         return data
 
+    def request_leave(self):
+        """Send the valid request to the director (``actions.request_leave``), and drop the file kept
+        from an earlier try. The leave page and the API ask here."""
+        from .actions import request_leave
+
+        data = self.cleaned_data
+        leave = request_leave(
+            self.user, data["student"], kind=data["kind"], starts_on=data["starts_on"], ends_on=data["ends_on"],
+            reason=data["reason"], circumstance=data.get("circumstance") or "", statement=data.get("statement"),
+        )
+        if data.get("statement_token"):
+            discard_parked(data["statement_token"])
+        return leave
+
     def keep_statement(self) -> None:
         """After a mistake: park an accepted new file, so the next try has it without choosing again."""
         statement = getattr(self, "cleaned_data", {}).get("statement")

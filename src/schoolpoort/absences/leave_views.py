@@ -20,7 +20,6 @@ from .access import guardian_children
 from .forms import DecisionForm, LeaveForm
 from .models import LeaveRequest
 from .scope import scope_or_404
-from .uploads import discard_parked
 
 PER_PAGE = 20
 
@@ -51,13 +50,7 @@ def create(request):
     form = LeaveForm(request.POST or None, request.FILES or None, students=students, user=user, initial=initial)
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
-            leave = actions.request_leave(
-                user, data["student"], kind=data["kind"], starts_on=data["starts_on"], ends_on=data["ends_on"],
-                reason=data["reason"], circumstance=data.get("circumstance") or "", statement=data.get("statement"),
-            )
-            if data.get("statement_token"):
-                discard_parked(data["statement_token"])
+            leave = form.request_leave()
             messages.success(request, _("Your leave request has been sent to the director."))
             return redirect(leave)
         form.keep_statement()

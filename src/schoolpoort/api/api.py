@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Swagger
 from . import errors
 from .auth import SessionAuth, TokenAuth, in_token_scope
 from .endpoints import absences, calendar, me, news
+from .endpoints import absences_family as absences_family
 from .endpoints import news_reads as news_reads
 
 
@@ -39,3 +40,4 @@ api.add_router("", news.router)
 api.add_router("", calendar.router)
 api.add_router("", absences.router)
 api.add_router("", news_reads.router)
+api.add_router("", absences_family.router)
