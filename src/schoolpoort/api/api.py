@@ -13,7 +13,10 @@ from . import errors
 from .auth import SessionAuth, TokenAuth, in_token_scope
 from .endpoints import absences, calendar, me, news
 from .endpoints import absences_family as absences_family
+from .endpoints import messaging as messaging
 from .endpoints import news_reads as news_reads
+from .endpoints import notifications as notifications
+from .endpoints import push as push
 
 
 class SchoolpoortApi(NinjaAPI):
@@ -41,3 +44,6 @@ api.add_router("", calendar.router)
 api.add_router("", absences.router)
 api.add_router("", news_reads.router)
 api.add_router("", absences_family.router)
+api.add_router("", messaging.router)
+api.add_router("", notifications.router)
+api.add_router("", push.router)

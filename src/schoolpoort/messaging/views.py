@@ -10,22 +10,20 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schoolpoort.core import staging
 from schoolpoort.core.access import get_visible_or_404, roles_of
 from schoolpoort.core.consent import tagged_image_ids
-from schoolpoort.core.hiding import hidden_guardians
 from schoolpoort.core.image_tags import audience_groups, tag_page
 from schoolpoort.core.models import School
 
-from . import actions, images
+from . import actions, images, threads
 from .access import closable_q, usable_school_ids
 from .export import conversation_text
 from .forms import ComposeForm, MessageForm, ReportForm
@@ -76,28 +74,10 @@ def usable_schools_or_404(user) -> list[School]:
 
 def _conversation_or_404(request, conversation_id: int):
     """(conversation, my participation or None, the active participants)."""
-    queryset = Conversation.objects.select_related("school", "group", "about_student", "closed_by")
-    conversation = get_visible_or_404(queryset, request.user, pk=conversation_id)
-    participants = list(
-        conversation.participants.filter(left_at__isnull=True).select_related("user", "student").order_by("pk")
-    )
-    me = next((p for p in participants if p.user_id == request.user.pk), None)
-    return conversation, me, participants
+    return threads.conversation_or_404(request.user, conversation_id)
 
 
 # --- The inbox ----------------------------------------------------------------------------------
-
-
-def _my_rows(user):
-    last = Message.objects.filter(conversation=OuterRef("conversation")).order_by("-created_at", "-pk")
-    others = Participant.objects.filter(left_at__isnull=True).select_related("user", "student").order_by("pk")
-    return (
-        Participant.objects.filter(user=user, left_at__isnull=True, conversation__school_id__in=usable_school_ids(user))
-        .select_related("conversation__school", "conversation__group")
-        .prefetch_related(Prefetch("conversation__participants", queryset=others))
-        .annotate(last_body=Subquery(last.values("body")[:1]), last_sender=Subquery(last.values("sender_id")[:1]))
-        .order_by("-conversation__last_message_at", "-conversation_id")
-    )
 
 
 def _stamp(user) -> str:
@@ -111,7 +91,7 @@ def _stamp(user) -> str:
 
 def _inbox_context(request) -> dict:
     user = request.user
-    page = Paginator(_my_rows(user), PER_PAGE).get_page(request.GET.get("pagina"))
+    page = Paginator(threads.my_rows(user), PER_PAGE).get_page(request.GET.get("pagina"))
     for row in page:
         conversation = row.conversation
         row.unread = row.is_unread(conversation.last_message_at)
@@ -155,15 +135,8 @@ def inbox_poll(request):
 # --- One conversation ---------------------------------------------------------------------------
 
 
-def _with_attachments(messages_qs, user):
-    """The messages with the attachments the user may see (image consent)."""
-    return messages_qs.select_related("sender").prefetch_related(
-        Prefetch("attachments", queryset=images.shown_attachments(user))
-    )
-
-
 def _page_of_messages(conversation, before: str | None, user):
-    messages_qs = _with_attachments(conversation.messages.all(), user)
+    messages_qs = threads.with_attachments(conversation.messages.all(), user)
     if before and before.isdigit():
         messages_qs = messages_qs.filter(pk__lt=int(before))
     newest_first = list(messages_qs.order_by("-created_at", "-pk")[: MESSAGES_PER_PAGE + 1])
@@ -182,13 +155,8 @@ def conversation(request, conversation_id: int):
             raise Http404
         form = MessageForm(request.POST, request.FILES, user=request.user)
         if form.is_valid() and "unstage" not in request.POST:  # (a kept file removed without JavaScript)
-            try:
-                message = actions.post_message(conversation, request.user, form.cleaned_data["body"],
-                                               form.uploads_to_send())
-            except actions.Refused as refused:
-                form.add_error(None, str(refused))
-            else:
-                staging.discard_on_commit(form.kept)
+            message = threads.send_reply(conversation, request.user, form)
+            if message is not None:
                 return redirect(f"{conversation.get_absolute_url()}#message-{message.pk}")
     before = request.GET.get("voor")
     shown, older = _page_of_messages(conversation, before, request.user)
@@ -203,11 +171,7 @@ def conversation(request, conversation_id: int):
         .exclude(office_hours="", auto_reply_on=False)
         .select_related("user")
     )
-    others = [p for p in participants if p.user_id != request.user.pk]
-    if me is not None and me.role == Participant.Role.GUARDIAN:
-        # In a group conversation a parent may meet the ex-partner who hides from them: not by name.
-        hidden = hidden_guardians(request.user).user_ids
-        others = [p for p in others if p.user_id not in hidden]
+    others = threads.others_shown(request.user, me, participants)
     notice = ""
     if me is not None and me.role == Participant.Role.GUARDIAN and not conversation.between_parents:
         notice = SchoolMessagingSettings.for_school(conversation.school).parent_notice
@@ -282,7 +246,7 @@ def poll(request, conversation_id: int):
     after = request.GET.get("na", "0")
     after = int(after) if after.isdigit() else 0
     new = list(
-        _with_attachments(conversation.messages.filter(pk__gt=after), request.user).order_by("created_at", "pk")
+        threads.with_attachments(conversation.messages.filter(pk__gt=after), request.user).order_by("created_at", "pk")
     )
     if not new:
         return HttpResponse(status=204)
@@ -303,22 +267,7 @@ def poll(request, conversation_id: int):
 def attachment(request, conversation_id: int, attachment_id: int):
     """A message's file, for whoever may see the conversation; photos inline, documents as a download."""
     conversation, me, _participants = _conversation_or_404(request, conversation_id)
-    item = images.shown_attachments(request.user).filter(pk=attachment_id, message__conversation=conversation).first()
-    if item is None:
-        raise Http404
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    if me is None:
-        actions.record_leadership_read(request.user, conversation, attachment=item.pk)
-    response = FileResponse(
-        handle, as_attachment=not item.is_image, filename=item.original_name, content_type=item.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return threads.send_attachment(request, conversation, me, attachment_id)
 
 
 @login_required
@@ -393,12 +342,7 @@ def compose(request):
     if request.method == "POST":
         form = ComposeForm(request.POST, request.FILES, options=options, user=request.user)
         if form.is_valid() and "unstage" not in request.POST:  # (a kept file removed without JavaScript)
-            data = form.cleaned_data
-            started = actions.start_conversations(
-                request.user, data["recipient"], subject=data["subject"], body=data["body"],
-                mode=data["mode"], uploads=form.uploads_to_send(),
-            )
-            staging.discard_on_commit(form.kept)
+            started = threads.start_from_form(request.user, form)
             if len(started) == 1:
                 return redirect(started[0])
             messages.success(request, ngettext(

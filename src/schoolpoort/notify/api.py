@@ -69,6 +69,11 @@ def mark_read(user, key: str) -> int:
     return Notification.objects.filter(recipient=user, key=key, read_at__isnull=True).update(read_at=timing.now())
 
 
+def mark_all_read(user) -> int:
+    """Every notification of the user read (the list's button, and the API)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timing.now())
+
+
 def cancel(key: str) -> dict:
     """The item was deleted: what has not gone out yet is cancelled, the in-app rows go. A
     message a worker is sending at this very moment may still arrive."""

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from schoolpoort.lib import outbound
-from schoolpoort.lib.user_agents import device_label  # noqa: F401  (push_views asks it here)
+from schoolpoort.lib.user_agents import device_label
 
 from .models import PushSubscription
 from .push import check_endpoint, remove_subscription
@@ -64,6 +64,13 @@ def subscribe(user, endpoint: str, p256dh: str, auth: str, label: str) -> PushSu
             defaults={"user": user, "p256dh": p256dh, "auth": auth, "label": label[:200], "enabled": True},
         )
     return subscription
+
+
+def register(user, data, user_agent: str) -> PushSubscription:
+    """A browser's ``PushSubscription.toJSON()`` for the user (InvalidSubscription when it is not
+    one we may send to); the device is named after its user agent. The PWA's script and the API."""
+    endpoint, p256dh, auth = parse_subscription(data)
+    return subscribe(user, endpoint, p256dh, auth, device_label(user_agent))
 
 
 def unsubscribe(user, endpoint: str) -> bool:

@@ -33,11 +33,9 @@ def push_subscribe(request):
     if denied := _login_required_json(request):
         return denied
     try:
-        endpoint, p256dh, auth = devices.parse_subscription(_json_body(request))
+        subscription = devices.register(request.user, _json_body(request), request.headers.get("User-Agent", ""))
     except devices.InvalidSubscription as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    label = devices.device_label(request.headers.get("User-Agent", ""))
-    subscription = devices.subscribe(request.user, endpoint, p256dh, auth, label)
     return JsonResponse({"id": subscription.pk, "label": subscription.label}, status=201)
 
 

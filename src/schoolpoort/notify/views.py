@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from schoolpoort.core.access import managed_school_or_404
 from schoolpoort.core.modules import MODULES
 
-from . import devices, timing
+from . import devices
+from .api import mark_all_read as mark_all_notifications_read
 from .api import mark_read
 from .forms import PreferencesForm, QuietHoursForm
 from .models import Notification, PushSubscription, QuietHours
@@ -50,7 +51,7 @@ def open_notification(request, notification_id: int):
 @login_required
 @require_POST
 def mark_all_read(request):
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timing.now())
+    mark_all_notifications_read(request.user)
     messages.success(request, _("All notifications are marked as read."))
     return redirect("notify:list")
 
