@@ -141,7 +141,10 @@ def _unread_messages():
 def _after(values) -> Q:
     """The rows after ``(last_message_at, conversation id)`` in the inbox's order (no message: last)."""
     last, pk = values
-    moment = datetime.datetime.fromisoformat(last) if isinstance(last, str) else None
+    try:
+        moment = datetime.datetime.fromisoformat(last) if isinstance(last, str) else None
+    except ValueError:
+        raise cursors.invalid() from None
     if not isinstance(pk, int) or (last is not None and moment is None):
         raise cursors.invalid()
     if moment is None:

@@ -59,7 +59,10 @@ def _out(notification: Notification) -> dict:
 
 def _after(values) -> Q:
     created, pk = values
-    created = parse_datetime(created) if isinstance(created, str) else None
+    try:
+        created = parse_datetime(created) if isinstance(created, str) else None
+    except ValueError:
+        raise cursors.invalid() from None
     if created is None or not isinstance(pk, int):
         raise cursors.invalid()
     return Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk)
