@@ -73,6 +73,23 @@ def test_a_group_conversation_does_not_list_bakker_to_de_vries(client, demo, gro
     assert escape(devries.full_name) in client.get(conversation.get_absolute_url()).content.decode()
 
 
+def test_a_message_bakker_writes_in_the_group_conversation_does_not_name_her_to_de_vries(client, demo, groep6):
+    from schoolpoort.messaging import actions
+
+    devries, bakker = demo.users["devries@ouders.example"], demo.users["bakker@ouders.example"]
+    teacher = demo.users["leerkracht.groep6@regenboog.example"]
+    conversation = start_one(teacher, f"group:{groep6.pk}", subject="Schoolreis", mode=TOGETHER)
+    message = actions.post_message(conversation, bakker, "Ik kan rijden")
+    client.force_login(devries)
+    for url in (conversation.get_absolute_url(), reverse("messaging:poll", args=[conversation.pk]) + "?na=0"):
+        page = client.get(url).content.decode()
+        assert "Ik kan rijden" in page and "A parent" in page, url
+        assert escape(bakker.full_name) not in page and escape(bakker.last_name) not in page, url
+    client.force_login(teacher)
+    assert escape(bakker.full_name) in client.get(conversation.get_absolute_url()).content.decode()
+    assert message.pk
+
+
 def test_a_conversation_de_vries_started_before_bakker_hid_is_closed_to_new_messages(demo, groep6):
     from schoolpoort.core.models import Guardianship
     from schoolpoort.messaging import actions

@@ -171,7 +171,8 @@ def conversation(request, conversation_id: int):
         .exclude(office_hours="", auto_reply_on=False)
         .select_related("user")
     )
-    others = threads.others_shown(request.user, me, participants)
+    hidden = threads.hidden_from(request.user, me)
+    others = threads.others_shown(request.user, me, participants, hidden)
     notice = ""
     if me is not None and me.role == Participant.Role.GUARDIAN and not conversation.between_parents:
         notice = SchoolMessagingSettings.for_school(conversation.school).parent_notice
@@ -180,6 +181,7 @@ def conversation(request, conversation_id: int):
         "me": me,
         "participants": participants,
         "others": others,
+        "hidden_senders": hidden,
         "messages_shown": shown,
         "older": shown[0].pk if older and shown else None,
         "newest": before is None or not before.isdigit(),
@@ -250,13 +252,15 @@ def poll(request, conversation_id: int):
     )
     if not new:
         return HttpResponse(status=204)
-    if Participant.objects.filter(conversation=conversation, user=request.user, left_at__isnull=True).exists():
+    me = Participant.objects.filter(conversation=conversation, user=request.user, left_at__isnull=True).first()
+    if me is not None:
         actions.mark_read(conversation, request.user)
     else:
         actions.record_leadership_read(request.user, conversation, via="new messages")
     return render(request, "messaging/_poll.html", {
         "conversation": conversation,
         "new_messages": new,
+        "hidden_senders": threads.hidden_from(request.user, me),
         "last_id": max(message.pk for message in new),
         "poll_seconds": POLL_SECONDS,
     })
