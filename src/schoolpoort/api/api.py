@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Swagger
 from . import errors
 from .auth import SessionAuth, TokenAuth, in_token_scope
 from .endpoints import absences, calendar, me, news
+from .endpoints import conferences as conference_endpoints
 
 
 class SchoolpoortApi(NinjaAPI):
@@ -37,3 +38,4 @@ api.add_router("", me.router)
 api.add_router("", news.router)
 api.add_router("", calendar.router)
 api.add_router("", absences.router)
+api.add_router("", conference_endpoints.router)
