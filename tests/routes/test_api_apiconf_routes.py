@@ -11,7 +11,9 @@ import pytest
 from django.urls import reverse
 
 from schoolpoort.conferences import booking as conference_booking
+from tests.albums.helpers import make_album
 from tests.conferences.conferences_helpers import add_session, family, make_round, slots
+from tests.documents.helpers import add_document, make_shelf
 from tests.factories import GuardianshipFactory, enrolled_student
 from tests.test_routes import ROLES
 from tests.world import build_world
@@ -24,6 +26,11 @@ ROUTES = [
     ("api:conference_free_times", "get", {"guardian": 200}),
     ("api:conference_book", "post", {"guardian": 201}),
     ("api:conference_cancel", "delete", {"guardian": 204}),
+    ("api:albums", "get", SIGNED_IN),
+    ("api:album", "get", SCHOOL_A1),
+    ("api:album_photos", "get", SCHOOL_A1),
+    ("api:documents", "get", SIGNED_IN),
+    ("api:document", "get", SCHOOL_A1),
 ]
 
 
@@ -41,6 +48,11 @@ def world(db):
     (other,), (other_child,) = family(world.group3)
     world.other_booking = conference_booking.book(
         world.round, other, [conference_booking.Pick(other_child.pk, world.slots[3].pk)]).made_bookings[0]
+    world.album = make_album(world.users["teacher"], groups=[world.group3])
+    world.shelf = make_shelf(world.school, world.users["director"], audience="groups", groups=[world.group3])
+    world.document = add_document(world.shelf, world.users["director"])
+    other_shelf = make_shelf(world.school, world.users["director"], audience="groups", groups=[world.group6])
+    world.other_document = add_document(other_shelf, world.users["director"], title="Groep 6")
     return world
 
 
@@ -57,6 +69,10 @@ def route_url(name, world, missing=False):
         return reverse(name, args=[round_id])
     if name == "api:conference_cancel":
         return reverse(name, args=[world.round.pk, world.other_booking.pk if missing else world.booking.pk])
+    if name in ("api:album", "api:album_photos"):
+        return reverse(name, args=[MISSING if missing else world.album.pk])
+    if name == "api:document":
+        return reverse(name, args=[MISSING if missing else world.document.pk])
     return reverse(name)
 
 
@@ -84,7 +100,8 @@ def test_api_apiconf_routes(client, world, role, name, method, allowed):
         assert response["Content-Type"].startswith("application/json")
 
 
-MISSABLE = [name for name, _method, _allowed in ROUTES if name != "api:conference_rounds"]
+LISTS = {"api:conference_rounds", "api:albums", "api:documents"}
+MISSABLE = [name for name, _method, _allowed in ROUTES if name not in LISTS]
 
 
 @pytest.mark.parametrize("role", ROLES[1:])

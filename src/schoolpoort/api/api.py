@@ -12,7 +12,9 @@ from ninja import NinjaAPI, Swagger
 from . import errors
 from .auth import SessionAuth, TokenAuth, in_token_scope
 from .endpoints import absences, calendar, me, news
+from .endpoints import albums as album_endpoints
 from .endpoints import conferences as conference_endpoints
+from .endpoints import documents as document_endpoints
 
 
 class SchoolpoortApi(NinjaAPI):
@@ -39,3 +41,5 @@ api.add_router("", news.router)
 api.add_router("", calendar.router)
 api.add_router("", absences.router)
 api.add_router("", conference_endpoints.router)
+api.add_router("", album_endpoints.router)
+api.add_router("", document_endpoints.router)
