@@ -15,6 +15,8 @@ from tests.albums.helpers import make_album
 from tests.conferences.conferences_helpers import add_session, family, make_round, slots
 from tests.documents.helpers import add_document, make_shelf
 from tests.factories import GuardianshipFactory, enrolled_student
+from tests.signups.helpers import add_question, make_form, options_of, sign_up
+from tests.signups.helpers import family as signup_family
 from tests.test_routes import ROLES
 from tests.world import build_world
 
@@ -31,6 +33,11 @@ ROUTES = [
     ("api:album_photos", "get", SCHOOL_A1),
     ("api:documents", "get", SIGNED_IN),
     ("api:document", "get", SCHOOL_A1),
+    ("api:signup_forms", "get", SIGNED_IN),
+    ("api:signup_form", "get", SCHOOL_A1),
+    ("api:signup_answers", "get", {"guardian": 200}),
+    ("api:signup_answer", "post", {"guardian": 201}),
+    ("api:signup_withdraw", "delete", {"guardian": 204}),
 ]
 
 
@@ -53,6 +60,15 @@ def world(db):
     world.document = add_document(world.shelf, world.users["director"])
     other_shelf = make_shelf(world.school, world.users["director"], audience="groups", groups=[world.group6])
     world.other_document = add_document(other_shelf, world.users["director"], title="Groep 6")
+    world.form = make_form(world)
+    question = add_question(world.form, options=(("Heen", 2),))
+    world.option = options_of(question)[0]
+    world.signup_question = question
+    world.withdrawable = make_form(world, title="Afmelden")
+    place = options_of(add_question(world.withdrawable))[0]
+    world.response = sign_up(world.withdrawable, guardian, [place])
+    (other,), _children = signup_family(world.group3)
+    world.other_response = sign_up(world.withdrawable, other, [place])
     return world
 
 
@@ -73,12 +89,18 @@ def route_url(name, world, missing=False):
         return reverse(name, args=[MISSING if missing else world.album.pk])
     if name == "api:document":
         return reverse(name, args=[MISSING if missing else world.document.pk])
+    if name in ("api:signup_form", "api:signup_answers", "api:signup_answer"):
+        return reverse(name, args=[MISSING if missing else world.form.pk])
+    if name == "api:signup_withdraw":
+        return reverse(name, args=[world.withdrawable.pk, world.other_response.pk if missing else world.response.pk])
     return reverse(name)
 
 
 def body(name, world) -> dict:
     if name == "api:conference_book":
         return {"picks": [{"student_id": world.brother.pk, "slot_id": world.slots[1].pk}]}
+    if name == "api:signup_answer":
+        return {"answers": [{"question_id": world.signup_question.pk, "option_ids": [world.option.pk]}]}
     return {}
 
 
@@ -100,7 +122,7 @@ def test_api_apiconf_routes(client, world, role, name, method, allowed):
         assert response["Content-Type"].startswith("application/json")
 
 
-LISTS = {"api:conference_rounds", "api:albums", "api:documents"}
+LISTS = {"api:conference_rounds", "api:albums", "api:documents", "api:signup_forms"}
 MISSABLE = [name for name, _method, _allowed in ROUTES if name not in LISTS]
 
 
