@@ -38,6 +38,10 @@ ROUTES = [
     ("api:signup_answers", "get", {"guardian": 200}),
     ("api:signup_answer", "post", {"guardian": 201}),
     ("api:signup_withdraw", "delete", {"guardian": 204}),
+    ("api:record_children", "get", SIGNED_IN),  # each sees their own list
+    ("api:report_cards", "get", SCHOOL_A1),
+    ("api:method_tests", "get", SCHOOL_A1),
+    ("api:standardised_tests", "get", SCHOOL_A1),
 ]
 
 
@@ -91,6 +95,8 @@ def route_url(name, world, missing=False):
         return reverse(name, args=[MISSING if missing else world.document.pk])
     if name in ("api:signup_form", "api:signup_answers", "api:signup_answer"):
         return reverse(name, args=[MISSING if missing else world.form.pk])
+    if name in ("api:report_cards", "api:method_tests", "api:standardised_tests"):
+        return reverse(name, args=[MISSING if missing else world.child.pk])
     if name == "api:signup_withdraw":
         return reverse(name, args=[world.withdrawable.pk, world.other_response.pk if missing else world.response.pk])
     return reverse(name)
@@ -122,7 +128,7 @@ def test_api_apiconf_routes(client, world, role, name, method, allowed):
         assert response["Content-Type"].startswith("application/json")
 
 
-LISTS = {"api:conference_rounds", "api:albums", "api:documents", "api:signup_forms"}
+LISTS = {"api:conference_rounds", "api:albums", "api:documents", "api:signup_forms", "api:record_children"}
 MISSABLE = [name for name, _method, _allowed in ROUTES if name not in LISTS]
 
 

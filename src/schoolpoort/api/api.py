@@ -15,6 +15,7 @@ from .endpoints import absences, calendar, me, news
 from .endpoints import albums as album_endpoints
 from .endpoints import conferences as conference_endpoints
 from .endpoints import documents as document_endpoints
+from .endpoints import records as record_endpoints
 from .endpoints import signups as signup_endpoints
 
 
@@ -45,3 +46,4 @@ api.add_router("", conference_endpoints.router)
 api.add_router("", album_endpoints.router)
 api.add_router("", document_endpoints.router)
 api.add_router("", signup_endpoints.router)
+api.add_router("", record_endpoints.router)
