@@ -20,8 +20,8 @@ from schoolpoort.core.access import get_visible_or_404
 from schoolpoort.core.files import send_file
 
 from .downloads import album_zip_response
+from .listing import visible_photos
 from .models import Album, Photo
-from .views import visible_photos
 
 
 def _photo_or_404(request, album_id: int, photo_id: int) -> Photo:

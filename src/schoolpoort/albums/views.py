@@ -8,8 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,31 +19,19 @@ from schoolpoort.core.access import get_visible_or_404, roles_of
 from schoolpoort.core.models import Guardianship
 from schoolpoort.notify.api import mark_read
 
-from . import actions
+from . import actions, listing
 from .access import is_flagged
 from .forms import AlbumForm
+from .listing import scope_or_404, visible_albums, visible_photos
 from .models import Album, Photo, PhotoTag
-from .scope import AlbumScope, album_scope, authoring_options, can_manage
+from .scope import AlbumScope, authoring_options, can_manage
 
 ALBUMS_PER_PAGE = 24
 PHOTOS_PER_PAGE = 60
 
 
-def scope_or_404(user) -> AlbumScope:
-    scope = album_scope(user)
-    if not scope:
-        raise Http404
-    return scope
-
-
 def album_or_404(request, album_id: int, scope: AlbumScope | None = None) -> Album:
-    """The album, if the user may see it and the module is usable for them there."""
-    scope = scope or scope_or_404(request.user)
-    queryset = Album.objects.select_related("school", "created_by").prefetch_related("groups")
-    album = get_visible_or_404(queryset, request.user, pk=album_id)
-    if not scope.includes(album):
-        raise Http404
-    return album
+    return listing.album_or_404(request.user, album_id, scope)
 
 
 def managed_album_or_404(request, album_id: int) -> Album:
@@ -54,29 +41,11 @@ def managed_album_or_404(request, album_id: int) -> Album:
     return album
 
 
-def visible_photos(user, album: Album):
-    return Photo.objects.visible_to(user).filter(album=album).in_album_order()
-
-
 @login_required
 def album_list(request):
     user = request.user
     scope = scope_or_404(user)
-    photos = Photo.objects.visible_to(user).filter(album=OuterRef("pk"))
-    counts = photos.order_by().values("album").annotate(n=Count("pk")).values("n")
-    # The first photo or video with a thumbnail (a video's is its poster frame).
-    covers = photos.filter(status=Photo.Status.READY).exclude(thumb="").in_album_order().values("pk")[:1]
-    albums = (
-        Album.objects.visible_to(user)
-        .filter(school_id__in=scope.school_ids)
-        .select_related("school")
-        .prefetch_related("groups")
-        .annotate(
-            photo_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0)),
-            cover_id=Subquery(covers),
-        )
-        .order_by("-date", "-pk")
-    )
+    albums = visible_albums(user, scope)
     page = Paginator(albums, ALBUMS_PER_PAGE).get_page(request.GET.get("pagina"))
     roles = roles_of(user)
     return render(

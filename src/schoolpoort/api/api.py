@@ -17,6 +17,11 @@ from .endpoints import messaging as messaging
 from .endpoints import news_reads as news_reads
 from .endpoints import notifications as notifications
 from .endpoints import push as push
+from .endpoints import albums as album_endpoints
+from .endpoints import conferences as conference_endpoints
+from .endpoints import documents as document_endpoints
+from .endpoints import records as record_endpoints
+from .endpoints import signups as signup_endpoints
 
 
 class SchoolpoortApi(NinjaAPI):
@@ -47,3 +52,8 @@ api.add_router("", absences_family.router)
 api.add_router("", messaging.router)
 api.add_router("", notifications.router)
 api.add_router("", push.router)
+api.add_router("", conference_endpoints.router)
+api.add_router("", album_endpoints.router)
+api.add_router("", document_endpoints.router)
+api.add_router("", signup_endpoints.router)
+api.add_router("", record_endpoints.router)

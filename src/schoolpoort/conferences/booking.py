@@ -114,6 +114,36 @@ def free_slots(round: Round, group_ids, *, now: datetime.datetime | None = None)
     return [slot for slot in slots_with_state(round, group_ids, now=now) if not slot.taken and not slot.blocked]
 
 
+@dataclass
+class FamilyTimes:
+    """What a family can book in a round, from one read of the slots (the page and the API share it)."""
+
+    slots: list  # the coming slots of the children's groups, each with ``taken``
+    free: list  # free for the family: not taken, not blocked, overlapping none of its conversations
+    by_child: dict  # {student id: the child's free slots, none overlapping a brother's or sister's conversation}
+    clashes: dict  # {student id: ids of the child's free slots that overlap a brother's or sister's conversation}
+
+
+def family_free_times(round: Round, children, *, now: datetime.datetime | None = None) -> FamilyTimes:
+    """Each bookable child's free times (``families.children_in_round``), one query."""
+    bookable = [child for child in children if not child.exempt]
+    group_ids = set().union(*(child.group_ids for child in bookable)) if bookable else set()
+    slots = list(slots_with_state(round, group_ids, now=now)) if group_ids else []
+    booked_slots = {child.student.pk: child.booking.slot for child in bookable if child.booking}
+    by_child, clashes = {}, {}
+    for child in bookable:
+        free = [slot for slot in slots if slot.group_id in child.group_ids and not slot.taken and not slot.blocked]
+        siblings = [slot for sid, slot in booked_slots.items() if sid != child.student.pk]
+        clashes[child.student.pk] = {slot.pk for slot in free if any(overlaps(slot, s) for s in siblings)}
+        by_child[child.student.pk] = [slot for slot in free if slot.pk not in clashes[child.student.pk]]
+    booked = list(booked_slots.values())
+    family_free = [
+        slot for slot in slots
+        if not slot.taken and not slot.blocked and not any(overlaps(slot, other) for other in booked)
+    ]
+    return FamilyTimes(slots, family_free, by_child, clashes)
+
+
 def _taken_message(slots: list[Slot], free: list[Slot]) -> str:
     times = ", ".join(dates.style(timezone.localtime(slot.starts_at), "time") for slot in slots)
     message = _("Sorry, %(times)s was just taken by another family.") % {"times": times}

@@ -18,48 +18,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schoolpoort.core.access import get_visible_or_404, modules_for_schools
-from schoolpoort.core.models import School
-
 from . import alternatives
 from . import booking as domain
-from .access import MODULE, manages_round, plannable_groups, staff_of_round
+from .access import manages_round, plannable_groups, staff_of_round
 from .families import Child, children_in_round
 from .forms import PreferenceForm, preference_blocks
+from .listing import round_or_404, visible_rounds
 from .models import Preference, Round, Session
 from .overview import staff_overview
 from .suggestions import MAX_GAP, best
 
 
-def _usable_or_404(user) -> list[School]:
-    schools = School.objects.visible_to(user).select_related("board").order_by("name")
-    usable = [
-        state.school
-        for state in modules_for_schools(user, schools)
-        if any(module.info.code == MODULE for module in state.usable)
-    ]
-    if not usable:
-        raise Http404
-    return usable
-
-
-def round_or_404(user, pk: int) -> Round:
-    return get_visible_or_404(
-        Round.objects.select_related("school", "created_by").prefetch_related("groups"), user, pk=pk
-    )
-
-
 @login_required
 def round_list(request):
     user = request.user
-    schools = _usable_or_404(user)
-    rounds = list(
-        Round.objects.visible_to(user)
-        .filter(school__in=schools)
-        .select_related("school")
-        .prefetch_related("groups")
-        .order_by("-booking_closes_at", "-pk")
-    )
+    rounds = visible_rounds(user)
     now = timezone.now()
     return render(request, "conferences/list.html", {
         "rounds": rounds,
@@ -110,24 +83,18 @@ def _prepare_children(round: Round, children: list[Child], now, changing: int | 
     """Each child's picker (days, teachers, slots with taken/free) and the slots right next to a
     brother's or sister's conversation, from one read of the slots with their state. Returns
     (every slot read, the free ones), for the suggestions and the alternatives."""
-    bookable = [child for child in children if not child.exempt]
-    group_ids = set().union(*(child.group_ids for child in bookable)) if bookable else set()
-    slots = list(domain.slots_with_state(round, group_ids, now=now)) if group_ids else []
-    booked_slots = {child.student.pk: child.booking.slot for child in bookable if child.booking}
-    for child in bookable:
-        mine = [slot for slot in slots if slot.group_id in child.group_ids]
-        child.days = picker_days(mine)
-        child.free_slots = [slot for slot in mine if not slot.taken and not slot.blocked]
+    times = domain.family_free_times(round, children, now=now)
+    booked_slots = {child.student.pk: child.booking.slot for child in children if not child.exempt and child.booking}
+    for child in children:
+        if child.exempt:
+            continue
+        child.days = picker_days([slot for slot in times.slots if slot.group_id in child.group_ids])
+        child.free_slots = times.by_child[child.student.pk]
+        child.clashes = times.clashes[child.student.pk]
         siblings = [slot for sid, slot in booked_slots.items() if sid != child.student.pk]
-        child.clashes = {slot.pk for slot in child.free_slots if any(domain.overlaps(slot, s) for s in siblings)}
-        child.free_slots = [slot for slot in child.free_slots if slot.pk not in child.clashes]
         child.next_to_sibling = {slot.pk for slot in child.free_slots if _next_to(slot, siblings)}
         child.changing = child.booking is not None and child.booking.pk == changing
-    booked = list(booked_slots.values())
-    return slots, [
-        slot for slot in slots
-        if not slot.taken and not slot.blocked and not any(domain.overlaps(slot, other) for other in booked)
-    ]
+    return times.slots, times.free
 
 
 TAKEN_PARAM = "bezet"  # the picks a family just lost ("student:slot,..."), in the address they are sent back to

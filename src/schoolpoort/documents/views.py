@@ -18,11 +18,12 @@ from django.utils import timezone
 from schoolpoort.core.access import get_visible_or_404
 from schoolpoort.core.consent import tagged_image_ids
 from schoolpoort.core.files import send_file
-from schoolpoort.core.models import Guardianship, School
+from schoolpoort.core.models import School
 
 from . import actions, images
 from .editing import rights_of
 from .forms import folder_paths
+from .listing import document_or_404, named_links
 from .models import Document, DocumentVersion, Folder, Shelf
 from .scope import usable_schools
 
@@ -30,13 +31,9 @@ RECENT_DAYS = 14
 RECENT_COUNT = 5
 
 
-def _named_links():
-    return Guardianship.objects.select_related("user", "student").order_by("pk")
-
-
 def shelf_queryset():
     return Shelf.objects.select_related("school").prefetch_related(
-        "groups", Prefetch("guardianships", queryset=_named_links())
+        "groups", Prefetch("guardianships", queryset=named_links())
     )
 
 
@@ -49,16 +46,6 @@ def editable_shelf_or_404(user, shelf_id: int) -> Shelf:
     if not rights_of(user).can_edit(shelf):
         raise Http404
     return shelf
-
-
-def document_queryset():
-    return Document.objects.select_related("shelf__school", "folder", "current_version__uploaded_by").prefetch_related(
-        "shelf__groups", Prefetch("shelf__guardianships", queryset=_named_links())
-    )
-
-
-def document_or_404(user, document_id: int) -> Document:
-    return get_visible_or_404(document_queryset(), user, pk=document_id)
 
 
 def editable_document_or_404(user, document_id: int) -> Document:

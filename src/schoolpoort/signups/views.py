@@ -8,58 +8,39 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
-from django.http import Http404
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from schoolpoort.core.access import get_visible_or_404, guardian_student_ids
 from schoolpoort.core.hiding import hidden_guardians
-from schoolpoort.core.models import Guardianship, Student
+from schoolpoort.core.models import Student
 from schoolpoort.notify.api import mark_read
 from schoolpoort.notify.models import Notification
 
-from . import signing
-from .access import guardian_form_q, manages
-from .audience import children_of, family_response
+from . import answering, signing
+from .access import manages
+from .audience import children_of
 from .forms import CapacityForm, ResponseForm
-from .models import Answer, Form, Question, Response, SquarePost
+from .models import Form, Question, Response, SquarePost
 from .results import questions_of
-from .scope import targets_for, usable_schools
+from .scope import targets_for
 
 CLOSED_SHOWN = 10
 SQUARE_SHOWN = 20
 
 
 def form_or_404(request, form_id: int) -> Form:
-    queryset = Form.objects.select_related("school", "created_by").prefetch_related("groups")
-    return get_visible_or_404(queryset, request.user, pk=form_id)
+    return answering.form_or_404(request.user, form_id)
 
 
 @login_required
 def index(request):
     user = request.user
-    schools = usable_schools(user)
-    if not schools:
-        raise Http404
+    schools = answering.usable_schools_or_404(user)
     now = timezone.now()
-    family_users = Guardianship.objects.filter(
-        student_id__in=guardian_student_ids(user), user__isnull=False
-    ).values("user_id")
-    mine = Response.objects.filter(form=OuterRef("pk")).filter(
-        Q(student_id__in=guardian_student_ids(user)) | Q(family_user_id__in=family_users)
-    )
-    forms = (
-        Form.objects.visible_to(user)
-        .select_related("school")
-        .prefetch_related("groups")
-        .annotate(
-            answered=Exists(mine),
-            for_me=ExpressionWrapper(guardian_form_q(user), output_field=BooleanField()),
-        )
-    )
+    forms = answering.visible_forms(user)
     open_forms = list(forms.filter(published_at__isnull=False, deadline__gt=now).order_by("deadline", "pk"))
     closed_forms = list(forms.filter(published_at__isnull=False, deadline__lte=now).order_by("-deadline", "-pk")[
         :CLOSED_SHOWN
@@ -115,30 +96,8 @@ class Section:
         return [(q, by_question[q.pk]) for q in self.questions if q.pk in by_question]
 
 
-def _responses(form: Form, user, children: list[Student]) -> dict[str, Response]:
-    """The answers the user sees, by section key; two queries."""
-    answers = Prefetch("answers", queryset=Answer.objects.select_related("option").order_by("pk"))
-    if form.per_child:
-        found = Response.objects.filter(form=form, student__in=children).select_related("responded_by")
-        return {f"child{r.student_id}": r for r in found.prefetch_related(answers)}
-    response = family_response(user, form)
-    if response is None:
-        return {}
-    response = Response.objects.select_related("responded_by", "family_user").prefetch_related(answers).get(
-        pk=response.pk
-    )
-    return {"family": response}
-
-
-def _response_form(questions, response: Response | None, key: str, data=None) -> ResponseForm:
-    chosen, texts = set(), {}
-    if response is not None:
-        for answer in response.answers.all():
-            if answer.option_id:
-                chosen.add(answer.option_id)
-            else:
-                texts[answer.question_id] = answer.text
-    return ResponseForm(data, questions=questions, chosen=chosen, texts=texts, prefix=key)
+_responses = answering.responses_of
+_response_form = answering.response_form
 
 
 def _sections(form: Form, user, questions, children, bound: dict | None = None) -> list[Section]:
@@ -148,7 +107,7 @@ def _sections(form: Form, user, questions, children, bound: dict | None = None) 
     responses = _responses(form, user, children)
     others = {r.responded_by_id for r in responses.values() if r.responded_by_id not in (None, user.pk)}
     hidden = hidden_guardians(user).user_ids & others if others else set()
-    keys = [(f"child{child.pk}", child) for child in children] if form.per_child else [("family", None)]
+    keys = answering.section_keys(form, children)
     is_open = form.is_open()
     sections = []
     for key, child in keys:
@@ -209,19 +168,7 @@ def detail(request, form_id: int):
 
 def _section_of(request, form: Form) -> tuple[str, Student | None]:
     """The child (per-child forms) or family the posted answer is for; 404 when it is not the user's."""
-    children = children_of(request.user, form) if form.published else []
-    if not children:
-        raise Http404
-    if not form.per_child:
-        return "family", None
-    try:
-        student_id = int(request.POST.get("student", ""))
-    except ValueError:
-        raise Http404 from None
-    child = next((child for child in children if child.pk == student_id), None)
-    if child is None:
-        raise Http404
-    return f"child{child.pk}", child
+    return answering.section_of(request.user, form, request.POST.get("student", ""))
 
 
 def _expected(request) -> int | None:

@@ -6,7 +6,6 @@ parental authority), then the rows through ``visible_to``. Never cached (``no_st
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,8 +25,8 @@ from schoolpoort.records.access import (
 )
 from schoolpoort.records.models import Part
 
-from . import summaries
-from .models import MethodTest, ReportCard, ReportCardLine, ReportPeriod, StandardisedTest
+from . import reading, summaries
+from .models import ReportCard, ReportPeriod
 
 
 def _child_context(request, student, part) -> dict:
@@ -45,13 +44,7 @@ def report_cards(request, student_id: int):
     user, today = request.user, timezone.localdate()
     student = student_for_part_or_404(user, student_id, Part.REPORT_CARDS)
     context = _child_context(request, student, Part.REPORT_CARDS)
-    cards = list(
-        ReportCard.objects.visible_to(user, today)
-        .filter(student=student)
-        .select_related("period__school_year", "group")
-        .prefetch_related(Prefetch("lines", queryset=ReportCardLine.objects.order_by("position", "pk")))
-        .order_by("-period__school_year__starts_on", "-period__released_on", "-pk")
-    )
+    cards = reading.report_cards_of(user, student, today)
     periods = []
     if context["can_edit"]:
         # Staff see every period of the pupil's school years, with or without a card, to fill them in.
@@ -91,7 +84,7 @@ def method_tests(request, student_id: int):
     user = request.user
     student = student_for_part_or_404(user, student_id, Part.METHOD_TESTS)
     context = _child_context(request, student, Part.METHOD_TESTS)
-    tests = list(MethodTest.objects.visible_to(user).filter(student=student).order_by("taken_on", "pk"))
+    tests = reading.method_tests_of(user, student)
     years = summaries.school_years_of(tests)
     year = request.GET.get("jaar") or (years[0] if years else "")
     if year not in years:
@@ -112,7 +105,7 @@ def standardised_tests(request, student_id: int):
     user = request.user
     student = student_for_part_or_404(user, student_id, Part.STANDARDISED_TESTS)
     context = _child_context(request, student, Part.STANDARDISED_TESTS)
-    tests = list(StandardisedTest.objects.visible_to(user).filter(student=student).select_related("school_year"))
+    tests = reading.standardised_tests_of(user, student)
     context.update(summaries.growth(student.school_id, tests))
     return render(request, "results/standardised_tests.html", context)
 
