@@ -12,6 +12,9 @@ from ninja import NinjaAPI, Swagger
 from . import errors
 from .auth import SessionAuth, TokenAuth, in_token_scope
 from .endpoints import absences, calendar, me, news
+from .endpoints.bookings import router as bookings_router
+from .endpoints.registrations import router as registrations_router
+from .endpoints.signups import router as signups_router
 
 
 class SchoolpoortApi(NinjaAPI):
@@ -37,3 +40,6 @@ api.add_router("", me.router)
 api.add_router("", news.router)
 api.add_router("", calendar.router)
 api.add_router("", absences.router)
+api.add_router("", bookings_router)
+api.add_router("", signups_router)
+api.add_router("", registrations_router)

@@ -15,12 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from schoolpoort.core.access import board_school_ids, staff_school_ids
 from schoolpoort.core.scopes import school_scoped
 
-# What a token may do; the endpoints name the scope they need (api/auth.py). Later slices add
-# bookings:read, signups:read and imports:run with their endpoints.
+# What a token may do; the endpoints name the scope they need (api/auth.py).
 SCOPES = {
     "absences:read": _("Read the school's absences"),
     "news:read": _("Read news"),
     "calendar:read": _("Read the calendar"),
+    "bookings:read": _("Read the conference bookings"),
+    "signups:read": _("Read the answers to sign-up forms"),
+    "registrations:read": _("Read who has registered"),
+    "imports:run": _("Run the import from the administration system"),
 }
 
 
