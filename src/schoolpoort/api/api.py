@@ -13,6 +13,7 @@ from . import errors
 from .auth import SessionAuth, TokenAuth, in_token_scope
 from .endpoints import absences, calendar, me, news
 from .endpoints.bookings import router as bookings_router
+from .endpoints.imports import router as imports_router
 from .endpoints.registrations import router as registrations_router
 from .endpoints.signups import router as signups_router
 
@@ -43,3 +44,4 @@ api.add_router("", absences.router)
 api.add_router("", bookings_router)
 api.add_router("", signups_router)
 api.add_router("", registrations_router)
+api.add_router("", imports_router)
