@@ -288,3 +288,11 @@ def test_the_token_page_costs_the_same_queries_with_more_webhooks_and_deliveries
         page = client.get(url).content.decode()
     assert page.count('class="delivery ') == 5 + 4 + 4  # the first hook had one already
     assert len(many) == len(few)
+
+
+def test_the_deploy_check_refuses_private_webhook_addresses(settings):
+    from schoolpoort.api.checks import check_webhook_addresses
+
+    assert check_webhook_addresses(None) == []
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+    assert [error.id for error in check_webhook_addresses(None)] == ["api.E001"]

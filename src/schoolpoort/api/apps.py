@@ -10,6 +10,7 @@ class ApiConfig(AppConfig):
     def ready(self):
         from schoolpoort.lib.events import school_event
 
+        from . import checks  # noqa: F401  (registers the deploy check)
         from .webhooks import on_school_event
 
         school_event.connect(on_school_event, dispatch_uid="api.webhooks")
