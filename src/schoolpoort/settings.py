@@ -374,6 +374,9 @@ REGISTRATION_RATE_PER_IP = env_str("REGISTRATION_RATE_PER_IP", "20/h")
 REGISTRATION_RATE_PER_EMAIL = env_str("REGISTRATION_RATE_PER_EMAIL", "10/h")
 # The JSON API: requests per token (api/auth.py), counted like the limits above.
 API_TOKEN_RATE = env_str("API_TOKEN_RATE", "120/m")
+# Webhooks go only to public https addresses (lib/outbound.py); the tests switch this on for a
+# receiving server on 127.0.0.1. Never in production.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
 # Password reset mails: per address and per e-mail address asked for (the page answers the same
 # either way, so it never tells whether an account exists).
 PASSWORD_RESET_RATE_PER_IP = env_str("PASSWORD_RESET_RATE_PER_IP", "10/h")

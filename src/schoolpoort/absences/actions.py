@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from schoolpoort.core.models import AuditEntry, ModuleSwitch, Student
+from schoolpoort.lib import events
 
 from . import notifications
 from .access import MODULE
@@ -75,6 +76,10 @@ def report_absence(
     if by_staff:
         AuditEntry.record(actor, "absences.registered", absence, school=student.school, student=student.pk)
     notifications.absence_reported(absence, actor)
+    events.announce(  # the school's systems (webhooks): ids and days, never the note
+        events.ABSENCE_REPORTED, school_id=absence.school_id, absence_id=absence.pk, student_id=student.pk,
+        student_number=student.sis_id, reason=reason, starts_on=starts_on, ends_on=ends_on, source=source,
+    )
     return absence
 
 

@@ -11,17 +11,26 @@ from ninja import NinjaAPI, Swagger
 
 from . import errors
 from .auth import SessionAuth, TokenAuth, in_token_scope
-from .endpoints import absences, calendar, me, news
-from .endpoints import absences_family as absences_family
-from .endpoints import messaging as messaging
-from .endpoints import news_reads as news_reads
-from .endpoints import notifications as notifications
-from .endpoints import push as push
-from .endpoints import albums as album_endpoints
-from .endpoints import conferences as conference_endpoints
-from .endpoints import documents as document_endpoints
-from .endpoints import records as record_endpoints
-from .endpoints import signups as signup_endpoints
+from .endpoints import (
+    absences,
+    absences_family,
+    albums,
+    bookings,
+    calendar,
+    conferences,
+    documents,
+    imports,
+    me,
+    messaging,
+    news,
+    news_reads,
+    notifications,
+    push,
+    records,
+    registrations,
+    school_signups,
+    signups,
+)
 
 
 class SchoolpoortApi(NinjaAPI):
@@ -52,8 +61,12 @@ api.add_router("", absences_family.router)
 api.add_router("", messaging.router)
 api.add_router("", notifications.router)
 api.add_router("", push.router)
-api.add_router("", conference_endpoints.router)
-api.add_router("", album_endpoints.router)
-api.add_router("", document_endpoints.router)
-api.add_router("", signup_endpoints.router)
-api.add_router("", record_endpoints.router)
+api.add_router("", conferences.router)
+api.add_router("", albums.router)
+api.add_router("", documents.router)
+api.add_router("", signups.router)
+api.add_router("", records.router)
+api.add_router("", bookings.router)
+api.add_router("", school_signups.router)
+api.add_router("", registrations.router)
+api.add_router("", imports.router)

@@ -14,13 +14,17 @@ from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core.access import board_school_ids, staff_school_ids
 from schoolpoort.core.scopes import school_scoped
+from schoolpoort.lib.encryption import EncryptedTextField
 
-# What a token may do; the endpoints name the scope they need (api/auth.py). Later slices add
-# bookings:read, signups:read and imports:run with their endpoints.
+# What a token may do; the endpoints name the scope they need (api/auth.py).
 SCOPES = {
     "absences:read": _("Read the school's absences"),
     "news:read": _("Read news"),
     "calendar:read": _("Read the calendar"),
+    "bookings:read": _("Read the conference bookings"),
+    "signups:read": _("Read the answers to sign-up forms"),
+    "registrations:read": _("Read who has registered"),
+    "imports:run": _("Run the import from the administration system"),
 }
 
 
@@ -70,3 +74,78 @@ class ApiToken(models.Model):
 
     def scope_labels(self) -> list[str]:
         return [str(SCOPES.get(scope, scope)) for scope in self.scopes]
+
+
+# --- Webhooks: a signed POST to the school's system when something happens (api/webhooks.py) ------
+
+EVENTS = {
+    "absence.reported": _("A child is reported absent"),
+    "booking.made": _("A conference is booked"),
+    "booking.cancelled": _("A conference booking is cancelled"),
+    "import.finished": _("An import from the administration system is done"),
+}
+
+
+class WebhookQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Webhooks of the schools the user administers as director or board admin (as tokens)."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        directed = staff_school_ids(user, ("director",))
+        return self.filter(models.Q(school_id__in=board_school_ids(user)) | models.Q(school_id__in=directed))
+
+
+class Webhook(models.Model):
+    """Where the school's system wants to hear of events. The secret signs every delivery; it is
+    shown once when the webhook is made and kept encrypted (it must be read to sign)."""
+
+    school = models.ForeignKey("core.School", on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(_("address"), max_length=2000)
+    secret = EncryptedTextField()
+    events = models.JSONField(default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = school_scoped(WebhookQuerySet, school="school")
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def event_labels(self) -> list[str]:
+        return [str(EVENTS.get(event, event)) for event in self.events]
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook: its body (the same on every try), and how the tries went."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed")
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40)
+    body = models.TextField()  # the JSON sent, exactly as signed
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    objects = school_scoped(school="webhook__school")
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["webhook", "-created_at"], name="webhook_delivery_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.webhook_id} ({self.status})"

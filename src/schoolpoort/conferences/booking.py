@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schoolpoort.lib import dates
+from schoolpoort.lib import dates, events
 
 from . import alternatives, notifications
 from .families import children_in_round
@@ -243,6 +243,8 @@ def reserve(
             for booking in bookings:
                 booking.round = round
             notifications.appointment_made(appointment, bookings, event=event)
+            for booking in bookings:
+                _announce(events.BOOKING_MADE, booking)
             appointment.made_bookings = bookings
             return appointment
     except _Taken:
@@ -386,4 +388,13 @@ def cancel_booking(round: Round, booking_id: int, *, now: datetime.datetime | No
         Appointment.objects.filter(pk=booking.appointment_id).update(cancelled_at=now)
     booking.round = round
     notifications.booking_cancelled(booking)
+    _announce(events.BOOKING_CANCELLED, booking)
     return booking
+
+
+def _announce(event: str, booking: Booking) -> None:
+    """For the school's systems (webhooks): which child, which round, when."""
+    events.announce(
+        event, school_id=booking.round.school_id, booking_id=booking.pk, round_id=booking.round_id,
+        student_id=booking.student_id, starts_at=booking.slot.starts_at, ends_at=booking.slot.ends_at,
+    )

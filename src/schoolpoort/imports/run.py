@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from schoolpoort.core import staging
 from schoolpoort.core.models import AuditEntry, Enrollment, Group, Guardianship, School, StaffMembership, Student
+from schoolpoort.lib import events
 from schoolpoort.lib.csv import RowError
 from schoolpoort.lib.db import analyze
 
@@ -293,6 +294,7 @@ def apply_run(run: ImportRun, user, *, digest: str | None = None) -> Result:
         run.save(update_fields=["status", "applied_at", "summary"])
         for plan in result.plans:
             AuditEntry.record(user, "imports.applied", run, school=plan.school, **plan.counts)
+            events.announce(events.IMPORT_FINISHED, school_id=plan.school.pk, import_id=run.pk, counts=plan.counts)
         return True
 
     done = staging.confirm(
