@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from schoolpoort.core.access import SchoolModules, modules_for_schools, roles_of
+from schoolpoort.core.access import SchoolModules, cached_for_user, modules_for_schools, roles_of
 from schoolpoort.core.models import Enrollment, Group, Guardianship, School, StaffMembership, Student
 from schoolpoort.lib.home import Link, LinkRow, group_links, school_links
 
@@ -57,10 +57,8 @@ class HomeOverview:
         return not self.children and not self.staff_schools
 
 
-def home_overview(user, schools_and_modules=None) -> HomeOverview:
-    """``schools_and_modules``: the user's schools and module states when the request has read
-    them already (web/shell.py), so the page does not read them twice."""
-    roles = roles_of(user)
+def _children(user) -> list[ChildCard]:
+    """The user's children with their current groups: two queries."""
     current_enrollments = Enrollment.objects.filter(
         group__in=Group.objects.current()
     ).select_related("group")
@@ -70,7 +68,7 @@ def home_overview(user, schools_and_modules=None) -> HomeOverview:
         .prefetch_related(Prefetch("student__enrollments", queryset=current_enrollments))
         .order_by("student__school__name", "student__first_name")
     )
-    children = [
+    return [
         ChildCard(
             student=g.student,
             school=g.student.school,
@@ -80,6 +78,13 @@ def home_overview(user, schools_and_modules=None) -> HomeOverview:
         )
         for g in guardianships
     ]
+
+
+def home_overview(user, schools_and_modules=None) -> HomeOverview:
+    """``schools_and_modules``: the user's schools and module states when the request has read
+    them already (web/shell.py), so the page does not read them twice."""
+    roles = roles_of(user)
+    children = cached_for_user(user, "children", lambda: _children(user))
 
     if schools_and_modules is None:
         schools = list(School.objects.visible_to(user).select_related("board"))
