@@ -66,9 +66,9 @@ def test_the_list_takes_a_constant_number_of_queries(client, world, django_asser
     notifications_for(guardian, count)
     client.force_login(guardian)
     client.get(reverse("notify:list"))  # warm, as on a running server: the reach is cached
-    # session, user, unread count, page count, page rows, the messages count in the header (2) and
-    # the scope's schools before it; roles, reach, schools and module states come from the cache
-    with django_assert_num_queries(10 if count else 9):
+    # session, user, the reach cache's versions (1), page count, unread counts, the messages count in
+    # the header and the page rows; roles, reach, schools and module states come from the cache
+    with django_assert_num_queries(7 if count else 6):
         response = client.get(reverse("notify:list"))
     assert response.status_code == 200
 
@@ -160,9 +160,9 @@ def test_the_preferences_page_offers_every_module_and_the_push_panel(client, wor
                                     label="Chrome on Android")
     client.force_login(guardian)
     client.get(reverse("notify:preferences"))  # warm, as on a running server: the reach is cached
-    # session, user, unread counts (3) with the scope's schools before them, preferences, devices;
-    # roles, schools and module states come from the cache
-    with django_assert_num_queries(10):
+    # session, user, the reach cache's versions (1), preferences, unread counts, the messages count,
+    # devices; roles, schools and module states come from the cache
+    with django_assert_num_queries(7):
         page = client.get(reverse("notify:preferences")).content.decode()
     assert page.count("<fieldset") == 10
     assert "Parent-teacher conferences" in page and "daily digest" in page
