@@ -131,6 +131,8 @@ MIDDLEWARE = [
     # no-store for every signed-in response, Permissions-Policy (lib/headers.py).
     "schoolpoort.lib.headers.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A school's days off, asked once per request (lib/days_off.py).
+    "schoolpoort.lib.days_off.RememberDaysOffMiddleware",
     # Last, so that it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
 ]

@@ -51,6 +51,9 @@ class HomeOverview:
     children: list[ChildCard] = field(default_factory=list)
     staff_schools: list[StaffSchool] = field(default_factory=list)
     modules: list[SchoolModules] = field(default_factory=list)
+    # The timeline's "more" section (lib/home.py) is staff's: a parent's home keeps to what needs
+    # them, so a block that would only land there need not be built for a parent.
+    shows_more: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -130,5 +133,5 @@ def home_overview(user, schools_and_modules=None) -> HomeOverview:
                     registered=slots.get(school.pk, {}).get("registered", 0),
                 )
             )
-    return HomeOverview(children=children, staff_schools=staff_schools, modules=modules)
+    return HomeOverview(children=children, staff_schools=staff_schools, modules=modules, shows_more=roles.is_staff)
 
