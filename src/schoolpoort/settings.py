@@ -131,6 +131,8 @@ MIDDLEWARE = [
     # no-store for every signed-in response, Permissions-Policy (lib/headers.py).
     "schoolpoort.lib.headers.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A school's days off, asked once per request (lib/days_off.py).
+    "schoolpoort.lib.days_off.RememberDaysOffMiddleware",
     # Last, so that it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -194,13 +196,20 @@ if redis_url := env_str("REDIS_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Room for the cached reach of every user of a large school (three entries each).
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50_000}},
         "limits": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "schoolpoort_limits"},
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     # django-ratelimit knows the database cache is shared but not atomic (see above).
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_USE_CACHE = "limits"
+# Each user's reach (roles, children, groups, schools and their modules) is kept across requests
+# for this long, under versions that every change of access bumps (core/access.py); 0 = off. The
+# versions live where every process sees them: Redis, or else the database cache (one query per
+# request) while the values stay in each process's memory.
+REACH_CACHE_SECONDS = env_int("REACH_CACHE_SECONDS", 300)
+REACH_VERSION_CACHE = "default" if redis_url else "limits"
 RATELIMIT_VIEW = "schoolpoort.accounts.views.ratelimited"
 # Messages stay on the server: a one-time registration code must not sit in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

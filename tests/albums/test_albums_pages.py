@@ -39,10 +39,14 @@ def more_of_everything(world, album):
 @pytest.mark.parametrize("role", ["guardian", "teacher", "director", "board_admin"])
 def test_the_list_and_the_album_take_the_same_number_of_queries_for_more_photos(client, world, album, role,
                                                                                 django_assert_num_queries):
+    from schoolpoort.core.access import reach_changed
+
     add_photo(album, world.users["teacher"])
     client.force_login(world.users[role])
+    client.get(LIST)  # the reach cache's versions exist from here on
     sizes = {}
     for url in (LIST, album.get_absolute_url()):
+        reach_changed()  # each measured with the reach read anew, as after any change of access
         with CaptureQueriesContext(connection) as small:
             assert client.get(url).status_code == 200
         sizes[url] = len(small.captured_queries)
@@ -50,6 +54,7 @@ def test_the_list_and_the_album_take_the_same_number_of_queries_for_more_photos(
     more_of_everything(world, album)
 
     for url, count in sizes.items():
+        reach_changed()
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200
 

@@ -153,7 +153,8 @@ def test_a_closure_in_the_past_or_future_does_not_close(world):
 # --- Roles ---------------------------------------------------------------------------------------
 
 
-def test_roles_are_read_once_per_user_object(world, django_assert_num_queries):
+def test_roles_are_read_once_per_user_object(world, settings, django_assert_num_queries):
+    settings.REACH_CACHE_SECONDS = 0  # the read itself; across requests see tests/core/test_reach_cache.py
     user = world.users["director"]
     with django_assert_num_queries(3):
         roles_of(user)

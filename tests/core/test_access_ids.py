@@ -64,7 +64,8 @@ def test_a_guardian_kept_from_class_pages_keeps_the_groups_of_their_own_child(wo
     assert reach.child_all_group_ids == {world.group3.pk}
 
 
-def test_the_reach_costs_three_queries_beside_the_roles(world, django_assert_num_queries):
+def test_the_reach_costs_three_queries_beside_the_roles(world, settings, django_assert_num_queries):
+    settings.REACH_CACHE_SECONDS = 0  # the read itself; across requests see tests/core/test_reach_cache.py
     user = world.users["guardian"]
     roles_of(user)
     with django_assert_num_queries(3):

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from schoolpoort.core.access import reach_changed
 from schoolpoort.core.models import Guardianship
 
 from .emails import absolute_url, send_templated_email
@@ -80,6 +81,7 @@ def confirm_email_change(token: str) -> User:
             user.save(update_fields=["email"])
             # The schools' records of this parent follow, so letters and imports use it too.
             Guardianship.objects.filter(user=user, email__iexact=old_email).update(email=new_email)
+            reach_changed([user])  # the cached children hold their guardianships
     except IntegrityError:
         raise EmailChangeError("taken") from None
     send_templated_email(

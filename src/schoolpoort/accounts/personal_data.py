@@ -4,6 +4,7 @@ import uuid
 
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.access import reach_changed
 from schoolpoort.core.models import Guardianship
 from schoolpoort.lib.personal_data import Anchor, Basis, Entry, Term, label
 
@@ -55,6 +56,7 @@ def _erase_family(school, student_ids, user_ids) -> int:
     """The family's accounts: unlinked from its children at this school, and anonymised when they
     have nothing else here (no child at another school, no staff role)."""
     Guardianship.objects.filter(student_id__in=student_ids, user_id__in=user_ids).update(user=None)
+    reach_changed(user_ids)  # an update sends no signal: the accounts lose these children now
     elsewhere = Guardianship.objects.filter(user_id__in=user_ids).values("user_id")
     return anonymise(_only_guardians().filter(pk__in=user_ids).exclude(pk__in=elsewhere))
 

@@ -1,5 +1,5 @@
 """The albums on the home page of guardians (see lib/home.py): the image consent reminder while they
-have not answered yet (one query), and the albums published lately
+have not answered yet (one query, none while the reach cache holds it), and the albums published lately
 with a few thumbnails, read with the albums' own rules (``visible_to``: the image consent rule
 included) and served by the access-checked photo views (one query, none where albums are not
 usable)."""
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from schoolpoort.core.access import roles_of
+from schoolpoort.core.access import cached_for_user, roles_of
 from schoolpoort.lib.home import HomeBlock
 
 from .access import MODULE
@@ -28,7 +28,8 @@ def home_block(request, overview) -> list[HomeBlock]:
     blocks = []
     if not roles_of(request.user).is_guardian:
         return blocks  # the parents' timeline; staff find their albums through "More"
-    children = pending_children(request.user)
+    # Kept across requests in the reach cache: a consent answer bumps the child's guardians (core/signals.py).
+    children = cached_for_user(request.user, "albums-consent-pending", lambda: pending_children(request.user))
     if children:
         names = get_text_list([child.first_name for child in children], _("and"))
         blocks.append(HomeBlock(template="albums/_consent_reminder.html",

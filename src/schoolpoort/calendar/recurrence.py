@@ -298,8 +298,20 @@ def skips_days_off(event) -> bool:
 def days_off_for(events, first_day: datetime.date, last_day: datetime.date) -> dict[int, set[datetime.date]]:
     """{school id: days off} for the schools of the events, through the kernel's days-off
     protocol (lib/days_off.py): one query whenever there are school events (whether or not one
-    repeats, so a page costs the same queries with more data), none without."""
-    return days_off_by_school({event.school_id for event in events if event.school_id}, first_day, last_day)
+    repeats, so a page costs the same queries with more data), none without. The schools' boards
+    go along when the events carry their school (``select_related``): no look-up of them then."""
+    school_ids = {event.school_id for event in events if event.school_id}
+    boards = {
+        event.school_id: event.school.board_id
+        for event in events
+        if event.school_id and _school_loaded(event)
+    }
+    return days_off_by_school(school_ids, first_day, last_day, boards=boards)
+
+
+def _school_loaded(event) -> bool:
+    descriptor = getattr(type(event), "school", None)
+    return descriptor is not None and hasattr(descriptor, "is_cached") and descriptor.is_cached(event)
 
 
 def skipped_days(event, days_off: dict[int, set[datetime.date]]) -> set[datetime.date]:

@@ -1,6 +1,6 @@
 """The conference block on the home page (see lib/home.py): a guardian's next conferences, the
 rounds open for booking where they have not booked yet, and a teacher's next conference evening.
-Three queries; no block when there is nothing to say.
+Three queries (two for a parent); no block when there is nothing to say.
 
 The guardian's part of the access rule (``access.guardian_booking_q``, ``guardian_round_q``) is
 read here from what the request knows already: the children and their current groups
@@ -45,12 +45,13 @@ def home_block(request, overview) -> HomeBlock | None:
     usable_schools = [
         modules.school.pk for modules in overview.modules if any(state.info.code == MODULE for state in modules.usable)
     ]
+    # Only staff hold conference evenings: no query for a parent.
     session = (
         Session.objects.filter(teacher=user, date__gte=timezone.localdate(), round__school_id__in=usable_schools)
         .select_related("round")
         .order_by("date", "starts_at")
         .first()
-    )
+    ) if ids.reach.roles.is_staff else None
     if not (appointments or open_rounds or session):
         return None
     return HomeBlock(

@@ -23,9 +23,14 @@ visible when its audience school is among ``ids.child_schools`` and news is open
 from __future__ import annotations
 
 import datetime
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -255,6 +260,27 @@ def modules_for_schools(user, schools, today: datetime.date | None = None) -> li
     return result
 
 
+def request_modules(request) -> tuple[list, list[SchoolModules]]:
+    """The user's schools (``visible_to``, by name) and their module states: read once per request
+    (three queries) and kept across requests in the reach cache (none then). The app shell, the
+    home page and list pages share it."""
+    cached = getattr(request, "_schoolpoort_modules", None)
+    user = request.user
+    if cached is None or cached[0] is not user:  # a login since
+        def read():
+            schools = list(_model("School").objects.visible_to(user).select_related("board").order_by("name"))
+            return schools, modules_for_schools(user, schools)
+
+        cached = request._schoolpoort_modules = (user, cached_for_user(user, "modules", read))
+    return cached[1]
+
+
+def usable_school_ids(modules: list[SchoolModules], module: str) -> list[int]:
+    """The schools among ``modules`` (``request_modules``) where ``module`` is usable for the user:
+    the plain-list form of ``usable_module_school_ids``; no query."""
+    return sorted(m.school.pk for m in modules if any(state.info.code == module for state in m.usable))
+
+
 def require_module(user, school, module: str, today: datetime.date | None = None) -> None:
     """404 unless ``module`` is usable for ``user`` at ``school``."""
     (state,) = [s for s in modules_for_schools(user, [school], today)[0].usable if s.info.code == module] or [None]
@@ -293,12 +319,21 @@ class Roles:
 
 
 def roles_of(user) -> Roles:
-    """The user's roles, read once per user object (three small queries) and cached on it."""
+    """The user's roles: three small queries, read once per user object (kept on it) and across
+    requests from the reach cache (``cached_for_user``)."""
     if not _is_signed_in(user):
         return Roles()
     cached = getattr(user, "_schoolpoort_roles", None)
-    if cached is not None:
-        return cached
+    if cached is None:
+        if _today_cache_on(None):
+            cached = _access_of(user).roles  # the cached reach holds the roles
+        else:
+            cached = _read_roles(user)
+        user._schoolpoort_roles = cached
+    return cached
+
+
+def _read_roles(user) -> Roles:
     board_rows = list(
         _model("BoardMembership").objects.filter(user=user).values_list("board_id", "board__schools__pk")
     )
@@ -309,15 +344,13 @@ def roles_of(user) -> Roles:
         school_roles.setdefault(school_id, set()).add(role)
         staff_school_boards[school_id] = board_id
     is_guardian = _model("Guardianship").objects.filter(user=user, student__archived_at__isnull=True).exists()
-    roles = Roles(
+    return Roles(
         board_ids=frozenset(board for board, _ in board_rows),
         board_school_ids=frozenset(school for _, school in board_rows if school is not None),
         school_roles={k: frozenset(v) for k, v in school_roles.items()},
         is_guardian=is_guardian,
         staff_school_boards=staff_school_boards,
     )
-    user._schoolpoort_roles = roles
-    return roles
 
 
 # --- Reach: the same building blocks as plain id sets, read once per request --------------------
@@ -330,9 +363,10 @@ class Reach:
 
     For list pages over large tables (50,000 news posts of a board): a filter on ``IN (1, 2, 3)``
     lets PostgreSQL walk an ordered index and stop after one page, where the subqueries are
-    evaluated against every candidate row. A snapshot, so read it once per request
-    (``request_reach``) and never keep it longer: a change in access, such as a leaver archived,
-    must show on the next page. Rules read it through ``ReachIds`` (see ``AccessIds``)."""
+    evaluated against every candidate row. A snapshot, read once per request (``request_reach``)
+    and kept across requests only in the reach cache (``cached_for_user``), whose versions every
+    change in access bumps: a leaver archived must show on the next page. Rules read it through
+    ``ReachIds`` (see ``AccessIds``)."""
 
     roles: Roles
     child_ids: frozenset[int] = frozenset()  # guardian: own children, leavers excluded
@@ -360,11 +394,28 @@ class Reach:
 
 
 def reach_of(user, today: datetime.date | None = None) -> Reach:
-    """The user's reach now: three small queries beside ``roles_of`` (its own three, cached on
-    the user), whatever the number of children, groups or schools."""
+    """The user's reach now: three small queries beside ``roles_of``'s three, whatever the number
+    of children, groups or schools; none when the reach cache holds it (``cached_for_user``)."""
     if not _is_signed_in(user):
         return Reach(Roles())
-    roles = roles_of(user)
+    if _today_cache_on(today):
+        return _access_of(user)
+    return _read_reach(user, roles_of(user), today)
+
+
+def _access_of(user) -> Reach:
+    """Today's reach of ``user`` (with its roles) from the reach cache, read when missing; kept
+    on the user object, so that its roles are the very ``roles_of(user)``."""
+    access = getattr(user, "_schoolpoort_access", None)
+    if access is None:
+        def read() -> Reach:
+            return _read_reach(user, _read_roles(user), None)
+
+        access = user._schoolpoort_access = cached_for_user(user, "access", read)
+    return access
+
+
+def _read_reach(user, roles: Roles, today: datetime.date | None) -> Reach:
     children = list(
         _model("Guardianship")
         .objects.filter(user=user, student__archived_at__isnull=True)
@@ -391,11 +442,136 @@ def reach_of(user, today: datetime.date | None = None) -> Reach:
 
 
 def request_reach(request) -> Reach:
-    """``reach_of(request.user)``, read once per request and kept on the request only."""
+    """``reach_of(request.user)``, read once per request (from the reach cache when it holds it)."""
     reach = getattr(request, "_schoolpoort_reach", None)
-    if reach is None:
-        reach = request._schoolpoort_reach = reach_of(request.user)
+    user = request.user
+    if reach is None or getattr(request, "_schoolpoort_reach_user", None) is not user:  # a login since
+        reach = request._schoolpoort_reach = reach_of(user)
+        request._schoolpoort_reach_user = user
     return reach
+
+
+# --- The reach across requests: cached per user under versions that every change bumps --------
+#
+# A stale reach is a leak, so the rule is simple and errs towards reading again:
+# - a cached value's key holds two versions, everyone's and the user's own, and today's date
+#   (groups are "current" by date, closures by day);
+# - a change of one user's access (their guardianships, staff or board memberships, the
+#   class-page setting of their guardianship, their children's pupils and enrollments) bumps that
+#   user's version; a change of a school's (module switches and closures, groups and their
+#   teachers, school years, schools) bumps everyone's. core/signals.py bumps on save, delete and
+#   m2m changes; code that writes these rows around the signals (``queryset.update()``,
+#   ``bulk_create``) calls ``reach_changed`` itself;
+# - a version is a random token, never a counter: a version lost from the cache (evicted, the
+#   cache restarted) is replaced by a new token and can never bring back an old value;
+# - versions live in a cache every process shares (``REACH_VERSION_CACHE``: Redis when configured,
+#   else the database cache), while the values may live per process (``default``: memory);
+# - a bump happens at once and again when the transaction commits, so a value read by another
+#   request between the two (from rows not yet committed) is never found again.
+# ``REACH_CACHE_SECONDS = 0`` switches the cache off.
+
+
+def _cache_seconds() -> int:
+    return int(getattr(settings, "REACH_CACHE_SECONDS", 300))
+
+
+def reach_cache_on() -> bool:
+    return _cache_seconds() > 0
+
+
+def _today_cache_on(today: datetime.date | None) -> bool:
+    return reach_cache_on() and (today is None or today == _today())
+
+
+def _version_cache():
+    return caches[getattr(settings, "REACH_VERSION_CACHE", "default")]
+
+
+EVERYONE = "reach:v:all"
+
+
+def _user_version_key(user_id) -> str:
+    return f"reach:v:user:{user_id}"
+
+
+def _versions(user_id) -> str:
+    """Everyone's version and the user's, one read of the shared cache; missing ones get a new token."""
+    cache = _version_cache()
+    keys = [EVERYONE, _user_version_key(user_id)]
+    transaction.get_connection()._reach_bumped_since_read = set()  # the next change bumps at once again
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            token = uuid.uuid4().hex
+            found[key] = token if cache.add(key, token, timeout=None) else cache.get(key, token)
+    return ".".join(found[key] for key in keys)
+
+
+def _bump(keys: list[str]) -> None:
+    _version_cache().set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+
+class _PendingBumps:
+    """The versions a transaction bumped, bumped again, all at once, when it commits."""
+
+    def __init__(self):
+        self.keys: set[str] = set()
+
+    def __call__(self) -> None:
+        keys, self.keys = self.keys, set()
+        _bump(sorted(keys))
+
+
+def reach_changed(users: Iterable | None = None) -> None:
+    """Drop the cached reach of ``users`` (users or user ids), or of everyone when None: the
+    next request of each reads it again. Call it after writing access rows around the signals
+    (``update()``, ``bulk_create``); see core/signals.py for what counts. Within a transaction
+    each version is bumped once at once and once more on commit, however many rows change."""
+    if users is None:
+        keys = [EVERYONE]
+    else:
+        ids = {getattr(user, "pk", user) for user in users}
+        keys = sorted(_user_version_key(pk) for pk in ids if pk is not None)
+        if not keys:
+            return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _bump(keys)
+        return
+    pending = getattr(connection, "_reach_pending", None)
+    # A new transaction (or one whose callback went with a rolled-back savepoint): a new set.
+    if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
+        pending = connection._reach_pending = _PendingBumps()
+        transaction.on_commit(pending)
+    # At once too, so that what this transaction reads later (and a test) sees it; once per key
+    # until this thread reads a version again, so that a delete of many rows bumps once.
+    since_read = getattr(connection, "_reach_bumped_since_read", None)
+    if since_read is None:
+        since_read = connection._reach_bumped_since_read = set()
+    new = [key for key in keys if key not in pending.keys or key not in since_read]
+    if new:
+        pending.keys.update(new)
+        since_read.update(new)
+        _bump(new)
+
+
+def cached_for_user(user, name: str, read: Callable[[], object]):
+    """``read()``, kept across requests per user under the reach's versions and today's date (see
+    above): for what follows from the user's access alone (their roles, reach, schools and module
+    states, children). ``read`` may only read what a bump covers."""
+    seconds = _cache_seconds()
+    if seconds <= 0 or not _is_signed_in(user):
+        return read()
+    prefix = getattr(user, "_schoolpoort_reach_prefix", None)
+    if prefix is None:
+        prefix = user._schoolpoort_reach_prefix = f"reach:{user.pk}:{_versions(user.pk)}:{_today().isoformat()}"
+    cache = caches["default"]
+    key = f"{prefix}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = read()
+        cache.set(key, value, seconds)
+    return value
 
 
 # --- Id sources: what a module's one visibility builder is written against ----------------------

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "schoolpoort.core"
     label = "core"
     verbose_name = _("Schools")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.lib.personal_data import Anchor, Basis, Entry, Term, delete_items, label
 
+from .access import reach_changed
 from .models import AuditEntry, Guardianship, Student
 
 ERASED_NAME = "-"  # the first name of a pupil whose administration term has passed
@@ -19,9 +20,11 @@ def _former_pupils(school, cutoff):
 def _anonymise_pupils(items) -> int:
     ids = [item.pk for item in items]
     Guardianship.objects.filter(student_id__in=ids).delete()
-    return Student.objects.filter(pk__in=ids).update(
+    erased = Student.objects.filter(pk__in=ids).update(
         first_name=ERASED_NAME, infix="", last_name="", date_of_birth=None, sis_id=""
     )
+    reach_changed()  # an update sends no signal (the guardianships' deletes did)
+    return erased
 
 
 def _audit_entries(school, cutoff):

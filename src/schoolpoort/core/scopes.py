@@ -245,7 +245,12 @@ def reached_school_ids(user) -> list[int]:
 
 def request_school_ids(request) -> list[int]:
     """``reached_school_ids`` of the request's user; free when the page has read the request's
-    ``Reach`` already (the same three sets, as plain ids)."""
+    ``Reach`` already or the reach cache holds it (the same three sets, as plain ids)."""
+    from .access import reach_cache_on, request_reach
+
+    if reach_cache_on():
+        reach = request_reach(request)
+        return sorted(reach.child_school_ids | reach.staff_school_ids | reach.roles.board_school_ids)
     reach = getattr(request, "_schoolpoort_reach", None)
     # Only a reach read for this very user object (not one from before a login in this request).
     if reach is not None and reach.roles is getattr(request.user, "_schoolpoort_roles", None):

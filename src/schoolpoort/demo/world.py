@@ -35,6 +35,7 @@ from faker import Faker
 from schoolpoort.accounts import registration
 from schoolpoort.accounts.demo import DEMO_TOTP_SECRET
 from schoolpoort.accounts.models import RegistrationCode, User
+from schoolpoort.core.access import reach_changed
 from schoolpoort.core.models import (
     Board,
     BoardMembership,
@@ -419,6 +420,7 @@ def build_demo(verbosity: int = 1, stdout: TextIO | None = None, seed: int = SEE
         for module in app_demo_modules():
             if hasattr(module, "after_fan_out"):
                 module.after_fan_out(world)
+        reach_changed()  # the world was written in bulk, around the signals
     if verbosity > 0:
         (stdout or sys.stdout).write(summary(world, time.perf_counter() - started))
     return world

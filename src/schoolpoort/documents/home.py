@@ -1,5 +1,6 @@
 """The home page block: how many documents were added lately, with a link to them (see
-lib/home.py). One query; nothing when documents is not usable for the user or nothing is new."""
+lib/home.py), in the staff's "more" part of the timeline. One query; nothing for a parent, where
+documents is not usable for the user, or when nothing is new."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from .views import RECENT_DAYS, recent_documents
 
 
 def home_block(request, overview) -> HomeBlock | None:
+    if not overview.shows_more:
+        return None
     school_ids = [
         modules.school.pk
         for modules in overview.modules

@@ -8,6 +8,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
+from schoolpoort.core.access import reach_changed
 from schoolpoort.core.models import Enrollment, Group, Guardianship, SchoolYear, StaffMembership, Student
 
 from .planner import SchoolPlan
@@ -88,6 +89,9 @@ def apply_plan(plan: SchoolPlan) -> None:
 
     _apply_teachers(plan, school, groups)
     _apply_guardians(plan, school, student_ids)
+    # Bulk statements send no signals: groups, pupils, enrollments, staff and guardians changed,
+    # so every cached reach is read again (core/access.py).
+    reach_changed()
 
 
 def _apply_teachers(plan: SchoolPlan, school, groups) -> None:

@@ -16,7 +16,9 @@ a ``home.py`` may define
 
 A home block may also be a list of blocks. Its ``section`` places it in the parent's timeline:
 ``action`` (what needs the parent: answer, book, sign up, read), ``today`` (today and tomorrow),
-``news`` (news and photos) or ``more`` (the rest, after the timeline)."""
+``news`` (news and photos) or ``more`` (the rest, after the timeline). Only staff see ``more``
+(``overview.shows_more``): a block that always goes there returns None for anyone else, without
+a query."""
 
 from __future__ import annotations
 

@@ -6,9 +6,11 @@ rows instead of a join with the access subqueries (``header_counts``, kept on th
 
 from __future__ import annotations
 
+from schoolpoort.core.access import request_modules
+from schoolpoort.core.access import usable_school_ids as usable_school_ids_of
 from schoolpoort.core.models import School
 
-from .access import usable_school_ids
+from .access import MODULE, usable_school_ids
 from .models import UNREAD, Participant
 
 
@@ -39,14 +41,15 @@ def messages_usable(user) -> bool:
 
 
 def header_counts(request) -> dict:
-    """{"usable", "unread"} for the page header: two queries (one when messages are not usable
-    anywhere), read once per request and kept on the request only."""
+    """{"usable", "unread"} for the page header: one query (none when messages are not usable
+    anywhere) beside the request's module states, read once per request and kept on the request only."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"usable": False, "unread": 0}
     cached = getattr(request, "_messaging_header", None)
     if cached is None:
-        school_ids = usable_school_id_list(user)
+        # The request's module states (read once, kept in the reach cache) say where messages are usable.
+        school_ids = usable_school_ids_of(request_modules(request)[1], MODULE)
         unread = unread_conversations(user, school_ids) if school_ids else 0
         cached = request._messaging_header = {"usable": bool(school_ids), "unread": unread}
     return cached

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from schoolpoort.core import staging
-from schoolpoort.core.access import request_reach, roles_of
+from schoolpoort.core.access import cached_for_user, request_modules, request_reach, roles_of
 from schoolpoort.core.consent import tagged_image_ids
 from schoolpoort.core.image_tags import audience_groups, tag_page
 from schoolpoort.core.models import Enrollment, Group, Guardianship
@@ -34,21 +34,22 @@ from .listing import feed_page, feed_posts, mark, page_number, readable_post_or_
 from .models import Post
 from .reactions import reaction_context
 from .rendering import body_for
-from .scope import NewsScope, news_scope
+from .scope import NewsScope, news_scope, scope_of
 from .uploads import IMAGE_DRAFT_KIND, POLICY, check_image
 
 PER_PAGE = 20
 
 
-def _scope_or_404(user) -> NewsScope:
-    scope = news_scope(user)
+def _scope_or_404(user, request=None) -> NewsScope:
+    # The request's module states are the app shell's too (read once, kept in the reach cache).
+    scope = scope_of(request_modules(request)[1]) if request is not None else news_scope(user)
     if not scope:
         raise Http404
     return scope
 
 
 def _post_or_404(request, post_id: int, scope: NewsScope | None = None) -> Post:
-    return readable_post_or_404(request.user, post_id, scope or _scope_or_404(request.user))
+    return readable_post_or_404(request.user, post_id, scope or _scope_or_404(request.user, request))
 
 
 def _editable_post_or_404(request, post_id: int) -> Post:
@@ -58,11 +59,24 @@ def _editable_post_or_404(request, post_id: int) -> Post:
     return post
 
 
+def _can_post(user) -> bool:
+    """Whether the feed offers "write": from the user's roles, groups and module switches only, so
+    kept across requests in the reach cache."""
+    if not roles_of(user).is_staff:
+        return False
+    return cached_for_user(user, "news-can-post", lambda: authoring_options(user).can_post)
+
+
 def _children(user) -> list[Guardianship]:
-    return list(
-        Guardianship.objects.filter(user=user, student__archived_at__isnull=True)
-        .select_related("student__school")
-        .order_by("student__first_name", "student__pk")
+    """The user's children (their guardianships), kept across requests in the reach cache."""
+    return cached_for_user(
+        user,
+        "news-children",
+        lambda: list(
+            Guardianship.objects.filter(user=user, student__archived_at__isnull=True)
+            .select_related("student__school")
+            .order_by("student__first_name", "student__pk")
+        ),
     )
 
 
@@ -79,7 +93,7 @@ def _child_q(slot: Guardianship) -> Q:
 @login_required
 def feed(request):
     user = request.user
-    scope = _scope_or_404(user)
+    scope = _scope_or_404(user, request)
     now = timezone.now()
     posts = feed_posts(user, request_reach(request), scope, now)
     children = _children(user)
@@ -101,7 +115,7 @@ def feed(request):
             "page": page,
             "children": children if len(children) > 1 else [],
             "child": child,
-            "can_post": authoring_options(user).can_post if roles_of(user).is_staff else False,
+            "can_post": _can_post(user),
         },
     )
 

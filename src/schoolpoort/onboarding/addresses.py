@@ -14,6 +14,7 @@ from schoolpoort.accounts.activation import send_activation_email
 from schoolpoort.accounts.email_change import request_email_change
 from schoolpoort.accounts.emails import send_templated_email
 from schoolpoort.accounts.models import User
+from schoolpoort.core.access import reach_changed
 from schoolpoort.core.models import AuditEntry, BoardMembership, Guardianship, StaffMembership
 
 from .models import BouncedAddress
@@ -95,6 +96,7 @@ def _change_now(actor, slot: Guardianship, user: User | None, new_email: str) ->
     slot.save(update_fields=["email"])
     if user is not None:  # the same parent's slots of brothers and sisters
         Guardianship.objects.filter(user=user, student__school=school).update(email=new_email)
+        reach_changed([user])  # the cached children hold their guardianships
     # A corrected address deserves a fresh try, even if it was refused once before.
     BouncedAddress.objects.filter(email=new_email).delete()
     AuditEntry.record(

@@ -1,5 +1,5 @@
 """Timetable on the home page (see lib/home.py): "Tomorrow gym for Noor: gym clothes" when
-something is coming up, otherwise only the way to the weekly schedule. Three queries."""
+something is coming up, otherwise only the way to the weekly schedule. Two queries."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,11 @@ def home_block(request, overview) -> HomeBlock | None:
     if not overview.children and not any(staff.groups for staff in overview.staff_schools):
         return None
     # The groups the user teaches are in the request's reach already (read by the other blocks).
-    reminders = reminders_for(request.user, taught_ids=request_reach(request).taught_group_ids)
+    # So are the children's current groups (the overview's, where the user sees class pages).
+    child_groups = [(group.pk, card.student.first_name) for card in overview.children for group in card.groups]
+    reminders = reminders_for(
+        request.user, taught_ids=request_reach(request).taught_group_ids, child_groups=child_groups
+    )
     return HomeBlock(
         template="timetable/_home_block.html", context={"reminders": reminders}, order=3 if reminders else 80,
         section="today" if reminders else "more",

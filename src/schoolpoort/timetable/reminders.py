@@ -64,27 +64,30 @@ def upcoming_days(today: datetime.date) -> list[tuple[datetime.date, str]]:
     return days
 
 
-def reminders_for(user, today: datetime.date | None = None, taught_ids=None) -> list[Reminder]:
+def reminders_for(user, today: datetime.date | None = None, taught_ids=None, child_groups=None) -> list[Reminder]:
     """The entries of today and the next school day for the user's children and taught groups, in
     the order of the day; one reminder per entry, naming every child of the user in that group.
-    ``taught_ids``: the groups the user teaches today when the request has read them already."""
+    ``taught_ids``: the groups the user teaches today when the request has read them already;
+    ``child_groups``: (group id, first name) of the children's current groups where the user sees
+    class pages, when read already (the home page's children)."""
     if not (user and user.is_authenticated):
         return []
     today = today or timezone.localdate()
     days = upcoming_days(today)
     current = Group.objects.current(today)
     children: dict[int, list[str]] = {}
-    rows = (
-        Enrollment.objects.filter(
-            group__in=current,
-            student__archived_at__isnull=True,
-            student__guardianships__user=user,
-            student__guardianships__sees_class_pages=True,
+    rows = child_groups
+    if rows is None:
+        rows = (
+            Enrollment.objects.filter(
+                group__in=current,
+                student__archived_at__isnull=True,
+                student__guardianships__user=user,
+                student__guardianships__sees_class_pages=True,
+            )
+            .values_list("group_id", "student__first_name")
         )
-        .order_by("student__first_name")
-        .values_list("group_id", "student__first_name")
-    )
-    for group_id, first_name in rows:
+    for group_id, first_name in sorted(rows, key=lambda row: row[1]):
         names = children.setdefault(group_id, [])
         if first_name not in names:
             names.append(first_name)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from schoolpoort.core.access import SchoolModules, modules_for_schools, roles_of
+from schoolpoort.core.access import SchoolModules, cached_for_user, modules_for_schools, roles_of
 from schoolpoort.core.models import Enrollment, Group, Guardianship, School, StaffMembership, Student
 from schoolpoort.lib.home import Link, LinkRow, group_links, school_links
 
@@ -51,16 +51,17 @@ class HomeOverview:
     children: list[ChildCard] = field(default_factory=list)
     staff_schools: list[StaffSchool] = field(default_factory=list)
     modules: list[SchoolModules] = field(default_factory=list)
+    # The timeline's "more" section (lib/home.py) is staff's: a parent's home keeps to what needs
+    # them, so a block that would only land there need not be built for a parent.
+    shows_more: bool = False
 
     @property
     def is_empty(self) -> bool:
         return not self.children and not self.staff_schools
 
 
-def home_overview(user, schools_and_modules=None) -> HomeOverview:
-    """``schools_and_modules``: the user's schools and module states when the request has read
-    them already (web/shell.py), so the page does not read them twice."""
-    roles = roles_of(user)
+def _children(user) -> list[ChildCard]:
+    """The user's children with their current groups: two queries."""
     current_enrollments = Enrollment.objects.filter(
         group__in=Group.objects.current()
     ).select_related("group")
@@ -70,7 +71,7 @@ def home_overview(user, schools_and_modules=None) -> HomeOverview:
         .prefetch_related(Prefetch("student__enrollments", queryset=current_enrollments))
         .order_by("student__school__name", "student__first_name")
     )
-    children = [
+    return [
         ChildCard(
             student=g.student,
             school=g.student.school,
@@ -80,6 +81,13 @@ def home_overview(user, schools_and_modules=None) -> HomeOverview:
         )
         for g in guardianships
     ]
+
+
+def home_overview(user, schools_and_modules=None) -> HomeOverview:
+    """``schools_and_modules``: the user's schools and module states when the request has read
+    them already (web/shell.py), so the page does not read them twice."""
+    roles = roles_of(user)
+    children = cached_for_user(user, "children", lambda: _children(user))
 
     if schools_and_modules is None:
         schools = list(School.objects.visible_to(user).select_related("board"))
@@ -125,5 +133,5 @@ def home_overview(user, schools_and_modules=None) -> HomeOverview:
                     registered=slots.get(school.pk, {}).get("registered", 0),
                 )
             )
-    return HomeOverview(children=children, staff_schools=staff_schools, modules=modules)
+    return HomeOverview(children=children, staff_schools=staff_schools, modules=modules, shows_more=roles.is_staff)
 

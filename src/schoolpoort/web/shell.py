@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import pgettext_lazy
 
-from schoolpoort.core.access import SchoolModules, modules_for_schools
+from schoolpoort.core.access import SchoolModules, request_modules
 from schoolpoort.core.models import School
 from schoolpoort.lib.home import tab_counts
 
@@ -48,12 +48,9 @@ class Tab:
 
 
 def shell_modules(request) -> tuple[list[School], list[SchoolModules]]:
-    """The user's schools and their module states, read once per request (three queries)."""
-    cached = getattr(request, "_schoolpoort_shell_modules", None)
-    if cached is None:
-        schools = list(School.objects.visible_to(request.user).select_related("board"))
-        cached = request._schoolpoort_shell_modules = (schools, modules_for_schools(request.user, schools))
-    return cached
+    """The user's schools and their module states, read once per request (three queries) and kept
+    across requests in the reach cache (none then): ``core.access.request_modules``."""
+    return request_modules(request)
 
 
 def usable_modules(modules: list[SchoolModules]) -> list:

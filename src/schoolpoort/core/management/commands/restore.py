@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from schoolpoort.core import backup
+from schoolpoort.core.access import reach_changed
 from schoolpoort.core.management.commands.backup import read_passphrase
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
                     f"The archive of {manifest['created_at']} is whole and the passphrase opens its keys."))
                 return
             manifest = backup.restore(Path(archive), passphrase)
+            reach_changed()  # every row may differ from what the caches hold
         except backup.BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(
