@@ -96,3 +96,35 @@ def test_a_staff_session_without_its_second_factor_gets_401_json(client, world):
     client.force_login(world.users["teacher"], second_factor=False)
     response = client.get("/api/v1/me")
     assert response.status_code == 401 and response.json()["detail"]
+
+
+def test_every_answer_schema_has_a_name_of_its_own():
+    """The OpenAPI document names each schema by its class name: two classes of one name would
+    share one entry, and an app would read one endpoint's answer by the other's schema."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    from schoolpoort.api import endpoints
+
+    where: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(endpoints.__path__):
+        module = importlib.import_module(f"{endpoints.__name__}.{info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, type) and issubclass(value, Schema) and value.__module__ == module.__name__:
+                where.setdefault(name, []).append(info.name)
+    assert {name: modules for name, modules in where.items() if len(modules) > 1} == {}
+
+
+@pytest.mark.parametrize("since", ["0151-01-10T21:19:13.8+22:13", "1899-12-31T23:00:00Z", "9999-12-31T23:59:59-14:30"])
+def test_a_moment_the_database_cannot_hold_is_a_422_that_says_why(client, world, since):
+    client.force_login(world.users["guardian"])
+    response = client.get("/api/v1/absences", {"since": since})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "since"
+
+
+def test_a_moment_without_a_time_zone_is_read_in_the_schools(client, world):
+    client.force_login(world.users["guardian"])
+    assert client.get("/api/v1/absences", {"since": "2026-12-07T08:00:00"}).status_code == 200

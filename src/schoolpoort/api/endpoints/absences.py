@@ -20,6 +20,7 @@ from schoolpoort.core.models import School, Student
 
 from .. import cursors
 from ..errors import ERRORS, FormInvalid
+from ..moments import Moment
 
 router = Router(tags=["absences"])
 PAGE_SIZE = 100
@@ -90,7 +91,7 @@ def _page(absences, since, on, cursor, limit) -> dict:
 
 @router.get("/absences", response={200: AbsencePage, **ERRORS}, url_name="absences",
             summary="Absences the caller may see")
-def absences(request, since: datetime.datetime | None = None, on: datetime.date | None = None,
+def absences(request, since: Moment | None = None, on: datetime.date | None = None,
              cursor: str | None = None, limit: int = PAGE_SIZE):
     """A parent: their children's absences. Staff: what they see on the absence pages. A token with
     ``absences:read``: the absences of its school. ``since``: reported at or after this moment;
@@ -105,7 +106,7 @@ def absences(request, since: datetime.datetime | None = None, on: datetime.date 
 
 @router.get("/schools/{school_id}/absences", response={200: AbsencePage, **ERRORS}, url_name="school_absences",
             summary="Absences at one school")
-def school_absences(request, school_id: int, since: datetime.datetime | None = None,
+def school_absences(request, school_id: int, since: Moment | None = None,
                     on: datetime.date | None = None, cursor: str | None = None, limit: int = PAGE_SIZE):
     """As ``/absences``, at one school; a school the caller does not reach (or, with a token, any
     school but the token's) does not exist."""

@@ -15,6 +15,7 @@ from schoolpoort.conferences.models import Booking
 
 from .. import cursors
 from ..errors import ERRORS
+from ..moments import Moment
 from ..schools import reached_school
 
 router = Router(tags=["conferences"])
@@ -22,7 +23,7 @@ PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 
 
-class BookingOut(Schema):
+class BookingChangeOut(Schema):
     id: int
     round_id: int
     round: str
@@ -42,7 +43,7 @@ class BookingOut(Schema):
 
 
 class BookingPage(Schema):
-    items: list[BookingOut]
+    items: list[BookingChangeOut]
     next_cursor: str | None
 
 
@@ -71,7 +72,7 @@ def _after(cursor: str | None) -> Q | None:
 
 @router.get("/schools/{school_id}/bookings", response={200: BookingPage, **ERRORS}, url_name="school_bookings",
             summary="Conference bookings at one school, changed since a moment")
-def school_bookings(request, school_id: int, since: datetime.datetime | None = None, cursor: str | None = None,
+def school_bookings(request, school_id: int, since: Moment | None = None, cursor: str | None = None,
                     limit: int = PAGE_SIZE):
     """Bookings made, moved or cancelled at or after ``since`` (all without it), the oldest change
     first; ``status`` is ``cancelled`` for a cancelled one. Pass ``next_cursor`` as ``cursor`` for

@@ -51,7 +51,7 @@ class BookingOut(Schema):
     slot: SlotOut
 
 
-class ChildOut(Schema):
+class ConferenceChildOut(Schema):
     student_id: int
     name: str
     exempt: bool
@@ -60,7 +60,7 @@ class ChildOut(Schema):
 
 
 class RoundDetail(RoundOut):
-    children: list[ChildOut]
+    children: list[ConferenceChildOut]
 
 
 class FreeTimes(Schema):

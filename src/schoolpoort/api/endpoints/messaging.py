@@ -64,7 +64,7 @@ class ThreadPage(Schema):
     unread_threads: int
 
 
-class AttachmentOut(Schema):
+class MessageAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
@@ -81,7 +81,7 @@ class MessageOut(Schema):
     auto_reply: bool
     body: str
     created_at: datetime.datetime
-    attachments: list[AttachmentOut]
+    attachments: list[MessageAttachmentOut]
 
 
 class ThreadDetail(Schema):
@@ -310,13 +310,13 @@ def start_thread(request, payload: Form[StartIn], attachments: File[list[Uploade
     return Status(201, {"ids": [c.pk for c in threads.start_from_form(caller.user, form)]})
 
 
-class ReadOut(Schema):
+class MessageReadOut(Schema):
     id: int
     unread_threads: int
 
 
-@router.post("/messages/threads/{thread_id}/read", response={200: ReadOut, **ERRORS}, url_name="message_thread_read",
-             summary="Mark a conversation read")
+@router.post("/messages/threads/{thread_id}/read", response={200: MessageReadOut, **ERRORS},
+             url_name="message_thread_read", summary="Mark a conversation read")
 def message_thread_read(request, thread_id: int):
     """As opening the conversation page: read up to now, and its notifications read."""
     caller = request.auth

@@ -35,7 +35,7 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
-class ChildOut(Schema):
+class RecordsChildOut(Schema):
     id: int
     name: str
     school_id: int
@@ -43,7 +43,7 @@ class ChildOut(Schema):
 
 
 class ChildPage(Schema):
-    items: list[ChildOut]
+    items: list[RecordsChildOut]
     next_cursor: str | None
 
 

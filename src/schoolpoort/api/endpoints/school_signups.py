@@ -16,6 +16,7 @@ from schoolpoort.signups.results import results
 
 from .. import cursors
 from ..errors import ERRORS
+from ..moments import Moment
 from ..schools import reached_school
 
 router = Router(tags=["sign-ups"])
@@ -23,7 +24,7 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
-class FormOut(Schema):
+class SchoolFormOut(Schema):
     id: int
     title: str
     per: str
@@ -33,17 +34,17 @@ class FormOut(Schema):
 
 
 class FormPage(Schema):
-    items: list[FormOut]
+    items: list[SchoolFormOut]
     next_cursor: str | None
 
 
-class QuestionOut(Schema):
+class SchoolQuestionOut(Schema):
     id: int
     text: str
     kind: str
 
 
-class AnswerOut(Schema):
+class SchoolAnswerOut(Schema):
     question_id: int
     values: list[str]
 
@@ -56,12 +57,12 @@ class ResponseOut(Schema):
     answered_by: str
     answered_at: datetime.datetime
     changed_at: datetime.datetime
-    answers: list[AnswerOut]
+    answers: list[SchoolAnswerOut]
 
 
 class AnswersOut(Schema):
-    form: FormOut
-    questions: list[QuestionOut]
+    form: SchoolFormOut
+    questions: list[SchoolQuestionOut]
     responses: list[ResponseOut]
     answered: int
     waiting: int
@@ -92,7 +93,7 @@ def signup_forms(request, school_id: int, cursor: str | None = None, limit: int 
 
 @router.get("/schools/{school_id}/signups/forms/{form_id}/answers", response={200: AnswersOut, **ERRORS},
             url_name="signup_answers", summary="The answers to one sign-up form")
-def signup_answers(request, school_id: int, form_id: int, since: datetime.datetime | None = None):
+def signup_answers(request, school_id: int, form_id: int, since: Moment | None = None):
     """Every answer (or those given or changed at or after ``since``), with who has not answered
     yet counted; for those who manage the form (its results page), 404 for anyone else. A form has
     one school's families at most, so the answers come in one page."""

@@ -1,0 +1,27 @@
+"""A moment a caller gives (``?since=``): any ISO 8601 date and time, read in the school's time
+zone when it names none. A moment the database cannot hold (an offset beyond ±14 hours, a year
+before 1900 or after 9000) is refused with a 422 that says why, rather than failing in the query."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pydantic import AfterValidator
+
+LARGEST_OFFSET = datetime.timedelta(hours=14)  # UTC+14, Kiribati: the largest in use
+
+
+def _storable(value: datetime.datetime) -> datetime.datetime:
+    if not 1900 <= value.year <= 9000:
+        raise ValueError(_("Give a moment between the years 1900 and 9000."))
+    if value.tzinfo is None:
+        value = timezone.make_aware(value)
+    elif abs(value.utcoffset()) > LARGEST_OFFSET:
+        raise ValueError(_("Give a time zone offset between -14:00 and +14:00."))
+    return value.astimezone(datetime.UTC)
+
+
+Moment = Annotated[datetime.datetime, AfterValidator(_storable)]
