@@ -81,7 +81,7 @@ def demo_school():
     from django.contrib.contenttypes.models import ContentType
 
     global _snapshot
-    if connection.vendor != "postgresql" or MAX_AGE <= datetime.timedelta(0) or not _real_clock():
+    if not enabled() or not _real_clock():
         counts["built"] += 1
         return _build()
     filled = _tables_with_rows()
@@ -102,6 +102,11 @@ def demo_school():
     _discard()
     _snapshot = _take(world)
     return world
+
+
+def enabled() -> bool:
+    """Snapshots are made (on PostgreSQL, unless switched off)."""
+    return connection.vendor == "postgresql" and MAX_AGE > datetime.timedelta(0)
 
 
 def after_test() -> None:
