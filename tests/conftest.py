@@ -76,6 +76,19 @@ def _clear_cache():
         caches[alias].clear()
 
 
+# --- The demo school (DEMO.md) ------------------------------------------------------------------
+
+@pytest.fixture
+def demo(db):
+    """The demo school of DEMO.md and the ``DemoWorld`` build_demo returns: built once per test
+    process and restored for each test (tests/demo_snapshot.py). In a transactional test (a browser
+    test, ``django_db(transaction=True)``) it is in the database the live server reads."""
+    from tests import demo_snapshot
+
+    yield demo_snapshot.demo_school()
+    demo_snapshot.after_test()
+
+
 # --- Browser tests: Debian's Chromium through Playwright ----------------------------------------
 
 CHROMIUM = os.environ.get("SCHOOLPOORT_CHROMIUM", "/usr/bin/chromium")
@@ -99,7 +112,17 @@ def pytest_collection_modifyitems(config, items):
         config._schoolpoort_browser_skipped = len(browser_items)
 
 
+def pytest_sessionfinish(session, exitstatus):
+    from tests import demo_snapshot
+
+    demo_snapshot.discard()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    from tests import demo_snapshot
+
+    if any(demo_snapshot.counts.values()):  # in the process that ran the tests (not xdist's controller)
+        terminalreporter.write_line(demo_snapshot.summary())
     skipped = getattr(config, "_schoolpoort_browser_skipped", 0)
     if skipped:
         terminalreporter.write_line(

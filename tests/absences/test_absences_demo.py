@@ -4,21 +4,14 @@ rules; the leave requests told, no tasks of absences; nothing for Daan Smit toda
 
 import datetime
 
-import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from schoolpoort.absences.lists import group_day
 from schoolpoort.absences.models import Absence, AbsenceSettings, AttendanceMark, LeaveRequest
 from schoolpoort.absences.rules import leave_problems
-from schoolpoort.demo.world import build_demo
 from schoolpoort.lib.demo import ARK, REGENBOOG
 from schoolpoort.notify.models import Broadcast
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo(verbosity=0)
 
 
 def test_pupils_are_away_today_in_the_three_groups(demo):

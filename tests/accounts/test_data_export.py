@@ -8,7 +8,6 @@ import io
 import json
 import zipfile
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -21,12 +20,6 @@ from schoolpoort.records.models import MedicalInfo, Note, SupportPlan
 
 PAGE = reverse("accounts:data_export")
 
-
-@pytest.fixture
-def demo(db):
-    from schoolpoort.demo.world import build_demo
-
-    return build_demo(verbosity=0)
 
 
 def ask(client, user, django_capture_on_commit_callbacks) -> DataExport:

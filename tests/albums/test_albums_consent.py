@@ -21,12 +21,6 @@ from tests.factories import GuardianshipFactory, UserFactory, enrolled_student
 # --- The rule, in the demo school -----------------------------------------------------------------
 
 
-@pytest.fixture
-def demo(db):
-    from schoolpoort.demo.world import build_demo
-
-    return build_demo(verbosity=0)
-
 
 def user(email: str) -> User:
     return User.objects.get(email=email)

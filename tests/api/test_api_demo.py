@@ -2,18 +2,11 @@
 Regenboog fetches today's absences of De Regenboog and gets exactly those; a token of De Ark gets 404
 for De Regenboog; a parent's session reads their own children only."""
 
-import pytest
 from django.utils import timezone
 
 from schoolpoort.absences.models import Absence
-from schoolpoort.demo.world import build_demo
 from schoolpoort.lib.demo import ARK, REGENBOOG
 from tests.api.api_helpers import bearer, token_for
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo(verbosity=0)
 
 
 def test_a_system_fetches_todays_absences_of_de_regenboog_and_nothing_else(client, demo):

@@ -2,20 +2,13 @@
 the parents of that group: nothing of Smit to jansen@, and nothing of a separated parent to the
 other parent; the teacher sees everything."""
 
-import pytest
 from django.urls import reverse
 
 from schoolpoort.classlist.lists import guardian_phone
 from schoolpoort.classlist.models import GuardianContact, SharingChoice
 from schoolpoort.core.models import Guardianship
-from schoolpoort.demo.world import build_demo
 from schoolpoort.lib.demo import ARK, REGENBOOG
 from tests.classlist.helpers import class_page, english, shown_contacts
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo(verbosity=0)
 
 
 def expected_for(viewer, group) -> dict[str, list[str]]:

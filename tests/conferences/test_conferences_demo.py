@@ -1,7 +1,6 @@
 """The demo's conference round (DEMO.md): groep 6 (and groep 3) of De Regenboog, open now, two
 evenings next week, free and booked slots; the fixed families free to book; the invitation told."""
 
-import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -11,13 +10,7 @@ from schoolpoort.conferences.demo import evenings
 from schoolpoort.conferences.families import children_in_round
 from schoolpoort.conferences.models import Booking, Round, Slot
 from schoolpoort.conferences.suggestions import best
-from schoolpoort.demo.world import build_demo
 from schoolpoort.notify.models import Broadcast
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo(verbosity=0)
 
 
 def test_the_demo_round_is_open_with_free_and_booked_times_on_two_evenings_next_week(demo):

@@ -18,7 +18,6 @@ from django.core.management import call_command
 from django.db import connection
 
 from schoolpoort.core import backup
-from schoolpoort.demo.world import build_demo
 from tests.servers import ROOT, test_database_url
 
 PASSPHRASE = "correct horse battery staple"
@@ -123,10 +122,10 @@ def drop_database(name: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_drill_on_postgresql(settings, tmp_path):
+def test_the_drill_on_postgresql(settings, tmp_path, request):
     if connection.vendor != "postgresql":
         pytest.skip("the PostgreSQL drill needs the suite on PostgreSQL (DATABASE_URL)")
-    build_demo()
+    request.getfixturevalue("demo")  # the demo school (tests/demo_snapshot.py)
     source_env = instance_env(test_database_url(), settings.VAR_DIR, Path(settings.MEDIA_ROOT))
     # The backup of the running instance, in its own process as cron would run it.
     made = manage(source_env, "backup", "--output", str(tmp_path / "archives"))

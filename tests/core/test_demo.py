@@ -39,8 +39,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def world(db):
-    return build_demo(verbosity=0)
+def world(demo):
+    """The demo school (tests/demo_snapshot.py); the tests of building it call build_demo."""
+    return demo
 
 
 def snapshot():

@@ -17,7 +17,6 @@ from PIL import Image
 from schoolpoort.accounts.models import User
 from schoolpoort.core.consent import image_tags, set_image_tags
 from schoolpoort.core.models import Consent, ImageTag, SchoolYear, Use
-from schoolpoort.demo.world import build_demo
 from schoolpoort.documents.uploads import prepare_upload as prepare_document
 from schoolpoort.messaging.recipients import SEPARATE, TOGETHER
 from schoolpoort.messaging.uploads import prepare_upload as prepare_message_file
@@ -284,8 +283,7 @@ def test_a_document_prepared_from_an_image_is_an_image(world):
 # --- The demo -------------------------------------------------------------------------------------------
 
 
-def test_the_demo_news_photos_are_tagged_and_the_gym_photo_shows_daan(client, db):
-    build_demo(verbosity=0)
+def test_the_demo_news_photos_are_tagged_and_the_gym_photo_shows_daan(client, demo):
     photos = {a.original_name: a for a in PostAttachment.objects.filter(kind="image")}
     assert set(photos) == {"plattegrond-artis.png", "gymles-groep-3.png"}
     daan = image_tags(photos["gymles-groep-3.png"])

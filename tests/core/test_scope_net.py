@@ -195,11 +195,10 @@ def rows_by_school(model) -> dict[int, set[int]]:
 
 
 @pytest.mark.urls(__name__)
-def test_in_the_demo_every_scoped_model_shows_a_school_its_own_rows_only(client, db):
+def test_in_the_demo_every_scoped_model_shows_a_school_its_own_rows_only(client, demo):
     from schoolpoort.accounts.models import User
-    from schoolpoort.demo.world import build_demo
 
-    world = build_demo(verbosity=0)
+    world = demo
     schools = {school.pk: school for school in School.objects.all()}
     regenboog, ark = world.schools[REGENBOOG].pk, world.schools[ARK].pk
     # A teacher of De Ark only, and a parent of De Regenboog only (DEMO.md)

@@ -29,10 +29,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def demo(transactional_db):
-    from schoolpoort.demo.world import build_demo
-
-    return build_demo(verbosity=0)
+def demo(transactional_db, demo):
+    """The demo school (tests/conftest.py), in a database the live server reads."""
+    return demo
 
 
 def phone_as(browser, live_server, email):

@@ -3,20 +3,13 @@ groep 6 shelf, and a letter for the Jansen family; nothing at De Ark, where docu
 
 import re
 
-import pytest
 from django.urls import reverse
 
-from schoolpoort.demo.world import build_demo
 from schoolpoort.documents.demo import simple_pdf
 from schoolpoort.documents.models import Document, Shelf
 from schoolpoort.documents.uploads import prepare_upload
 from schoolpoort.lib.demo import ARK, REGENBOOG
 from tests.documents.helpers import body, upload
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo(verbosity=0)
 
 
 def titles(user) -> set[str]:

@@ -22,11 +22,9 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The demo school of DEMO.md, freshly built: the world of the browser tests."""
-    from schoolpoort.demo.world import build_demo
-
-    return build_demo(verbosity=0)
+def demo(transactional_db, demo):
+    """The demo school of DEMO.md (tests/conftest.py), in a database the live server reads."""
+    return demo
 
 
 @pytest.fixture

@@ -73,16 +73,17 @@ def pattern(path: str) -> str:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo school, built once, and a live server of the module's own in front of it."""
+    """The demo school, built (or restored: tests/demo_snapshot.py) once, and a live server of the
+    module's own in front of it."""
     from django_scopes import scopes_disabled
     from pytest_django.live_server_helper import LiveServer
 
-    from schoolpoort.demo.world import build_demo
+    from tests import demo_snapshot
 
     media = tmp_path_factory.mktemp("a11y-media")
     fast = override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast, scopes_disabled():
-        demo = build_demo(verbosity=0)
+        demo = demo_snapshot.demo_school()
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
         try:
@@ -91,6 +92,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", interactive=False, verbosity=0)  # the next module starts empty
+            demo_snapshot.after_test()
             connections.close_all()
 
 

@@ -1,20 +1,13 @@
 """The demo's messages (DEMO.md): threads between the demo parents and teachers of De Regenboog,
 one unread for jansen@, the separated parents of Lotte apart, and no messages at De Ark."""
 
-import pytest
 from django.urls import reverse
 
 from schoolpoort.core.models import Guardianship
-from schoolpoort.demo.world import build_demo
 from schoolpoort.lib.demo import ARK, REGENBOOG
 from schoolpoort.messaging.counts import unread_conversations
 from schoolpoort.messaging.models import Conversation, SchoolMessagingSettings, TeacherAvailability
 from schoolpoort.messaging.recipients import recipient_options
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo(verbosity=0)
 
 
 def subjects(user) -> set[str]:

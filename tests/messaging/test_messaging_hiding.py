@@ -8,16 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from schoolpoort.demo.world import build_demo
 from schoolpoort.lib.demo import REGENBOOG
 from schoolpoort.messaging.models import Conversation, ParentContactConsent
 from schoolpoort.messaging.recipients import TOGETHER
 from tests.messaging.helpers import english, school_settings, start_one, values_of
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo(verbosity=0)
 
 
 @pytest.fixture

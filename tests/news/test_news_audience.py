@@ -1,14 +1,12 @@
 """Who receives a post, with the families of the demo school (DEMO.md): the feed and the
 notification reach exactly the same guardians."""
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from schoolpoort.accounts.models import User
 from schoolpoort.core.models import Guardianship
-from schoolpoort.demo.world import build_demo
 from schoolpoort.lib.demo import ARK, REGENBOOG
 from schoolpoort.news.audience import families, recipients
 from schoolpoort.news.models import Post
@@ -21,10 +19,6 @@ JANSEN, SMIT, DEVRIES, BAKKER, ELMOUSSAOUI = (
     "elmoussaoui@ouders.example",
 )
 
-
-@pytest.fixture
-def demo(db):
-    return build_demo(verbosity=0)
 
 
 def user(email: str) -> User:

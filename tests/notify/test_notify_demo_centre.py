@@ -20,15 +20,6 @@ JANSEN = "jansen@ouders.example"
 
 
 @pytest.fixture
-def demo(db, settings):
-    """The demo school, freshly built as the browser tests build it."""
-    from schoolpoort.demo.world import build_demo
-
-    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)  # the records key of the encrypted files
-    return build_demo(verbosity=0)
-
-
-@pytest.fixture
 def users(demo):
     from schoolpoort.accounts.models import User
 

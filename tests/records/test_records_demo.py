@@ -1,16 +1,8 @@
 """The demo content of the records is there, deterministic, and opens for jansen@."""
 
-import pytest
 from django.urls import reverse
 
 from schoolpoort.records.models import CorrectionRequest, Invoice, Note, SupportPlan
-
-
-@pytest.fixture
-def demo(db):
-    from schoolpoort.demo.world import build_demo
-
-    return build_demo(verbosity=0)
 
 
 def test_the_demo_has_records_for_the_regenboog_children(demo, client):

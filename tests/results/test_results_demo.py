@@ -9,10 +9,8 @@ from schoolpoort.records.results.models import MethodTest, ReportCard, Standardi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_children_have_results_and_an_unreleased_report_card(client):
-    from schoolpoort.demo.world import build_demo
-
-    world = build_demo(verbosity=0)
+def test_the_demo_children_have_results_and_an_unreleased_report_card(client, demo):
+    world = demo
     today = timezone.localdate()
     noor, sem = world.students["Noor Jansen"], world.students["Sem Jansen"]
     assert StandardisedTest.objects.filter(student=noor).exists()

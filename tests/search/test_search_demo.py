@@ -2,18 +2,11 @@
 trip to Artis and not groep 6's museum trip, De Ark's teacher finds nothing of De Regenboog, and
 De Regenboog lets parents react to news while De Ark does not."""
 
-import pytest
 from django.urls import reverse
 
-from schoolpoort.demo.world import build_demo
 from schoolpoort.lib.demo import ARK, REGENBOOG
 from schoolpoort.news.models import Post, PostReaction, SchoolNewsSettings
 from tests.search.helpers import search_url
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo(verbosity=0)
 
 
 def test_the_demo_searches_and_reacts_as_the_families_expect(client, demo):

@@ -5,19 +5,12 @@ off; and the families told of the forms."""
 
 from collections import Counter
 
-import pytest
-
 from schoolpoort.core.models import ModuleSwitch
 from schoolpoort.demo.world import build_demo
 from schoolpoort.lib.demo import ARK, REGENBOOG
 from schoolpoort.notify.models import Broadcast
 from schoolpoort.signups import signing
 from schoolpoort.signups.models import Answer, Form, Option, Question, Reaction, SquarePost
-
-
-@pytest.fixture
-def demo(db):
-    return build_demo(verbosity=0)
 
 
 def test_the_volunteer_sign_up_has_slots_of_four_some_taken_but_not_by_the_fixed_families(demo):

@@ -173,10 +173,7 @@ def test_the_index_shows_the_directory_of_the_only_school_or_a_choice(client, wo
     assert reverse("staff:directory", args=[world.other_school.pk]) not in html
 
 
-def test_the_demo_staff_have_profiles_with_avatars(db):
-    from schoolpoort.demo.world import build_demo
-
-    demo = build_demo(verbosity=0)
+def test_the_demo_staff_have_profiles_with_avatars(demo):
     profiles = {p.user.email: p for p in StaffProfile.objects.select_related("user")}
     assert set(profiles) >= {"directie@regenboog.example", "leerkracht.groep3@regenboog.example",
                              "leerkracht.groep5@deark.example"}

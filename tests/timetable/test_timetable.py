@@ -192,11 +192,9 @@ def test_the_home_block_costs_the_same_queries_for_one_and_for_three_children(cl
     assert count() == one == 4  # children, taught groups, entries, the schools' days off
 
 
-def test_the_demo_always_has_a_reminder_for_jansen(db):
-    from schoolpoort.demo.world import build_demo
+def test_the_demo_always_has_a_reminder_for_jansen(demo):
     from schoolpoort.lib.demo import REGENBOOG
 
-    demo = build_demo(verbosity=0)
     group3 = demo.groups[REGENBOOG, "3"]
     assert set(TimetableEntry.objects.filter(group=group3).values_list("weekday", flat=True)) == {0, 1, 2, 3, 4}
     assert set(TimetableEntry.objects.filter(group=group3, activity="gym").values_list("weekday", flat=True)) == {1, 3}
