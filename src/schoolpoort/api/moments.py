@@ -9,7 +9,7 @@ from typing import Annotated
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 LARGEST_OFFSET = datetime.timedelta(hours=14)  # UTC+14, Kiribati: the largest in use
 
@@ -25,3 +25,12 @@ def _storable(value: datetime.datetime) -> datetime.datetime:
 
 
 Moment = Annotated[datetime.datetime, AfterValidator(_storable)]
+
+
+def clock(value: datetime.time | None) -> str | None:
+    """A time of day as the API answers it: "08:30", the school's local time. (JSON Schema's
+    ``time`` format wants an offset, which a time of a school day has not.)"""
+    return value.strftime("%H:%M") if value is not None else None
+
+
+ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["08:30"])]

@@ -20,7 +20,7 @@ from schoolpoort.core.models import School, Student
 
 from .. import cursors
 from ..errors import ERRORS, FormInvalid
-from ..moments import Moment
+from ..moments import ClockTime, Moment, clock
 
 router = Router(tags=["absences"])
 PAGE_SIZE = 100
@@ -35,8 +35,8 @@ class AbsenceOut(Schema):
     reason: str
     starts_on: datetime.date
     ends_on: datetime.date | None
-    from_time: datetime.time | None
-    until_time: datetime.time | None
+    from_time: ClockTime | None
+    until_time: ClockTime | None
     note: str
     source: str
     reported_at: datetime.datetime
@@ -65,7 +65,7 @@ def _out(absence: Absence) -> dict:
     return {
         "id": absence.pk, "student_id": absence.student_id, "student": absence.student.full_name,
         "school_id": absence.school_id, "reason": absence.reason, "starts_on": absence.starts_on,
-        "ends_on": absence.ends_on, "from_time": absence.from_time, "until_time": absence.until_time,
+        "ends_on": absence.ends_on, "from_time": clock(absence.from_time), "until_time": clock(absence.until_time),
         "note": absence.note, "source": absence.source, "reported_at": absence.created_at,
         "after_cutoff": absence.after_cutoff, "confirmed": absence.is_confirmed,
         "better_reported_at": absence.better_reported_at,
