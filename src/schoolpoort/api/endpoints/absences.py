@@ -73,20 +73,27 @@ def _out(absence: Absence) -> dict:
     }
 
 
+def parents_form_data(caller, payload) -> tuple:
+    """What a parent's report or request is checked against, as on the page: the caller's own
+    children (404 without any) and the payload as the page's form reads it (``student_id`` as
+    ``student``, text values)."""
+    children = list(guardian_children(caller.user))
+    if not children:
+        raise Http404
+    students = Student.objects.filter(pk__in=[slot.student_id for slot in children]).select_related("school")
+    data = {name: ("" if value is None else str(value)) for name, value in payload.dict().items()}
+    data["student"] = data.pop("student_id")
+    return students, data
+
+
 def _page(absences, since, on, cursor, limit) -> dict:
     """Oldest report first, so that a system that writes them back can go on from its last cursor."""
     if since is not None:
         absences = absences.filter(created_at__gte=since)
     if on is not None:
         absences = absences.on(on)
-    if (after := cursors.decode(cursor, 1)) is not None:
-        if not isinstance(after[0], int):
-            raise cursors.invalid()
-        absences = absences.filter(pk__gt=after[0])
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    rows = list(absences.select_related("student").order_by("pk")[: limit + 1])
-    page, more = rows[:limit], len(rows) > limit
-    return {"items": [_out(a) for a in page], "next_cursor": cursors.encode([page[-1].pk]) if more else None}
+    page, next_cursor = cursors.pk_page(absences.select_related("student"), cursor, limit, MAX_PAGE_SIZE)
+    return {"items": [_out(a) for a in page], "next_cursor": next_cursor}
 
 
 @router.get("/absences", response={200: AbsencePage, **ERRORS}, url_name="absences",
@@ -125,12 +132,7 @@ def report_absence(request, payload: AbsenceIn):
     page: the same checks, the same notifications to the school and the other guardian."""
     caller = request.auth
     caller.require_session()
-    children = list(guardian_children(caller.user))
-    if not children:
-        raise Http404
-    students = Student.objects.filter(pk__in=[slot.student_id for slot in children]).select_related("school")
-    data = {name: ("" if value is None else str(value)) for name, value in payload.dict().items()}
-    data["student"] = data.pop("student_id")
+    students, data = parents_form_data(caller, payload)
     for name in ("from_time", "until_time"):
         data[name] = data[name][:5]
     form = AbsenceForm(data, students=students)

@@ -9,22 +9,19 @@ import datetime
 from typing import Literal
 
 from django.conf import settings
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from schoolpoort.absences import actions
-from schoolpoort.absences.access import guardian_children
 from schoolpoort.absences.forms import LeaveForm
 from schoolpoort.absences.models import Absence, LeaveRequest
 from schoolpoort.core.access import get_visible_or_404
 from schoolpoort.core.files import send_file
-from schoolpoort.core.models import Student
 
 from .. import cursors
 from ..errors import ERRORS, Error, FormInvalid
-from .absences import AbsenceOut, _out
+from .absences import AbsenceOut, _out, parents_form_data
 
 router = Router(tags=["absences"])
 PAGE_SIZE = 20
@@ -110,15 +107,8 @@ def leave_requests(request, cursor: str | None = None, limit: int = PAGE_SIZE):
     caller = request.auth
     caller.require("absences:read")
     found = _visible_leave(caller)
-    if (after := cursors.decode(cursor, 1)) is not None:
-        if not isinstance(after[0], int):
-            raise cursors.invalid()
-        found = found.filter(pk__lt=after[0])
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    rows = list(found.order_by("-pk")[: limit + 1])
-    page, more = rows[:limit], len(rows) > limit
-    return {"items": [_leave(leave, caller.user) for leave in page],
-            "next_cursor": cursors.encode([page[-1].pk]) if more else None}
+    page, next_cursor = cursors.pk_page(found, cursor, limit, MAX_PAGE_SIZE, newest_first=True)
+    return {"items": [_leave(leave, caller.user) for leave in page], "next_cursor": next_cursor}
 
 
 @router.get("/leave-requests/{leave_id}", response={200: LeaveOut, **ERRORS}, url_name="leave_request",
@@ -157,12 +147,7 @@ def ask_leave(request, payload: Form[LeaveIn], statement: File[UploadedFile] = N
     upload), the same message to the director. A rule broken or a file refused answers 422 with why."""
     caller = request.auth
     caller.require_session()
-    children = list(guardian_children(caller.user))
-    if not children:
-        raise Http404
-    students = Student.objects.filter(pk__in=[slot.student_id for slot in children]).select_related("school")
-    data = {name: ("" if value is None else str(value)) for name, value in payload.dict().items()}
-    data["student"] = data.pop("student_id")
+    students, data = parents_form_data(caller, payload)
     form = LeaveForm(data, {"statement": statement} if statement is not None else {}, students=students,
                      user=caller.user)
     if not form.is_valid():

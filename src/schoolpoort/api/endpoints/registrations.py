@@ -63,11 +63,5 @@ def school_registrations(request, school_id: int, state: str | None = None, curs
     slots = dashboard.with_state(guardian_slots(school))
     if state:
         slots = slots.filter(state=state)
-    if (after := cursors.decode(cursor, 1)) is not None:
-        if not isinstance(after[0], int):
-            raise cursors.invalid()
-        slots = slots.filter(pk__gt=after[0])
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    rows = list(slots.order_by("pk")[: limit + 1])
-    page, more = rows[:limit], len(rows) > limit
-    return {"items": [_out(s) for s in page], "next_cursor": cursors.encode([page[-1].pk]) if more else None}
+    page, next_cursor = cursors.pk_page(slots, cursor, limit, MAX_PAGE_SIZE)
+    return {"items": [_out(s) for s in page], "next_cursor": next_cursor}

@@ -81,14 +81,8 @@ def signup_forms(request, school_id: int, cursor: str | None = None, limit: int 
     caller.require("signups:read")
     school = reached_school(caller, school_id)
     found = Form.objects.visible_to(caller.user).filter(school=school)
-    if (after := cursors.decode(cursor, 1)) is not None:
-        if not isinstance(after[0], int):
-            raise cursors.invalid()
-        found = found.filter(pk__lt=after[0])
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    rows = list(found.order_by("-pk")[: limit + 1])
-    page, more = rows[:limit], len(rows) > limit
-    return {"items": [_form(f) for f in page], "next_cursor": cursors.encode([page[-1].pk]) if more else None}
+    page, next_cursor = cursors.pk_page(found, cursor, limit, MAX_PAGE_SIZE, newest_first=True)
+    return {"items": [_form(f) for f in page], "next_cursor": next_cursor}
 
 
 @router.get("/schools/{school_id}/signups/forms/{form_id}/answers", response={200: AnswersOut, **ERRORS},
