@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from schoolpoort.lib.providers import module_hooks
+
 from . import phone_link, second_factor
 from .email_change import EmailChangeError, confirm_email_change, request_email_change
 from .forms import EmailChangeForm, ProfileForm
@@ -73,7 +75,9 @@ def account(request):
         request,
         "accounts/account.html",
         {"profile_form": profile_form, "password_form": password_form, "email_form": email_form,
-         "second_factor": factor, "linked_phones": phone_link.linked_phones(user)},
+         "second_factor": factor, "linked_phones": phone_link.linked_phones(user),
+         # Apps signed in with a device token (api/account_devices.py), found by name.
+         "device_tokens": [row for rows in module_hooks("account_devices", "device_rows") for row in rows(user)]},
         status=400 if action else 200,
     )
 

@@ -95,6 +95,11 @@ def session_is_complete(request) -> bool:
     return not (second_factor.required_for(user) or second_factor.has_any_factor(user))
 
 
+def needs_factor(user) -> bool:
+    """The account has or needs a second factor (every staff member)."""
+    return second_factor.required_for(user) or second_factor.has_any_factor(user)
+
+
 def limited(request, what: str, key: str | None = None) -> bool:
     return over_limit(request, f"accounts.phone_link.{what}", RATES[what], key=key)
 

@@ -6,13 +6,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import phone_link
+from schoolpoort.lib.providers import module_hooks
+
+from . import phone_link, second_factor
 from .models import PhoneLink
 from .views import ratelimited
 
@@ -130,9 +133,42 @@ def phone_wait(request):
         return _phone_page(request, problem="unknown", status=404)
     if phone_link.limited(request, "phone_poll", key=str(link.pk)):
         return ratelimited(request)
+    if request.method == "POST" and request.POST.get("want_token") == "1":
+        return _phone_token(request, link)
     if request.method == "POST" and link.status == PhoneLink.Status.CONFIRMED and phone_link.complete(request, link):
         messages.success(request, _("You are logged in on this phone."))
         return redirect(settings.LOGIN_REDIRECT_URL)
     state = _state(link)
     problems = ("expired", "cancelled", "ended", "contested")
     return _phone_page(request, link=link, problem=state if state in problems else None)
+
+
+def _phone_token(request, link):
+    """The app's variant of "Log in as <name>" (POST with ``want_token=1``): the phone is signed in
+    as in the browser, and the JSON answer carries a device token for the app (shown once; the API
+    makes it, api/device_tokens.py). An account with a second factor gets one only when the
+    computer confirmed with it; refused before anything is signed in."""
+    issuers = module_hooks("account_devices", "issue_token")
+    if link.status != PhoneLink.Status.CONFIRMED or link.is_expired() or not issuers:
+        return JsonResponse({"error": "not_confirmed"}, status=409)
+    if phone_link.needs_factor(link.user) and not (link.verified and second_factor.has_any_factor(link.user)):
+        return JsonResponse({"error": "second_factor"}, status=403)
+    if not phone_link.complete(request, link):
+        return JsonResponse({"error": "not_confirmed"}, status=409)
+    answer = issuers[0](link.user, request.headers.get("User-Agent", ""), link.verified)
+    if answer is None:
+        return JsonResponse({"error": "second_factor"}, status=403)
+    return JsonResponse(answer, status=201)
+
+
+@login_required
+@require_POST
+@never_cache
+def end_device(request, pk: int):
+    """"Log out this device": revokes one of the account's own device tokens (404 for any other)."""
+    revoked = [revoke(request.user, pk) for revoke in module_hooks("account_devices", "revoke_device")]
+    token = next((found for found in revoked if found is not None), None)
+    if token is None:
+        raise Http404
+    messages.success(request, _("The device (%(device)s) has been logged out.") % {"device": token.name})
+    return redirect("accounts:account")

@@ -49,6 +49,7 @@ urlpatterns = [
     path("mijn-account/telefoon/<int:pk>/", phone_link_views.computer_status, name="phone_link_status"),
     path("mijn-account/telefoon/<int:pk>/antwoord/", phone_link_views.answer, name="phone_link_answer"),
     path("mijn-account/telefoon/<int:pk>/uitloggen/", phone_link_views.end, name="phone_link_end"),
+    path("mijn-account/apparaat/<int:pk>/uitloggen/", phone_link_views.end_device, name="device_end"),
     path("inloggen/telefoon/", phone_link_views.phone_wait, name="phone_link_wait"),
     path("inloggen/telefoon/<str:token>/", phone_link_views.phone_open, name="phone_link_open"),
     path("school/<int:school_id>/tweede-factor/", second_factor_views.reset, name="second_factor_reset"),

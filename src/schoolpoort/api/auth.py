@@ -17,8 +17,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 from schoolpoort.accounts.limits import over_limit
 from schoolpoort.core.scopes import school_scope
 
-from . import tokens
-from .models import ApiToken
+from . import device_tokens, tokens
+from .models import ApiToken, DeviceToken
 
 
 class Throttled(HttpError):
@@ -34,7 +34,8 @@ class MissingScope(HttpError):
 @dataclass(frozen=True)
 class Caller:
     user: object
-    token: ApiToken | None = None
+    token: ApiToken | None = None  # a system's token: one school, its scopes
+    device: DeviceToken | None = None  # a person's phone (api/device_tokens.py): as their session
 
     @property
     def school_id(self) -> int | None:
@@ -47,7 +48,8 @@ class Caller:
             raise MissingScope(scope)
 
     def require_session(self) -> None:
-        """For what only a person does (reporting their child sick): no token may."""
+        """For what only a person does (reporting their child sick): a session or a device token
+        of the person's own phone; no system token may."""
         if self.token is not None:
             raise HttpError(403, _("This can only be done by a signed-in person, not with a token."))
 
@@ -65,6 +67,16 @@ class SessionAuth(APIKeyCookie):
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
+        if token.startswith(device_tokens.PREFIX):
+            device = device_tokens.authenticate(token)
+            if device is None:
+                return None
+            if over_limit(request, "api.device_token", settings.API_TOKEN_RATE, key=str(device.pk)):
+                raise Throttled()
+            request.user = device.user
+            translation.activate(device.user.language)
+            request.LANGUAGE_CODE = device.user.language
+            return Caller(device.user, device=device)
         found = tokens.authenticate(token)
         if found is None:
             return None

@@ -149,3 +149,45 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.webhook_id} ({self.status})"
+
+
+# --- Device tokens: the installable/native app's sign-in, from the phone's QR sign-in (api/device_tokens.py) --
+
+
+class DeviceTokenQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A person sees only the tokens of their own devices."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        return self.filter(user=user)
+
+    def usable(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class DeviceToken(models.Model):
+    """A phone's token for the app: it acts as its person exactly as their session would (every
+    school, no scopes), not bound to a school. Only a SHA-256 hash is kept. ``user_check`` is a hash
+    of the account's session hash when it was made: a new password or "log out on all devices"
+    changes that, and the token stops, like the sessions."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="device_tokens")
+    name = models.CharField(_("device"), max_length=100)
+    prefix = models.CharField(max_length=20, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    user_check = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeviceTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("device token")
+        verbose_name_plural = _("device tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
