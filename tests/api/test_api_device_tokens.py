@@ -20,8 +20,12 @@ from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
+NEW_PASSWORD = "een-heel-nieuw-wachtwoord-42"
 WAIT = reverse("accounts:phone_link_wait")
-ANDROID = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0 Mobile Safari/537.36"
+)
 
 
 @pytest.fixture
@@ -58,7 +62,8 @@ def test_the_qr_flow_yields_a_token_that_acts_as_the_parent(world, client):
     parent = world.users["guardian"]
     _computer, secret = device_token(parent)
     stored = DeviceToken.objects.get(user=parent)
-    assert secret not in (stored.digest, stored.prefix) and stored.expires_at > timezone.now() + datetime.timedelta(days=89)
+    assert secret not in (stored.digest, stored.prefix)
+    assert stored.expires_at > timezone.now() + datetime.timedelta(days=89)
     me = client.get("/api/v1/me", **bearer(secret))
     assert me.status_code == 200 and me.json()["id"] == parent.pk
     # A person-only endpoint (require_session): the device token may, a system token may not.
@@ -116,7 +121,7 @@ def test_new_password_sign_out_everywhere_and_deactivation_stop_it(world, client
     computer, secret = device_token(parent)
     response = computer.post(reverse("accounts:account"), {
         "action": "password", "password-old_password": PASSWORD,
-        "password-new_password1": "een-heel-nieuw-wachtwoord-42", "password-new_password2": "een-heel-nieuw-wachtwoord-42",
+        "password-new_password1": NEW_PASSWORD, "password-new_password2": NEW_PASSWORD,
     })
     assert response.status_code == 302
     assert client.get("/api/v1/me", **bearer(secret)).status_code == 401
