@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schoolpoort.accounts import second_factor
+from schoolpoort.accounts.phone_link import needs_factor
 from schoolpoort.core.models import AuditEntry
 from schoolpoort.lib.user_agents import device_label
 
@@ -42,10 +43,6 @@ class DeviceTokenRefused(ValueError):
 
 def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
-
-
-def needs_factor(user) -> bool:
-    return second_factor.required_for(user) or second_factor.has_any_factor(user)
 
 
 @dataclass(frozen=True)
