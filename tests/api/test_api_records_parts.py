@@ -154,3 +154,51 @@ def test_the_same_queries_for_few_or_many_rows(client, world, role, django_asser
         if round_ == 0:
             _more_rows(world)
     assert counts[1] <= counts[0], counts
+
+
+def _propose(client, world, subject="card", student=None, **values):
+    return client.post(url(world, f"corrections/{subject}", student), values, content_type="application/json")
+
+
+def test_a_parent_proposes_a_correction_and_follows_its_status(client, world):
+    client.force_login(world.users["guardian"])
+    response = _propose(client, world, city="Amersfoort", comment="Verhuisd")
+    assert response.status_code == 201
+    made = response.json()
+    assert made["status"] == "received" and made["comment"] == "Verhuisd"
+    assert [(c["field"], c["old"], c["new"]) for c in made["changes"]] == [("city", "Utrecht", "Amersfoort")]
+    assert world.child.records_card.city == "Utrecht"  # nothing changes until the administration applies it
+    assert _propose(client, world, "medical", diet="Geen varkensvlees").status_code == 201
+    listed = client.get(url(world, "corrections")).json()
+    assert {r["subject"] for r in listed} == {"card", "medical"}
+    client.force_login(world.users["other_guardian"])
+    assert client.get(url(world, "corrections")).json() == []  # only one's own requests
+    client.force_login(world.users["administration"])
+    assert len(client.get(url(world, "corrections")).json()) == 2
+
+
+def test_a_correction_the_form_refuses_is_422(client, world):
+    client.force_login(world.users["guardian"])
+    assert _propose(client, world, city="Utrecht").status_code == 422  # nothing changed
+    response = _propose(client, world, postal_code="12")
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "postal_code"]
+    assert _propose(client, world, "other", city="X").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["teacher", "director", "guardian_other_group", "guardian_other_school"])
+def test_staff_and_strangers_cannot_propose(client, world, role):
+    client.force_login(world.users[role])
+    assert _propose(client, world, city="Elders").status_code == 404
+    assert not world.child.records_corrections.exists()
+
+
+def test_no_correction_of_medical_details_closed_to_the_parent(client, world):
+    Guardianship.objects.filter(user=world.users["other_guardian"]).update(has_parental_authority=False)
+    settings = settings_for(world.school)
+    settings.parts_without_authority = [Part.CARD]
+    settings.save()
+    client.force_login(world.users["other_guardian"])
+    assert _propose(client, world, "medical", diet="Vegetarisch").status_code == 404
+    assert _propose(client, world, city="Amersfoort").status_code == 201
+    headers = bearer(token_for(world.users["director"], world.school).secret)
+    assert client.get(url(world, "corrections"), **headers).status_code == 403

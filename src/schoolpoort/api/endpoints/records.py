@@ -1,7 +1,7 @@
 """A child's records and results for a parent's app: the children whose records the caller
 opens (with the parts they may open); a child's personal data, family contacts, medical details,
-invoices, support plans and notes (read through ``records.parts``, as the pages read them:
-decrypted by the fields, hidden guardians left out, cancelled invoices and closed note categories
+invoices, support plans and notes, and the caller's correction requests (read through
+``records.parts``, as the pages read them: decrypted by the fields, hidden guardians left out, cancelled invoices and closed note categories
 not for guardians); and a child's report cards, method tests and standardised
 tests where the school opened them to parents. The same rule as the records pages
 (``records.access.student_for_part_or_404``: relation, module, part, closed period, parental
@@ -14,14 +14,17 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 from ninja.decorators import decorate_view
 
 from schoolpoort.core.audit import audits_reads
-from schoolpoort.records import parts
+from schoolpoort.records import corrections, parts
 from schoolpoort.records.access import (
+    is_staff_for,
     no_store,
     note_staff_read,
     opened_parts,
@@ -29,11 +32,12 @@ from schoolpoort.records.access import (
     student_for_part_or_404,
     students_with_parts,
 )
-from schoolpoort.records.models import Part
+from schoolpoort.records.forms import CorrectionForm
+from schoolpoort.records.models import CorrectionRequest, Part
 from schoolpoort.records.results import reading
 
 from .. import cursors
-from ..errors import ERRORS
+from ..errors import ERRORS, FormInvalid
 
 router = Router(tags=["records"])
 PAGE_SIZE = 50
@@ -346,3 +350,93 @@ def notes(request, student_id: int, category: int | None = None, cursor: str | N
                   for n in page],
         "next_cursor": next_cursor,
     }
+
+
+class ChangeOut(Schema):
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+class CorrectionOut(Schema):
+    id: int
+    subject: str
+    status: str
+    created_at: datetime.datetime
+    due_on: datetime.date
+    comment: str
+    reason: str
+    handled_at: datetime.datetime | None
+    changes: list[ChangeOut]
+
+
+class CorrectionIn(Schema):
+    """The fields to change (the card's for ``card``, the medical ones for ``medical``); a field
+    left out stays as it is."""
+
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    allergies: str | None = None
+    medication: str | None = None
+    diet: str | None = None
+    doctor: str | None = None
+    dentist: str | None = None
+    notes: str | None = None
+    comment: str = ""
+
+
+def _correction(row: CorrectionRequest) -> dict:
+    return {"id": row.pk, "subject": row.subject, "status": row.status, "created_at": row.created_at,
+            "due_on": row.due_on, "comment": row.comment, "reason": row.reason, "handled_at": row.handled_at,
+            "changes": [{"field": f, "label": label, "old": old, "new": new}
+                        for f, label, old, new in corrections.changes_of(row)]}
+
+
+@router.get("/records/children/{student_id}/corrections", response={200: list[CorrectionOut], **ERRORS},
+            url_name="record_corrections", summary="Correction requests about a child")
+@decorate_view(no_store)
+def correction_list(request, student_id: int):
+    """As the page: a parent's own requests with their status (``received``, ``processed``,
+    ``refused`` with the ``reason``), newest first, at most 50; staff see every request."""
+    request.auth.require_session()
+    user = request.auth.user
+    student = student_for_part_or_404(user, student_id, Part.CARD)
+    if is_staff_for(user, student):
+        rows = CorrectionRequest.objects.filter(student=student)
+    else:
+        rows = corrections.requests_of_guardian(user, student)
+    return [_correction(row) for row in rows[:50]]
+
+
+@router.post("/records/children/{student_id}/corrections/{subject}", response={201: CorrectionOut, **ERRORS},
+             url_name="record_correction_create", summary="Propose a correction")
+def correction_create(request, student_id: int, subject: str, payload: CorrectionIn):
+    """A parent proposes a change to the card or the medical details (``subject``: ``card`` or
+    ``medical``), checked by the page's form; the administration handles it. Nothing changed, or a
+    value the form refuses, answers 422; staff change the record itself (404)."""
+    request.auth.require_session()
+    user = request.auth.user
+    if subject not in corrections.FIELDS:
+        raise Http404
+    part = Part.CARD if subject == CorrectionRequest.Subject.CARD else Part.MEDICAL
+    student = student_for_part_or_404(user, student_id, part)
+    if is_staff_for(user, student):
+        raise Http404
+    record = corrections.record_of(student, subject)
+    given = payload.dict(exclude_unset=True)
+    data = {field: given[field] if given.get(field) is not None else getattr(record, field) or ""
+            for field in corrections.FIELDS[subject]}
+    form = CorrectionForm(subject, record, {**data, "comment": payload.comment})
+    if form.is_valid():
+        try:
+            row = corrections.propose(user, student, subject, form.cleaned_data, form.cleaned_data["comment"])
+        except corrections.NothingChanged:
+            form.add_error(None, _("You have not changed anything. Change the details that are wrong."))
+        else:
+            return Status(201, _correction(row))
+    raise FormInvalid(form)
