@@ -1,12 +1,12 @@
 """A child's records and results for a parent's app: the children whose records the caller
 opens (with the parts they may open); a child's personal data, family contacts, medical details,
 invoices, support plans and notes, and the caller's correction requests (read through
-``records.parts``, as the pages read them: decrypted by the fields, hidden guardians left out, cancelled invoices and closed note categories
-not for guardians); and a child's report cards, method tests and standardised
-tests where the school opened them to parents. The same rule as the records pages
-(``records.access.student_for_part_or_404``: relation, module, part, closed period, parental
-authority; the rows through ``visible_to``), never cached, and staff reading a part is audited as
-on the pages (``core.audit``)."""
+``records.parts``, as the pages read them: decrypted by the fields, hidden guardians left out,
+cancelled invoices and closed note categories not for guardians); and a child's report cards,
+method tests and standardised tests where the school opened them to parents. The same rule as the
+records pages (``records.access.student_for_part_or_404``: relation, module, part, closed period,
+parental authority; the rows through ``visible_to``), never cached, and staff reading a part is
+audited as on the pages (``core.audit``)."""
 
 from __future__ import annotations
 
