@@ -13,9 +13,34 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from schoolpoort.core.audit import reads_of
+from schoolpoort.core.hiding import hidden_guardians
+from schoolpoort.core.models import Guardianship
 
 from .access import is_office_for, is_staff_for
-from .models import Invoice, Note, NoteCategory, NoteReaction, Part, SupportPlan
+from .models import Contact, Invoice, MedicalInfo, Note, NoteCategory, NoteReaction, Part, StudentCard, SupportPlan
+
+
+def card_of(user, student) -> StudentCard | None:
+    """The pupil's personal data (address, phones, e-mail), decrypted by the field; None when none."""
+    return StudentCard.objects.visible_to(user).filter(student=student).first()
+
+
+def guardians_for(user, student) -> list:
+    """The pupil's guardians as the card shows them: a guardian does not see a guardian hidden from
+    them (``core.hiding``, e.g. an ex-partner); staff see all."""
+    guardians = list(Guardianship.objects.filter(student=student).select_related("user").order_by("pk"))
+    if not is_staff_for(user, student):
+        guardians = hidden_guardians(user).visible(guardians)
+    return guardians
+
+
+def contacts_for(user, student) -> list:
+    return list(Contact.objects.visible_to(user).filter(student=student))
+
+
+def medical_of(user, student) -> MedicalInfo | None:
+    """The pupil's medical details, decrypted by the fields; None when none."""
+    return MedicalInfo.objects.visible_to(user).filter(student=student).first()
 
 
 def plans_for(user, student) -> QuerySet:

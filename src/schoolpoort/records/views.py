@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolpoort.core.audit import audits_reads, label_parts
-from schoolpoort.core.hiding import hidden_guardians
 from schoolpoort.core.models import AuditEntry, Guardianship
 
 from . import corrections, parts
@@ -31,7 +30,7 @@ from .access import (
     student_for_part_or_404,
 )
 from .forms import CorrectionForm, ReactionForm
-from .models import Contact, CorrectionRequest, MedicalInfo, NoteReaction, Part, StudentCard
+from .models import CorrectionRequest, NoteReaction, Part
 
 VIEWED_PER_PAGE = 50
 
@@ -65,10 +64,8 @@ def index(request):
 def card(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.CARD)
     note_staff_read(request, student, Part.CARD)
-    record = StudentCard.objects.visible_to(request.user).filter(student=student).first()
-    guardians = list(Guardianship.objects.filter(student=student).select_related("user").order_by("pk"))
-    if not is_staff_for(request.user, student):
-        guardians = hidden_guardians(request.user).visible(guardians)
+    record = parts.card_of(request.user, student)
+    guardians = parts.guardians_for(request.user, student)
     open_requests = (
         corrections.requests_of_guardian(request.user, student).filter(status=CorrectionRequest.Status.RECEIVED).count()
     )
@@ -89,7 +86,7 @@ def card(request, student_id: int):
 def family(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.FAMILY)
     note_staff_read(request, student, Part.FAMILY)
-    contacts = list(Contact.objects.visible_to(request.user).filter(student=student))
+    contacts = parts.contacts_for(request.user, student)
     return _page(request, student, Part.FAMILY, "records/family.html", contacts=contacts)
 
 
@@ -99,7 +96,7 @@ def family(request, student_id: int):
 def medical(request, student_id: int):
     student = student_for_part_or_404(request.user, student_id, Part.MEDICAL)
     note_staff_read(request, student, Part.MEDICAL)
-    record = MedicalInfo.objects.visible_to(request.user).filter(student=student).first()
+    record = parts.medical_of(request.user, student)
     return _page(request, student, Part.MEDICAL, "records/medical.html", record=record)
 
 
