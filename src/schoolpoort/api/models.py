@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolpoort.core.access import board_school_ids, staff_school_ids
 from schoolpoort.core.scopes import school_scoped
@@ -100,7 +101,7 @@ class Webhook(models.Model):
     shown once when the webhook is made and kept encrypted (it must be read to sign)."""
 
     school = models.ForeignKey("core.School", on_delete=models.CASCADE, related_name="webhooks")
-    url = models.URLField(_("address"), max_length=2000)
+    url = models.URLField(pgettext_lazy("web address of a webhook", "address"), max_length=2000)
     secret = EncryptedTextField()
     events = models.JSONField(default=list)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -124,7 +125,7 @@ class WebhookDelivery(models.Model):
     """One event for one webhook: its body (the same on every try), and how the tries went."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
+        PENDING = "pending", pgettext_lazy("webhook delivery", "waiting")
         DELIVERED = "delivered", _("delivered")
         FAILED = "failed", _("failed")
 

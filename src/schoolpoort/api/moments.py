@@ -30,7 +30,7 @@ Moment = Annotated[datetime.datetime, AfterValidator(_storable)]
 def clock(value: datetime.time | None) -> str | None:
     """A time of day as the API answers it: "08:30", the school's local time. (JSON Schema's
     ``time`` format wants an offset, which a time of a school day has not.)"""
-    return value.strftime("%H:%M") if value is not None else None
+    return value.isoformat(timespec="minutes") if value is not None else None
 
 
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["08:30"])]
