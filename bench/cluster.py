@@ -541,10 +541,10 @@ def _lines(out: dict, results: dict, _rows, _target) -> list[str]:  # noqa: C901
         f"(round robin per request, at most {APP_WORKERS} requests per server, the rest queued, health check "
         "every 2 s) in front of two gunicorn app servers of "
         f"{APP_WORKERS} sync workers, two task workers (`run_worker`), all on this machine's two cores, "
-        "started and stopped by `bench/run.py --only cluster`. One run of each figure. Load average at the end "
-        f"of the step {out['load_average'][0]:.1f} / {out['load_average'][1]:.1f} / {out['load_average'][2]:.1f} "
-        "(1 / 5 / 15 min): above 2, other work shared the two cores and the latencies say more about it than about "
-        "the cluster; the CPU seconds per request hold better.",
+        "started and stopped by `make bench` (alone: `bench/run.py --only cluster`). One run of each figure. Load "
+        f"average at the end of the step {out['load_average'][0]:.1f} / {out['load_average'][1]:.1f} / "
+        f"{out['load_average'][2]:.1f} (1 / 5 / 15 min): every part of the cluster and the load generator share "
+        "the two cores, so the CPU per request carries over to other machines better than the latencies do.",
         "",
         "Shared state, request by request (servers A, B, A, B, …):",
         "",

@@ -17,6 +17,7 @@ ID_SETS = [
     "child_schools",
     "child_groups",
     "child_all_groups",
+    "class_page_schools",
     "taught_groups",
     "staff_schools",
     "managed_schools",
@@ -62,6 +63,8 @@ def test_a_guardian_kept_from_class_pages_keeps_the_groups_of_their_own_child(wo
     reach = reach_of(world.users["guardian"])
     assert reach.child_group_ids == frozenset()
     assert reach.child_all_group_ids == {world.group3.pk}
+    assert reach.class_page_school_ids == frozenset()
+    assert reach.child_school_ids == {world.school.pk}
 
 
 def test_the_reach_costs_three_queries_beside_the_roles(world, settings, django_assert_num_queries):

@@ -1,6 +1,6 @@
 """Who may see an album and which of its photos, built from the building blocks of
-``core.access``. Each ``*_q`` is one SQL condition made of subqueries of ids, so that
-``Album.objects.visible_to(user)`` and ``Photo.objects.visible_to(user)`` stay one query.
+``core.access``, written once against ``core.access.AccessIds``: ``visible_to(user)`` reads it with
+subqueries (one SQL query, always current), the home page with the request's plain id lists.
 
 Albums:
 - staff see the albums of their schools where the module is switched on: directors,
@@ -23,15 +23,7 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from schoolpoort.core import consent
-from schoolpoort.core.access import (
-    NOTHING,
-    guardian_group_ids,
-    managed_school_ids,
-    open_module_school_ids,
-    staff_school_ids,
-    switched_on_module_school_ids,
-    taught_group_ids,
-)
+from schoolpoort.core.access import NOTHING, AccessIds, SubqueryIds, switched_on_module_school_ids
 
 MODULE = "albums"
 
@@ -40,52 +32,41 @@ def _model(label: str):
     return apps.get_model(label)
 
 
-def _signed_in(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
 def enabled_module_school_ids(module: str = MODULE) -> QuerySet:
     """Schools where the module is switched on (closed or not): where staff may use it."""
     return switched_on_module_school_ids(module)
 
 
-def _albums_for_groups(group_ids) -> QuerySet:
-    """Ids of albums whose audience includes one of ``group_ids`` (no join: no duplicates)."""
-    return _model("albums.Album").groups.through.objects.filter(group_id__in=group_ids).values("album_id")
-
-
-def viewing_child_ids(user) -> QuerySet:
-    """The user's children whose class pages (and so class photos) the school lets them see."""
-    return (
-        _model("core.Guardianship")
-        .objects.filter(user=user, sees_class_pages=True, student__archived_at__isnull=True)
-        .values("student_id")
-    )
-
-
-def guardian_album_q(user) -> Q:
-    open_schools = open_module_school_ids(MODULE)
-    child_schools = _model("core.Student").objects.filter(pk__in=viewing_child_ids(user)).values("school_id")
-    return Q(published_at__isnull=False, school_id__in=open_schools) & (
-        Q(audience="school", school_id__in=child_schools)
-        | Q(audience="groups", pk__in=_albums_for_groups(guardian_group_ids(user)))
-    )
-
-
-def staff_album_q(user) -> Q:
-    staff_schools = staff_school_ids(user)
-    return Q(school_id__in=enabled_module_school_ids()) & (
-        Q(school_id__in=managed_school_ids(user))
-        | Q(audience="school", school_id__in=staff_schools)
-        | Q(audience="groups", pk__in=_albums_for_groups(taught_group_ids(user)))
-        | Q(created_by=user, school_id__in=staff_schools)
-    )
-
-
-def album_q(user) -> Q:
-    if not _signed_in(user):
+def _albums_for_groups(group_ids) -> Q:
+    """Albums whose audience includes one of ``group_ids`` (no join: no duplicates)."""
+    if isinstance(group_ids, list) and not group_ids:
         return NOTHING
-    return staff_album_q(user) | guardian_album_q(user)
+    through = _model("albums.Album").groups.through
+    return Q(pk__in=through.objects.filter(group_id__in=group_ids).values("album_id"))
+
+
+def guardian_album_q(ids: AccessIds) -> Q:
+    return Q(published_at__isnull=False, school_id__in=ids.open_schools(MODULE)) & (
+        Q(audience="school", school_id__in=ids.class_page_schools)
+        | (Q(audience="groups") & _albums_for_groups(ids.child_groups))
+    )
+
+
+def staff_album_q(ids: AccessIds) -> Q:
+    return Q(school_id__in=ids.switched_on_schools(MODULE)) & (
+        Q(school_id__in=ids.managed_schools)
+        | Q(audience="school", school_id__in=ids.staff_schools)
+        | (Q(audience="groups") & _albums_for_groups(ids.taught_groups))
+        | Q(created_by=ids.user, school_id__in=ids.staff_schools)
+    )
+
+
+def album_q(ids: AccessIds) -> Q:
+    """The albums visible through ``ids``: ``SubqueryIds(user)`` for ``visible_to``, the request's
+    ``ReachIds`` for the home page."""
+    if not ids.signed_in:
+        return NOTHING
+    return staff_album_q(ids) | guardian_album_q(ids)
 
 
 def unconsented_tags() -> QuerySet:
@@ -93,20 +74,36 @@ def unconsented_tags() -> QuerySet:
     return consent.unconsented(_model("albums.PhotoTag").objects.all())
 
 
-def hidden_photo_ids(user) -> QuerySet:
-    """Photos the user may not see as a guardian (the one consent rule, ``core.consent``)."""
-    return consent.blocked_image_ids(_model("albums.PhotoTag").objects.all(), user, key="photo_id")
+def hidden_photo_ids(ids: AccessIds, albums=None) -> QuerySet:
+    """Photos the user may not see as a guardian (the one consent rule, ``core.consent``); of the
+    ``albums`` (ids) only, when given: then only their photos' tags are read, not the board's."""
+    tags = _model("albums.PhotoTag").objects.all()
+    if albums is not None:
+        tags = tags.filter(photo__album_id__in=albums)
+    return consent.blocked_image_ids(tags, ids.user, key="photo_id", own_children=ids.children)
 
 
-def photo_q(user) -> Q:
-    if not _signed_in(user):
+def photo_q(ids: AccessIds, albums=None) -> Q:
+    """The photos visible through ``ids``; ``albums`` (ids) when the caller asks about those albums'
+    photos only (an album page, the home page's newest albums)."""
+    if not ids.signed_in:
         return NOTHING
     Album = _model("albums.Album")
-    staff_albums = Album.objects.filter(staff_album_q(user)).values("pk")
-    guardian_albums = Album.objects.filter(guardian_album_q(user)).values("pk")
+    staff_albums = Album.objects.filter(staff_album_q(ids)).values("pk")
+    guardian_albums = Album.objects.filter(guardian_album_q(ids)).values("pk")
     return Q(album_id__in=staff_albums) | (
-        Q(album_id__in=guardian_albums, status="ready") & ~Q(pk__in=hidden_photo_ids(user))
+        Q(album_id__in=guardian_albums, status="ready") & ~Q(pk__in=hidden_photo_ids(ids, albums))
     )
+
+
+def visible_album_q(user) -> Q:
+    """``album_q`` for ``Album.objects.visible_to(user)``: one SQL query, always current."""
+    return album_q(SubqueryIds(user))
+
+
+def visible_photo_q(user, albums=None) -> Q:
+    """``photo_q`` for ``Photo.objects.visible_to(user)``: one SQL query, always current."""
+    return photo_q(SubqueryIds(user), albums)
 
 
 def is_flagged():

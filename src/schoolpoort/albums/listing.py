@@ -32,7 +32,7 @@ def album_or_404(user, album_id: int, scope: AlbumScope | None = None) -> Album:
 
 
 def visible_photos(user, album: Album):
-    return Photo.objects.visible_to(user).filter(album=album).in_album_order()
+    return Photo.objects.visible_to(user, album=album).in_album_order()
 
 
 def visible_albums(user, scope: AlbumScope):

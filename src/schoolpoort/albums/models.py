@@ -41,7 +41,7 @@ VIDEO_ERRORS = {
 
 class AlbumQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(access.album_q(user))
+        return self.filter(access.visible_album_q(user))
 
 
 class Album(models.Model):
@@ -106,8 +106,12 @@ def version_path(instance: Photo, filename: str) -> str:
 
 
 class PhotoQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(access.photo_q(user))
+    def visible_to(self, user, album=None):
+        """The photos the user may see; of ``album`` only, when given (its photos' tags are all the
+        consent rule reads then, not the whole board's)."""
+        if album is None:
+            return self.filter(access.visible_photo_q(user))
+        return self.filter(access.visible_photo_q(user, albums=[album.pk]), album=album)
 
     def in_album_order(self):
         return self.order_by(models.F("taken_at").asc(nulls_last=True), "pk")

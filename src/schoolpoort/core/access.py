@@ -375,6 +375,7 @@ class Reach:
     taught_group_ids: frozenset[int] = frozenset()  # current groups
     school_boards: dict[int, int] = field(default_factory=dict)  # board of every school above
     child_all_group_ids: frozenset[int] = frozenset()  # current groups, class pages or not
+    class_page_school_ids: frozenset[int] = frozenset()  # schools of the children whose class pages they see
 
     @property
     def staff_school_ids(self) -> frozenset[int]:
@@ -411,7 +412,7 @@ def _access_of(user) -> Reach:
         def read() -> Reach:
             return _read_reach(user, _read_roles(user), None)
 
-        access = user._schoolpoort_access = cached_for_user(user, "access", read)
+        access = user._schoolpoort_access = cached_for_user(user, "reach", read)
     return access
 
 
@@ -438,6 +439,7 @@ def _read_reach(user, roles: Roles, today: datetime.date | None) -> Reach:
         taught_group_ids=frozenset(taught),
         school_boards=school_boards,
         child_all_group_ids=frozenset(group for group, _ in enrolled),
+        class_page_school_ids=frozenset(school for _, school, _, sees in children if sees),
     )
 
 
@@ -595,6 +597,7 @@ class AccessIds:
     child_schools = ()
     child_groups = ()  # the children's current groups, where the school lets the guardian see class pages
     child_all_groups = ()  # the children's current groups, class pages or not
+    class_page_schools = ()  # schools of the children whose class pages the school lets the guardian see
     taught_groups = ()  # groups the user teaches this school year
     staff_schools = ()  # schools with any staff role of the user
     managed_schools = ()  # board admin, director, administration: the whole school
@@ -639,6 +642,11 @@ class SubqueryIds(AccessIds):
             .objects.filter(student_id__in=self.children, group__in=_model("Group").objects.current(today))
             .values("group_id")
         )
+        self.class_page_schools = (
+            _model("Guardianship")
+            .objects.filter(user=user, sees_class_pages=True, student__archived_at__isnull=True)
+            .values("student__school_id")
+        )
         self.taught_groups = taught_group_ids(user, today)
         self.staff_schools = staff_school_ids(user)
         self.managed_schools = managed_school_ids(user)
@@ -674,6 +682,7 @@ class ReachIds(AccessIds):
         self.child_schools = sorted(reach.child_school_ids)
         self.child_groups = sorted(reach.child_group_ids)
         self.child_all_groups = sorted(reach.child_all_group_ids)
+        self.class_page_schools = sorted(reach.class_page_school_ids)
         self.taught_groups = sorted(reach.taught_group_ids)
         self.staff_schools = sorted(reach.staff_school_ids)
         self.managed_schools = sorted(reach.managed_school_ids)

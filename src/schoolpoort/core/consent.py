@@ -45,10 +45,14 @@ def unconsented(tags: QuerySet, use: str = Use.PORTAL) -> QuerySet:
     return tags.filter(student__isnull=False).exclude(student_id__in=consenting_student_ids(use))
 
 
-def blocked_image_ids(tags: QuerySet, user, use: str = Use.PORTAL, key: str = "object_id") -> QuerySet:
+def blocked_image_ids(
+    tags: QuerySet, user, use: str = Use.PORTAL, key: str = "object_id", own_children=None
+) -> QuerySet:
     """The ids (column ``key`` of ``tags``) of the images the user may not see as one of the
-    families: they show a child without consent for ``use`` who is not the user's own child."""
-    return unconsented(tags, use).exclude(student_id__in=guardian_student_ids(user)).values(key)
+    families: they show a child without consent for ``use`` who is not the user's own child.
+    ``own_children``: the user's children when the caller has them at hand (``AccessIds.children``)."""
+    own_children = guardian_student_ids(user) if own_children is None else own_children
+    return unconsented(tags, use).exclude(student_id__in=own_children).values(key)
 
 
 def tags_of_model(model: type[Model]) -> QuerySet:
