@@ -30,8 +30,8 @@ migrate: install
 	$(MANAGE) migrate --noinput
 
 # Sets up, loads the demo school and serves it with its task worker; Ctrl-C stops both.
+# No collectstatic: the demo serves static files from the apps (WHITENOISE_USE_FINDERS); production collects them.
 demo: migrate
-	$(MANAGE) collectstatic --noinput -v0
 	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(MANAGE) load_demo
 	$(MANAGE) serve_demo --addr $(HOST) --port $(PORT)
 

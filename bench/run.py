@@ -106,7 +106,6 @@ def demo_cold_start(results: dict) -> None:
         env.pop(key, None)
     started = time.monotonic()
     _, migrate_s = timed(manage, env, "migrate", "--noinput", "-v0")
-    _, static_s = timed(manage, env, "collectstatic", "--noinput", "-v0")
     _, demo_s = timed(manage, env, "load_demo")
     serve = subprocess.Popen(
         [PYTHON, "manage.py", "serve_demo", "--port", str(DEMO_PORT)],
@@ -133,12 +132,11 @@ def demo_cold_start(results: dict) -> None:
         shutil.rmtree(var, ignore_errors=True)
     results["d1_demo"] = {
         "migrate_s": migrate_s,
-        "collectstatic_s": static_s,
         "load_demo_s": demo_s,
         "first_page_s": total,
     }
     print(
-        f"D1 demo: migrate {migrate_s:.1f} s, collectstatic {static_s:.1f} s, load_demo {demo_s:.1f} s, "
+        f"D1 demo: migrate {migrate_s:.1f} s, load_demo {demo_s:.1f} s, "
         f"login page served after {total:.1f} s"
     )
 
