@@ -35,11 +35,11 @@ def summary(runs: list[dict]) -> dict:
 
 def open_model(server_url: str, visits: list[dict], duration: float, runs: int, think: float = 1.0) -> dict:
     """P1: users that read for ``think`` seconds between pages."""
-    spec = {"host": server_url, "users": P1_USERS, "think": think, "warmup": 2, "duration": duration, "visits": visits}
+    spec = {"host": server_url, "users": P1_USERS, "think": think, "warmup": 1, "duration": duration, "visits": visits}
     return summary(_runs(spec, runs))
 
 
 def closed_loop(server_url: str, visits: list[dict], duration: float, runs: int, users: int = P1_USERS) -> dict:
     """P2: as fast as the server answers; requests per second."""
-    spec = {"host": server_url, "users": users, "think": 0, "warmup": 2, "duration": duration, "visits": visits}
+    spec = {"host": server_url, "users": users, "think": 0, "warmup": 1, "duration": duration, "visits": visits}
     return summary(_runs(spec, runs))
