@@ -333,3 +333,41 @@ def test_a_task_in_the_worker_runs_in_the_scope_it_declares(enforce_scopes):
     with scopes_disabled():
         failed = DBTaskResult.objects.get(pk=undeclared.id)
     assert "ScopeError" in str(failed.exception_class_path)
+
+
+@pytest.mark.parametrize("role", ["guardian", "teacher", "director", "board_admin", "guardian_other_school"])
+def test_the_request_scope_knows_its_schools_boards_as_the_database_does(world, rows, role):
+    """The boards a board-wide row is let through for are read from the request's reach (a plain
+    list PostgreSQL plans well), and are exactly the boards of the scope's schools."""
+    from schoolpoort.core.access import request_reach
+
+    seen = {}
+
+    def view(request):
+        request_reach(request)
+        ids = get_scope()["school"]
+        seen["schools"], seen["boards"] = list(ids), ids.board_ids()
+        return HttpResponse()
+
+    SchoolScopeMiddleware(view)(_request(world.users[role]))
+    expected = set(School.objects.filter(pk__in=seen["schools"]).values_list("board_id", flat=True))
+    assert seen["boards"] is not None
+    assert set(seen["boards"]) == expected
+
+
+def test_a_scope_of_plain_ids_leaves_the_boards_to_the_database(world):
+    assert SchoolIds.lazy(lambda: [world.school.pk]).board_ids() is None
+
+
+def test_the_fence_is_within_the_schools_it_lets_through_only(world):
+    from schoolpoort.core.scopes import fence_within
+
+    a, b = world.school.pk, world.sister_school.pk
+    with school_scope([a]):
+        assert fence_within({a, b})
+        assert fence_within({a})
+        assert not fence_within({b})
+    with school_scope([a, b]):
+        assert not fence_within({a})
+    with scopes_disabled():
+        assert not fence_within({a, b})

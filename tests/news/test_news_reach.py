@@ -60,6 +60,29 @@ def test_the_feed_filter_finds_what_the_access_layer_allows(world, role, state):
     assert found == expected
 
 
+@pytest.mark.parametrize("state", ["open", "closed today", "switched off"])
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_the_feed_inside_the_request_fence_finds_the_same_posts(world, role, state):
+    """Within the request's school fence (the middleware's scope) the feed leaves out its own filter
+    on the usable schools where the fence is inside them: the same posts either way."""
+    from django.test import RequestFactory
+
+    from schoolpoort.core.scopes import SchoolIds, request_board_ids, request_school_ids, scope
+
+    _posts_of_every_kind(world)
+    GuardianshipFactory(student=world.classmate_of_other_group, user=world.users["teacher"])
+    set_module_state(world, "news", state)
+    user = world.users[role]
+    expected, _found = _same_posts(user)
+    request = RequestFactory().get("/")
+    request.user = user
+    fence = SchoolIds.lazy(lambda: request_school_ids(request), boards=lambda: request_board_ids(request))
+    with scope(school=fence):
+        now = timezone.now()
+        found = set(feed_posts(user, reach_of(user), news_scope(user), now).values_list("pk", flat=True))
+    assert found == expected
+
+
 def test_a_guardian_kept_from_class_pages_gets_no_group_news_in_the_fast_filter(world):
     _posts_of_every_kind(world)
     world.child.guardianships.filter(user=world.users["guardian"]).update(sees_class_pages=False)

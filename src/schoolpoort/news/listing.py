@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from schoolpoort.core.access import ReachIds, get_visible_or_404
 from schoolpoort.core.files import send_file
+from schoolpoort.core.scopes import fence_within
 
 from .access import post_q
 from .images import shown_attachments
@@ -26,9 +27,11 @@ def feed_posts(user, reach, scope: NewsScope, now=None) -> QuerySet:
     """The user's feed, newest first with pinned posts on top, each with ``is_read``; only the
     attachments the user may see (image consent) are counted on a card."""
     now = now or timezone.now()
+    # Where the request's school fence is inside the schools where news is usable, it is the filter.
+    usable = Q() if fence_within(scope.school_ids) else scope.q()
     return (
         Post.objects.filter(post_q(ReachIds(user, reach, scope.modules), now))
-        .filter(scope.q())
+        .filter(usable)
         .select_related("school", "board", "author")
         .prefetch_related("groups", Prefetch("attachments", queryset=shown_attachments(user)))
         .defer("body")  # the feed shows the stored excerpt, never the Markdown source
