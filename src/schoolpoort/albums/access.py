@@ -23,7 +23,7 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from schoolpoort.core import consent
-from schoolpoort.core.access import NOTHING, AccessIds, SubqueryIds, switched_on_module_school_ids
+from schoolpoort.core.access import NOTHING, AccessIds, SubqueryIds, for_groups_q, switched_on_module_school_ids
 
 MODULE = "albums"
 
@@ -37,18 +37,10 @@ def enabled_module_school_ids(module: str = MODULE) -> QuerySet:
     return switched_on_module_school_ids(module)
 
 
-def _albums_for_groups(group_ids) -> Q:
-    """Albums whose audience includes one of ``group_ids`` (no join: no duplicates)."""
-    if isinstance(group_ids, list) and not group_ids:
-        return NOTHING
-    through = _model("albums.Album").groups.through
-    return Q(pk__in=through.objects.filter(group_id__in=group_ids).values("album_id"))
-
-
 def guardian_album_q(ids: AccessIds) -> Q:
     return Q(published_at__isnull=False, school_id__in=ids.open_schools(MODULE)) & (
         Q(audience="school", school_id__in=ids.class_page_schools)
-        | (Q(audience="groups") & _albums_for_groups(ids.child_groups))
+        | (Q(audience="groups") & for_groups_q(_model("albums.Album"), ids.child_groups))
     )
 
 
@@ -56,7 +48,7 @@ def staff_album_q(ids: AccessIds) -> Q:
     return Q(school_id__in=ids.switched_on_schools(MODULE)) & (
         Q(school_id__in=ids.managed_schools)
         | Q(audience="school", school_id__in=ids.staff_schools)
-        | (Q(audience="groups") & _albums_for_groups(ids.taught_groups))
+        | (Q(audience="groups") & for_groups_q(_model("albums.Album"), ids.taught_groups))
         | Q(created_by=ids.user, school_id__in=ids.staff_schools)
     )
 

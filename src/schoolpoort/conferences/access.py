@@ -29,6 +29,7 @@ from schoolpoort.core.access import (
     AccessIds,
     SubqueryIds,
     board_school_ids,
+    for_groups_q,
     roles_of,
     staff_school_ids,
     switched_on_module_school_ids,
@@ -52,23 +53,16 @@ def switched_on_school_ids() -> QuerySet:
     return switched_on_module_school_ids(MODULE)
 
 
-def _rounds_of_groups(group_ids) -> Q:
-    if isinstance(group_ids, list) and not group_ids:
-        return NOTHING
-    through = _model("conferences.Round").groups.through
-    return Q(pk__in=through.objects.filter(group_id__in=group_ids).values("round_id"))
-
-
 def guardian_round_q(ids: AccessIds) -> Q:
     # The conversation is about their own child: class pages or not.
-    return _rounds_of_groups(ids.child_all_groups) & Q(school_id__in=ids.open_schools(MODULE))
+    return for_groups_q(_model("conferences.Round"), ids.child_all_groups) & Q(school_id__in=ids.open_schools(MODULE))
 
 
 def staff_round_q(ids: AccessIds) -> Q:
     own_sessions = _model("conferences.Session").objects.filter(teacher=ids.user).values("round_id")
     return (
         Q(school_id__in=ids.managed_schools)
-        | (_rounds_of_groups(ids.taught_groups) & Q(school_id__in=ids.staff_schools))
+        | (for_groups_q(_model("conferences.Round"), ids.taught_groups) & Q(school_id__in=ids.staff_schools))
         | (Q(pk__in=own_sessions) & Q(school_id__in=ids.staff_schools))
     ) & Q(school_id__in=ids.switched_on_schools(MODULE))
 

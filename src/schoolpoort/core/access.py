@@ -576,6 +576,16 @@ def cached_for_user(user, name: str, read: Callable[[], object]):
     return value
 
 
+def for_groups_q(model: type[Model], group_ids) -> Q:
+    """Rows of ``model`` whose audience (its ``groups``) includes one of ``group_ids``, a subquery or a
+    plain list: a test on the through table, no join (no duplicate rows); nothing for an empty list."""
+    if isinstance(group_ids, list) and not group_ids:
+        return NOTHING
+    field = model._meta.get_field("groups")
+    through = field.remote_field.through
+    return Q(pk__in=through.objects.filter(group_id__in=group_ids).values(field.m2m_field_name() + "_id"))
+
+
 # --- Id sources: what a module's one visibility builder is written against ----------------------
 
 

@@ -20,7 +20,7 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
-from schoolpoort.core.access import NOTHING, AccessIds, SubqueryIds
+from schoolpoort.core.access import NOTHING, AccessIds, SubqueryIds, for_groups_q
 
 MODULE = "news"
 
@@ -42,7 +42,7 @@ def guardian_post_q(ids: AccessIds, now=None) -> Q:
     open_schools = ids.open_schools(MODULE)
     open_child_schools = ids.both(ids.child_schools, open_schools)
     return Q(publish_at__lte=now or timezone.now()) & (
-        (Q(audience="groups", school_id__in=open_schools) & _to_groups(ids.child_groups))
+        (Q(audience="groups", school_id__in=open_schools) & for_groups_q(_model("news.Post"), ids.child_groups))
         | Q(audience="school", school_id__in=open_child_schools)
         | Q(audience="board", board_id__in=ids.boards_of(open_child_schools))
     )
@@ -56,7 +56,7 @@ def staff_post_q(ids: AccessIds, now=None) -> Q:
         | Q(school_id__in=ids.managed_schools)
         | (published & Q(audience="school", school_id__in=ids.staff_schools))
         | (published & Q(audience="board", board_id__in=ids.boards_of(ids.staff_schools)))
-        | (published & Q(audience="groups") & _to_groups(ids.taught_groups))
+        | (published & Q(audience="groups") & for_groups_q(_model("news.Post"), ids.taught_groups))
     )
 
 
@@ -64,9 +64,3 @@ def visible_post_q(user, now=None) -> Q:
     """``post_q`` for ``Post.objects.visible_to(user)``: one SQL query, always current."""
     return post_q(SubqueryIds(user), now)
 
-
-def _to_groups(group_ids) -> Q:
-    """Posts whose audience includes one of ``group_ids`` (no join: no duplicates)."""
-    if isinstance(group_ids, list) and not group_ids:
-        return NOTHING
-    return Q(pk__in=_model("news.Post").groups.through.objects.filter(group_id__in=group_ids).values("post_id"))
