@@ -14,7 +14,9 @@ flushed after the test, as a build would be.
 A test gets a fresh build instead when:
 - the database is not PostgreSQL (SQLite, the embedded default, builds as before);
 - the snapshot was made on another day, or more than ``SCHOOLPOORT_DEMO_SNAPSHOT_MINUTES``
-  minutes ago (default 10; 0 switches the snapshot off): the build is kept as the new snapshot.
+  minutes ago (default 10; 0 switches the snapshot off), or a demo post has come out or turned a
+  day older since its build (a build now would publish it, or give it more reads): the build is
+  kept as the new snapshot.
   The demo is built around "now": today's absences, this afternoon's posts, the conference
   evenings of next week. A snapshot a few minutes old is a build a test could have made a few
   minutes earlier;
@@ -65,6 +67,7 @@ analyze_seconds: list[float] = []
 class Snapshot:
     taken_at: datetime.datetime
     today: datetime.date
+    changes_at: datetime.datetime | None  # from then on a build differs (``_next_change``)
     tables: dict[str, bytes]  # table → its rows, COPY BINARY
     sequences: dict[str, tuple[int, bool]]  # sequence → (value, is_called) for setval
     media: Path
@@ -97,10 +100,11 @@ def demo_school():
         counts["restored"] += 1
         return _world_copy(_snapshot.world)
     # No snapshot yet, an old one, or one written with other records keys: this build is the new one.
+    built_at = timezone.now()
     world = _build()
     counts["built"] += 1
     _discard()
-    _snapshot = _take(world)
+    _snapshot = _take(world, built_at)
     return world
 
 
@@ -123,7 +127,26 @@ def _build():
 
 
 def _fresh(snapshot: Snapshot) -> bool:
-    return snapshot.today == timezone.localdate() and timezone.now() - snapshot.taken_at <= MAX_AGE
+    now = timezone.now()
+    if snapshot.changes_at is not None and now >= snapshot.changes_at:
+        return False
+    return snapshot.today == timezone.localdate() and now - snapshot.taken_at <= MAX_AGE
+
+
+def _next_change(built_at: datetime.datetime) -> datetime.datetime | None:
+    """When a build would first differ from one made at ``built_at``: the build publishes the posts
+    whose time has come, and more families have read a post the more whole days it is old
+    (news/demo.py). So: the first scheduled post coming out, or a post turning a day older."""
+    from schoolpoort.core.scopes import scopes_disabled
+    from schoolpoort.news.models import Post
+
+    with scopes_disabled():
+        times = list(Post.objects.values_list("publish_at", flat=True))
+    day = datetime.timedelta(days=1)
+    return min(
+        (at if at > built_at else at + ((built_at - at) // day + 1) * day for at in times),
+        default=None,
+    )
 
 
 def _real_clock() -> bool:
@@ -180,7 +203,7 @@ def _sequences() -> dict[str, tuple[int, bool]]:
         }
 
 
-def _take(world) -> Snapshot:
+def _take(world, built_at: datetime.datetime) -> Snapshot:
     from schoolpoort.lib import encryption
 
     started = time.perf_counter()
@@ -194,7 +217,7 @@ def _take(world) -> Snapshot:
     if Path(settings.MEDIA_ROOT).exists():
         shutil.copytree(settings.MEDIA_ROOT, media, dirs_exist_ok=True)
     snapshot = Snapshot(
-        taken_at=timezone.now(), today=timezone.localdate(), tables=tables,
+        taken_at=timezone.now(), today=timezone.localdate(), changes_at=_next_change(built_at), tables=tables,
         sequences=_sequences(), media=media, keys=tuple(encryption.configured_keys()),
         world=_world_copy(world),
     )
