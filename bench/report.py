@@ -145,6 +145,8 @@ def write_report(r: dict, path: Path) -> None:  # noqa: C901, PLR0912, PLR0915
                 ],
                 ["… of which `git clone`", f"{d['clone_s']:.1f} s", "", ""],
                 ["… of which the venv (uv from the lock)", f"{fmt(d['venv_s'])} s", "", ""],
+                *([["… of which after the venv (migrate, load_demo, the server's start, SQLite)",
+                    f"{d['first_page_s'] - d['clone_s'] - d['venv_s']:.1f} s", "", ""]] if d.get("venv_s") else []),
             ]
         if d := r.get("d1_demo"):
             rows += [
