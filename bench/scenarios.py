@@ -18,7 +18,7 @@ import os
 import random
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,16 +79,42 @@ def _director(school_obj):
 # --- P6 ------------------------------------------------------------------------------------------
 
 
+def _spread_over_groups(fams: list[tuple[int, list[int]]], count: int, group_of: dict) -> list[tuple[int, list[int]]]:
+    """``count`` one-child families taken from the groups in turn (the first 280 by id crowded
+    some groups and left others with fewer families than times)."""
+    queues: dict[int, list] = defaultdict(list)
+    for fam in fams:
+        queues[group_of.get(fam[1][0], 0)].append(fam)
+    chosen: list[tuple[int, list[int]]] = []
+    while len(chosen) < count and any(queues.values()):
+        for group_id in sorted(queues):
+            if queues[group_id] and len(chosen) < count:
+                chosen.append(queues[group_id].pop(0))
+    return chosen
+
+
+def _times_per_group(children_per_group: dict[int, int], total: int) -> dict[int, int]:
+    """``total`` times shared out over the groups in proportion to their children in the round
+    (largest remainder), as a school plans its evenings by class size: every group then has more
+    families than times, so every time can be booked."""
+    children = sum(children_per_group.values())
+    exact = {g: total * n / children for g, n in children_per_group.items()}
+    counts = {g: int(x) for g, x in exact.items()}
+    for g in sorted(exact, key=lambda g: (counts[g] - exact[g], g))[: total - sum(counts.values())]:
+        counts[g] += 1
+    return counts
+
+
 def prepare_p6(host: str, var: str) -> dict:
     """A round for all 16 groups of the school, opened a minute ago, 250 ten-minute slots (a
-    session per teacher: ten of 16 slots, six of 15), and 300 families: 280 with one child and
-    20 with two, who ask for back-to-back times."""
+    session per teacher, its length by the group's families in the round), and 300 families:
+    280 with one child (from the groups in turn) and 20 with two, who ask for back-to-back times."""
     from django.urls import reverse
     from django.utils import timezone
 
     from schoolpoort.conferences.actions import add_session
     from schoolpoort.conferences.models import Round
-    from schoolpoort.core.models import Group
+    from schoolpoort.core.models import Enrollment, Group
 
     s = school(1)
     Round.objects.filter(school=s).delete()  # the previous run's round, its slots and bookings
@@ -106,9 +132,18 @@ def prepare_p6(host: str, var: str) -> dict:
         notified_at=now,
     )
     round.groups.set(groups)
+    fams = families(s)
+    group_of = dict(Enrollment.objects.filter(group__in=groups).values_list("student_id", "group_id"))
+    pairs = [(u, c) for u, c in fams if len(c) == 2][:P6_PAIRS]
+    singles = _spread_over_groups([(u, c) for u, c in fams if len(c) == 1], P6_PARENTS - P6_PAIRS, group_of)
+    chosen = singles + pairs
+    if len(chosen) < P6_PARENTS:
+        raise SystemExit(f"P6 needs {P6_PARENTS} families, the school has {len(chosen)}")
+    in_round = Counter(group_of[child] for _u, children in chosen for child in children)
+    times = _times_per_group({group.pk: in_round[group.pk] for group in groups}, P6_SLOTS)
     day = timezone.localdate() + datetime.timedelta(days=7)
-    for i, group in enumerate(groups):
-        count = 16 if i < 10 else 15
+    for group in groups:
+        count = times[group.pk]
         end = (datetime.datetime.combine(day, datetime.time(18, 0)) + datetime.timedelta(minutes=10 * count)).time()
         add_session(
             round,
@@ -119,12 +154,6 @@ def prepare_p6(host: str, var: str) -> dict:
             starts_at=datetime.time(18, 0),
             ends_at=end,
         )
-    fams = families(s)
-    singles = [(u, c) for u, c in fams if len(c) == 1][: P6_PARENTS - P6_PAIRS]
-    pairs = [(u, c) for u, c in fams if len(c) == 2][:P6_PAIRS]
-    chosen = singles + pairs
-    if len(singles) + len(pairs) < P6_PARENTS:
-        raise SystemExit(f"P6 needs {P6_PARENTS} families, the school has {len(chosen)}")
     keys = sessions_for([u for u, _c in chosen])
     clients = [{"session": keys[u], "students": c} for u, c in chosen]
     random.Random(6).shuffle(clients)

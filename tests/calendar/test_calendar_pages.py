@@ -165,7 +165,7 @@ def test_the_home_block_is_not_there_when_the_calendar_is_off(client, world):
     assert 'id="cal-home-heading"' not in page(client, world.users["guardian"], "web:home")
 
 
-def test_the_home_block_costs_two_queries(world):
+def test_the_home_block_costs_one_query(world):
     from django.test import RequestFactory
 
     from schoolpoort.calendar.home import home_block
@@ -182,7 +182,48 @@ def test_the_home_block_costs_two_queries(world):
     with CaptureQueriesContext(connection) as queries:
         block = home_block(request, overview)
         assert len(block.context["occurrences"]) == 3  # today and tomorrow: two single events and the gym
-    assert len(queries.captured_queries) == 2  # the first single events with the repeating ones, the days off
+    assert len(queries.captured_queries) == 1  # the first single events, the repeating ones and the days off
+
+
+def test_the_home_block_reads_the_days_off_with_its_events_as_the_kernel_would_and_keeps_them(world):
+    """The days off come along in the block's one query (lib/days_off.py's answer, not a copy of
+    it): the same days as the kernel reads, skipped by the repeating events, and kept for the
+    request so that the timetable block asks nothing."""
+    from django.test import RequestFactory
+
+    from schoolpoort.calendar.home import home_block
+    from schoolpoort.core.access import request_reach
+    from schoolpoort.lib.days_off import RememberDaysOffMiddleware, days_off_by_school
+    from schoolpoort.web.overview import home_overview
+
+    school = world.school
+    make_event(groups=[world.group3], title="Gym", starts_on=soon(0), start_time=datetime.time(8, 30),
+               rrule="FREQ=DAILY;COUNT=12")
+    make_event(board=school.board, category="vacation", starts_on=soon(1), ends_on=soon(2))
+    make_event(school=school, category="study_day", starts_on=soon(4))
+    make_event(school=school, category="free_day", starts_on=soon(5), cancelled=True)  # called off: school as usual
+    make_event(groups=[world.group3], category="vacation", starts_on=soon(6))  # a group's, not the school's
+    make_event(school=world.sister_school, category="vacation", starts_on=soon(7))
+    make_event(board=world.other_school.board, category="vacation", starts_on=soon(8))
+    request = RequestFactory().get("/")
+    request.user = world.users["teacher"]  # staff see the next five, not only today and tomorrow
+    overview = home_overview(request.user)
+    request_reach(request)
+
+    def the_request(request):
+        block = home_block(request, overview)
+        with CaptureQueriesContext(connection) as later:
+            kept = days_off_by_school([school.pk], soon(0), soon(30))
+        return block, kept, later
+
+    block, kept, later = RememberDaysOffMiddleware(the_request)(request)
+    asked = days_off_by_school([school.pk], soon(0), soon(30))  # outside a request: from the database
+    assert asked == {school.pk: {soon(1), soon(2), soon(4)}}
+    assert kept == asked and later.captured_queries == []
+    shown = [(o.event.title, o.first_day) for o in block.context["occurrences"]]
+    # the next five: the gym skips the board's vacation and the study day (shown themselves, as is the
+    # called-off free day, all day before the gym)
+    assert shown == [("Gym", soon(0)), ("Event", soon(1)), ("Gym", soon(3)), ("Event", soon(4)), ("Event", soon(5))]
 
 
 # --- Query counts -------------------------------------------------------------------------------

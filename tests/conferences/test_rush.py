@@ -16,6 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from django.conf import settings
+from django.core.cache import caches
+
+from schoolpoort.conferences import alternatives
 from schoolpoort.conferences import booking as domain
 from schoolpoort.conferences.booking import Pick
 from schoolpoort.conferences.models import Booking, Slot
@@ -86,6 +90,59 @@ def siblings_round(world, *, second_end=(20, 0)):
     add_session(round, world.users["teacher"], world.group3, start=(19, 0), end=(20, 0))
     add_session(round, world.users["teacher_other_group"], world.group6, start=(19, 0), end=second_end)
     return round, slots(round, world.users["teacher"]), slots(round, world.users["teacher_other_group"])
+
+
+def test_families_who_lose_the_same_time_in_turn_are_offered_different_times(world):
+    """The first loser gets the nearest times; the next one the nearest after those (round the
+    window), so the two do not race for the same three again."""
+    round = make_round(world)
+    mine = evening(world, round)
+    (winner,), (winner_child,) = family(world.group3)
+    domain.book(round, winner, [Pick(winner_child.pk, mine[2].pk)])  # 19:20
+    offered, turns = [], []
+    for _ in range(2):
+        (loser,), (child,) = family(world.group3)
+        with pytest.raises(domain.SlotTaken) as caught:
+            domain.book(round, loser, [Pick(child.pk, mine[2].pk)])
+        offered.append([times(s)[0] for s in caught.value.alternatives])
+        turns.append(caught.value.turn)
+    assert turns == [0, 1]
+    assert offered[0] == ["19:10", "19:30", "19:00"]
+    # the five free times nearest first are 19:10, 19:30, 19:00, 19:40, 19:50: the second loser
+    # starts at the fourth and wraps round, shown nearest first again
+    assert offered[1] == ["19:10", "19:40", "19:50"]
+    assert set(offered[0]) | set(offered[1]) == {"19:00", "19:10", "19:30", "19:40", "19:50"}
+
+
+def test_a_time_lost_again_after_the_turn_window_starts_a_new_first_loser(world):
+    round = make_round(world)
+    mine = evening(world, round)
+    (winner,), (winner_child,) = family(world.group3)
+    domain.book(round, winner, [Pick(winner_child.pk, mine[2].pk)])
+    assert alternatives.turn_of_loser(round.pk, [mine[2].pk]) == 0
+    assert alternatives.turn_of_loser(round.pk, [mine[2].pk]) == 1
+    assert alternatives.turn_of_loser(round.pk, [mine[3].pk]) == 0  # another time, its own count
+    caches[settings.RATELIMIT_USE_CACHE].delete(f"conferences:lost:{round.pk}:{mine[2].pk}")  # as if expired
+    assert alternatives.turn_of_loser(round.pk, [mine[2].pk]) == 0
+
+
+def test_the_turns_share_out_the_nearest_window_and_never_repeat_a_time_within_one_set(world):
+    round = make_round(world)
+    add_session(round, world.users["teacher"], world.group3, start=(17, 0), end=(21, 0))  # 24 times
+    evening_slots = slots(round, world.users["teacher"])
+    lost = evening_slots[12]  # 19:00
+    free = [slot for slot in evening_slots if slot.pk != lost.pk]
+    for slot in free:
+        slot.taken = slot.blocked = False
+    child = type("Child", (), {"group_ids": {world.group3.pk}})()
+    sets = [
+        [slot for suggestion in alternatives.around([lost], [child], free, turn=turn) for _c, slot in suggestion.picks]
+        for turn in range(5)
+    ]
+    assert all(len(found) == len(set(found)) == alternatives.LIMIT for found in sets)
+    window = sorted(free, key=lambda slot: (abs(slot.starts_at - lost.starts_at), slot.starts_at))[: alternatives.WINDOW]
+    assert set().union(*sets[:4]) == set(window)  # four turns of three cover the twelve nearest once
+    assert sets[4] == sets[0]  # then round again
 
 
 def test_siblings_who_lose_their_pair_get_whole_back_to_back_pairs_nearest_to_it(world):
@@ -218,6 +275,29 @@ def test_a_time_that_is_free_again_shows_no_card(client, world):
     url = reverse("conferences:detail", args=[round.pk]) + f"?bezet={world.child.pk}:{mine[2].pk}"
     page = client.get(url).content.decode()
     assert "data-just-taken" not in page
+
+
+def test_the_second_family_sent_back_for_the_same_time_is_offered_the_next_times(client, world):
+    round = make_round(world)
+    mine = evening(world, round)
+    (winner,), (winner_child,) = family(world.group3)
+    domain.book(round, winner, [Pick(winner_child.pk, mine[2].pk)])
+    (first,), (first_child,) = family(world.group3)
+    with pytest.raises(domain.SlotTaken):
+        domain.book(round, first, [Pick(first_child.pk, mine[2].pk)])
+    client.force_login(world.users["guardian"])
+    location = client.post(reverse("conferences:book", args=[round.pk]), {"pick": f"{world.child.pk}:{mine[2].pk}"})[
+        "Location"
+    ]
+    assert parse_qs(urlsplit(location).query)["beurt"] == ["1"]
+    page = client.get(location).content.decode()
+    card = page[page.index("data-just-taken"):page.index("</section>", page.index("data-just-taken"))]
+    offered = re.findall(r'name="pick" value="\d+:(\d+)"', card)
+    assert offered == [str(mine[1].pk), str(mine[4].pk), str(mine[5].pk)]  # 19:10, 19:40, 19:50
+    # a hand-made turn is only a number: nonsense reads as the first
+    page = client.get(location.replace("beurt=1", "beurt=x")).content.decode()
+    card = page[page.index("data-just-taken"):page.index("</section>", page.index("data-just-taken"))]
+    assert re.findall(r'name="pick" value="\d+:(\d+)"', card) == [str(mine[1].pk), str(mine[3].pk), str(mine[0].pk)]
 
 
 def test_siblings_sent_back_get_pairs_as_one_tap_choices(client, world):

@@ -38,8 +38,23 @@ def days_off_by_school(
     rows = list(spans)
     if boards is None and any(row[1] is not None for row in rows):
         board_of = dict(School.objects.filter(pk__in=ids).values_list("pk", "board_id"))
+    return days_of_spans(rows, board_of or {}, first, last, found)
+
+
+def is_day_off(event) -> bool:
+    """An event that makes its school's (or its board's) days off: what the query above reads."""
+    return event.category in OFF_CATEGORIES and not event.cancelled and event.audience in ("school", "board")
+
+
+def days_of_spans(rows, board_of: dict[int, int], first: datetime.date, last: datetime.date,
+                  found: dict[int, set[datetime.date]]) -> dict[int, set[datetime.date]]:
+    """Adds to ``found`` ({school id: days}) the days from ``first`` to ``last`` of each
+    (school id, board id, starts_on, ends_on) of ``rows``: a board's span to each of its schools."""
     for school_id, board_id, starts_on, ends_on in rows:
-        targets = [school_id] if school_id is not None else [pk for pk in ids if board_of.get(pk) == board_id]
+        if school_id is not None:
+            targets = [school_id] if school_id in found else []
+        else:
+            targets = [pk for pk in found if board_of.get(pk) == board_id]
         day = max(starts_on, first)
         while day <= min(ends_on, last):
             for target in targets:

@@ -10,15 +10,18 @@ groups (tests/calendar/test_calendar_home_reach.py)."""
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from schoolpoort.core.access import ReachIds, request_reach, roles_of
 from schoolpoort.lib.home import HomeBlock
 
+from schoolpoort.lib.days_off import days_off_by_school, remember
+
+from .days_off import days_of_spans, is_day_off
 from .models import Event
-from .recurrence import expand
-from .visibility import MODULE, event_q
+from .recurrence import OFF_CATEGORIES, expand, skips_days_off
+from .visibility import MODULE, event_q, whole_school_ids
 
 COUNT = 5
 HORIZON_DAYS = 120
@@ -29,14 +32,34 @@ def home_block(request, overview):
         return None
     today = timezone.localdate()
     until = today + datetime.timedelta(days=HORIZON_DAYS)
-    visible_q = event_q(ReachIds(request.user, request_reach(request), overview.modules))
-    visible = Event.objects.filter(visible_q).between(today, until)
-    # One query: the first few single events (a LIMIT inside IN) and every repeating one still running.
-    first_single = visible.filter(rrule="").order_by("starts_on", "start_time", "pk").values("pk")[:COUNT]
-    events = visible.filter(Q(pk__in=first_single) | ~Q(rrule="")).select_related("school", "board")
-    upcoming = expand(events, today, until)[:COUNT]
+    ids = ReachIds(request.user, request_reach(request), overview.modules)
+    visible = Event.objects.filter(event_q(ids)).between(today, until)
+    # One query: the first few single events (a LIMIT inside IN), every repeating one still
+    # running, and the days off ahead (the repeating ones skip them; the timetable block reads them too).
+    first_single = visible.filter(rrule="").order_by("starts_on", F("start_time").asc(nulls_first=True), "pk")
+    first_single = first_single.values("pk")[:COUNT]
+    off = Q(category__in=OFF_CATEGORIES, cancelled=False, audience__in=[Event.Audience.SCHOOL, Event.Audience.BOARD])
+    rows = list(visible.filter(Q(pk__in=first_single) | ~Q(rrule="") | off).select_related("school", "board"))
+    # The rows hold the first few single events (and maybe later days off): the first few of their singles.
+    singles = sorted((e for e in rows if not e.rrule), key=lambda e: (e.starts_on, e.start_time is not None,
+                                                                      e.start_time or datetime.time.min, e.pk))
+    events = singles[:COUNT] + [e for e in rows if e.rrule]
+    upcoming = expand(events, today, until, _days_off(ids, events, rows, today, until))[:COUNT]
     if not roles_of(request.user).is_staff:
         # A parent's home timeline holds today and tomorrow (or else the next event); the Agenda tab the rest.
         tomorrow = today + datetime.timedelta(days=1)
         upcoming = [occurrence for occurrence in upcoming if occurrence.first_day <= tomorrow] or upcoming[:1]
     return HomeBlock("calendar/_home_block.html", {"occurrences": upcoming, "today": today}, order=30, section="today")
+
+
+def _days_off(ids: ReachIds, events, rows, first, last) -> dict[int, set[datetime.date]]:
+    """The days off of the schools whose events are shown. For a school whose every school and
+    board event the user sees (``whole_school_ids``), they are among ``rows`` already: no query,
+    and kept for the rest of the request (the timetable block). Any other school is asked as a
+    page would (lib/days_off.py)."""
+    whole = {pk: set() for pk in whole_school_ids(ids)}
+    spans = [(e.school_id, e.board_id, e.starts_on, e.ends_on) for e in rows if is_day_off(e)]
+    found = days_of_spans(spans, {pk: ids.board_of(pk) for pk in whole}, first, last, whole)
+    remember(found, first, last, found)
+    others = {event.school_id for event in events if skips_days_off(event)} - set(found)
+    return {**found, **days_off_by_school(others, first, last)}

@@ -60,9 +60,7 @@ def event_q(ids: AccessIds) -> Q:
         return NOTHING
     switched_on = ids.switched_on_schools(MODULE)
     open_ids = ids.open_schools(MODULE)
-    # Guardians where the module is open; staff and board admins where it is switched on.
-    guardian_schools = ids.both(ids.child_schools, open_ids)
-    staff_schools = ids.both(ids.either(ids.staff_schools, ids.board_schools), switched_on)
+    guardian_schools, staff_schools = _whole_schools(ids, open_ids, switched_on)
     board_events = Q(audience=BOARD) & (
         Q(board_id__in=ids.boards_of(guardian_schools)) | Q(board_id__in=ids.boards_of(staff_schools))
     )
@@ -73,6 +71,20 @@ def event_q(ids: AccessIds) -> Q:
         | _of_groups(ids.child_groups, open_ids)
     )
     return board_events | school_events | group_events
+
+
+def _whole_schools(ids: AccessIds, open_ids, switched_on):
+    # Guardians where the module is open; staff and board admins where it is switched on.
+    guardian_schools = ids.both(ids.child_schools, open_ids)
+    staff_schools = ids.both(ids.either(ids.staff_schools, ids.board_schools), switched_on)
+    return guardian_schools, staff_schools
+
+
+def whole_school_ids(ids: AccessIds):
+    """The schools whose every school and board event ``event_q(ids)`` lets through (their days
+    off among them): the home block reads those days off from its own query."""
+    guardian_schools, staff_schools = _whole_schools(ids, ids.open_schools(MODULE), ids.switched_on_schools(MODULE))
+    return ids.either(guardian_schools, staff_schools)
 
 
 def visible_event_q(user) -> Q:

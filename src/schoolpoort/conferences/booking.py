@@ -42,7 +42,8 @@ class BookingError(Exception):
 
 class SlotTaken(BookingError):
     """``lost``: the slots that were taken; ``alternatives``: the nearest free times instead (one
-    suggestion per choice, a whole back-to-back set for brothers and sisters), filled by ``book``."""
+    suggestion per choice, a whole back-to-back set for brothers and sisters) and ``turn``: how
+    many families lost the same times just before (``alternatives.turn_of_loser``), filled by ``book``."""
 
     code = "taken"
 
@@ -50,6 +51,7 @@ class SlotTaken(BookingError):
         super().__init__(message, free_slots)
         self.lost = list(lost)
         self.alternatives: list = []
+        self.turn = 0
 
 
 class AlreadyBooked(BookingError):
@@ -299,7 +301,10 @@ def book(
         return reserve(round, entries, booked_by=user, now=now)
     except SlotTaken as taken:
         free = [slot for slot in taken.free_slots if not any(overlaps(slot, other) for other in booked)]
-        taken.alternatives = alternatives.around(taken.lost, [children[e.student_id] for e in entries], free)
+        taken.turn = alternatives.turn_of_loser(round.pk, [slot.pk for slot in taken.lost])
+        taken.alternatives = alternatives.around(
+            taken.lost, [children[e.student_id] for e in entries], free, turn=taken.turn
+        )
         raise
 
 

@@ -98,9 +98,17 @@ def _prepare_children(round: Round, children: list[Child], now, changing: int | 
 
 
 TAKEN_PARAM = "bezet"  # the picks a family just lost ("student:slot,..."), in the address they are sent back to
+TURN_PARAM = "beurt"  # how many families lost them just before (alternatives.turn_of_loser)
 
 
-def _just_taken(value: str, slots: list, free: list, children: list[Child]) -> dict | None:
+def _turn(value: str) -> int:
+    try:
+        return min(max(int(value), 0), 10_000)
+    except ValueError:
+        return 0
+
+
+def _just_taken(value: str, slots: list, free: list, children: list[Child], turn: int = 0) -> dict | None:
     """The card of a family whose time was just taken: the lost times (when they are still taken
     in this read) and the nearest free ones instead, from the same read as the rest of the page."""
     by_id = {slot.pk: slot for slot in slots}
@@ -113,7 +121,7 @@ def _just_taken(value: str, slots: list, free: list, children: list[Child]) -> d
     lost = [slot for _child, slot in picks if slot.taken or slot.blocked]
     if not lost:
         return None
-    choices = alternatives.around([slot for _child, slot in picks], [child for child, _slot in picks], free)
+    choices = alternatives.around([slot for _child, slot in picks], [child for child, _slot in picks], free, turn=turn)
     return {"lost": lost, "choices": choices}
 
 
@@ -140,7 +148,9 @@ def detail(request, pk: int):
         slots, free = _prepare_children(round, children, now, changing)
         unbooked = [child for child in children if child.can_book]
         if request.GET.get(TAKEN_PARAM) and context["is_open"]:
-            context["just_taken"] = _just_taken(request.GET[TAKEN_PARAM], slots, free, children)
+            context["just_taken"] = _just_taken(
+                request.GET[TAKEN_PARAM], slots, free, children, _turn(request.GET.get(TURN_PARAM, ""))
+            )
         if len(unbooked) > 1 and context["is_open"]:
             context["suggestions"] = best(unbooked, free)
             context["suggestion_children"] = unbooked
@@ -185,7 +195,8 @@ def book(request, pk: int):
         # Back to the page, which shows the nearest free times as one-tap choices.
         _error(request, error)
         lost = ",".join(f"{pick.student_id}:{pick.slot_id}" for pick in picks)
-        return redirect(reverse("conferences:detail", args=[round.pk]) + "?" + urlencode({TAKEN_PARAM: lost}) + "#vrij")
+        query = {TAKEN_PARAM: lost, **({TURN_PARAM: error.turn} if error.turn else {})}
+        return redirect(reverse("conferences:detail", args=[round.pk]) + "?" + urlencode(query) + "#vrij")
     except domain.BookingError as error:
         _error(request, error)
         return _back(round)

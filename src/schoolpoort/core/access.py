@@ -717,3 +717,6 @@ class ReachIds(AccessIds):
 
     def boards_of(self, schools):
         return sorted({self._boards[pk] for pk in schools if pk in self._boards})
+
+    def board_of(self, school_id: int) -> int | None:
+        return self._boards.get(school_id)

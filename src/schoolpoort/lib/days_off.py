@@ -61,6 +61,16 @@ def days_off_by_school(
     return {pk: set(days) for pk, days in found.items()}
 
 
+def remember(school_ids: Iterable[int], first: datetime.date, last: datetime.date,
+             found: dict[int, set[datetime.date]]) -> None:
+    """Keeps days off that a page read along with its own rows (the home page's calendar block)
+    for the rest of the request, as if ``days_off_by_school`` had asked them."""
+    answers = _answers.get()
+    if answers is not None:
+        ids = frozenset(school_ids)
+        answers.append((ids, first, last, {pk: set(found.get(pk, ())) for pk in ids}))
+
+
 def _ask(ids: list[int], first, last, boards) -> dict[int, set[datetime.date]]:
     found: dict[int, set[datetime.date]] = {pk: set() for pk in ids}
     for provider in module_hooks("days_off", "days_off"):
