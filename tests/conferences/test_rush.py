@@ -11,13 +11,12 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-
-from django.conf import settings
-from django.core.cache import caches
 
 from schoolpoort.conferences import alternatives
 from schoolpoort.conferences import booking as domain
@@ -140,7 +139,8 @@ def test_the_turns_share_out_the_nearest_window_and_never_repeat_a_time_within_o
         for turn in range(5)
     ]
     assert all(len(found) == len(set(found)) == alternatives.LIMIT for found in sets)
-    window = sorted(free, key=lambda slot: (abs(slot.starts_at - lost.starts_at), slot.starts_at))[: alternatives.WINDOW]
+    nearest = sorted(free, key=lambda slot: (abs(slot.starts_at - lost.starts_at), slot.starts_at))
+    window = nearest[: alternatives.WINDOW]
     assert set().union(*sets[:4]) == set(window)  # four turns of three cover the twelve nearest once
     assert sets[4] == sets[0]  # then round again
 

@@ -14,9 +14,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from schoolpoort.core.access import ReachIds, request_reach, roles_of
-from schoolpoort.lib.home import HomeBlock
-
 from schoolpoort.lib.days_off import days_off_by_school, remember
+from schoolpoort.lib.home import HomeBlock
 
 from .days_off import days_of_spans, is_day_off
 from .models import Event

@@ -28,7 +28,7 @@ def turn_of_loser(round_id: int, lost_slot_ids) -> int:
     Counted where every app server sees it (the rate limits' shared cache); an approximate
     count (the database cache's increment is not atomic) spreads the families all the same."""
     cache = caches[settings.RATELIMIT_USE_CACHE]
-    key = "conferences:lost:%d:%s" % (round_id, ",".join(str(pk) for pk in sorted(lost_slot_ids)))
+    key = f"conferences:lost:{round_id}:{','.join(str(pk) for pk in sorted(lost_slot_ids))}"
     cache.add(key, 0, TURN_SECONDS)
     try:
         return cache.incr(key) - 1
