@@ -11,6 +11,7 @@ from tests.world import build_world
 def _vapid_key_in_tmp(settings, tmp_path, monkeypatch):
     """The server's push key of the tests lives in a temporary var/ of their own."""
     settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()  # as settings.py makes the real one (the demo's build writes its records key there)
     monkeypatch.delenv("VAPID_PRIVATE_KEY", raising=False)
     push._keys.clear()
 

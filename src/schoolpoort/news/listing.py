@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
 from schoolpoort.core.access import ReachIds, get_visible_or_404
 from schoolpoort.core.files import send_file
 from schoolpoort.core.scopes import fence_within
+from schoolpoort.lib.db import UNIT, JoinedText
 
 from .access import post_q
 from .images import shown_attachments
@@ -33,11 +35,21 @@ def feed_posts(user, reach, scope: NewsScope, now=None) -> QuerySet:
         Post.objects.filter(post_q(ReachIds(user, reach, scope.modules), now))
         .filter(usable)
         .select_related("school", "board", "author")
-        .prefetch_related("groups", Prefetch("attachments", queryset=shown_attachments(user)))
+        .prefetch_related(Prefetch("attachments", queryset=shown_attachments(user)))
+        .annotate(group_names=group_names())  # the card's "Groep 3, Groep 4" in the row, no query of its own
         .defer("body")  # the feed shows the stored excerpt, never the Markdown source
         .annotate(is_read=Exists(PostRead.objects.filter(user=user, post=OuterRef("pk"))))
         .feed_order()
     )
+
+
+def group_names() -> Subquery:
+    """Each post's groups as "grades, name" pairs in one text column (``Post.audience_label``
+    sorts and joins them): a correlated subquery on the post's own few rows of the groups table."""
+    Through = Post.groups.through
+    joined = JoinedText(Concat("group__grades", Value(UNIT), "group__name"))
+    return Subquery(Through.objects.filter(post=OuterRef("pk")).order_by().values("post").annotate(
+        names=joined).values("names"))
 
 
 def readable_post_or_404(user, post_id: int, scope: NewsScope) -> Post:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolpoort.core.scopes import school_scoped
+from schoolpoort.lib.db import split_joined
 from schoolpoort.lib.text import html_text
 
 from . import access
@@ -136,12 +137,17 @@ class Post(models.Model):
 
     @property
     def audience_label(self) -> str:
-        """Who it is for, e.g. "Groep 3, Groep 4 · OBS De Regenboog". Uses prefetched groups."""
+        """Who it is for, e.g. "Groep 3, Groep 4 · OBS De Regenboog". Uses the groups read with the
+        post (``listing.group_names``) or else prefetched ones."""
         if self.audience == self.Audience.BOARD:
             return self.board.name
         if self.audience == self.Audience.SCHOOL:
             return self.school.name
-        names = ", ".join(group.name for group in sorted(self.groups.all(), key=lambda g: (g.grades, g.name)))
+        if hasattr(self, "group_names"):
+            pairs = sorted((grades, name) for grades, name in split_joined(self.group_names))
+        else:
+            pairs = sorted((group.grades, group.name) for group in self.groups.all())
+        names = ", ".join(name for _grades, name in pairs)
         return f"{names} · {self.school.name}"
 
 

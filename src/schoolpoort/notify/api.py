@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count
-
 from schoolpoort.core.modules import MODULES
+from schoolpoort.lib.counts import request_counts
 
 from . import planning, timing
+from .counts import KEY_PREFIX
 from .models import Broadcast, Delivery, Notification
 from .planning import preview  # noqa: F401 - part of the API
 
@@ -96,18 +96,10 @@ def unread_count(user) -> int:
 
 
 def unread_by_module(request) -> dict[str, int]:
-    """The signed-in user's unread notifications per module (module code -> count): one query,
-    read once per request and kept on it (the bell and the shell's tabs count from it)."""
+    """The signed-in user's unread notifications per module (module code -> count), read with
+    the other modules' header counts in the kernel's one query of the request (lib/counts.py,
+    ``counts.count_rows``); the bell and the shell's tabs count from it."""
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return {}
-    cached = getattr(request, "_notify_unread_by_module", None)
-    if cached is None:
-        rows = (
-            Notification.objects.filter(recipient=user, read_at__isnull=True)
-            .order_by()
-            .values_list("module")
-            .annotate(count=Count("pk"))
-        )
-        cached = request._notify_unread_by_module = dict(rows)
-    return cached
+    return {key[len(KEY_PREFIX):]: n for key, n in request_counts(request).items() if key.startswith(KEY_PREFIX)}
