@@ -29,7 +29,9 @@ class JoinedText(Aggregate):
 
 def split_joined(text: str | None) -> list[tuple[str, str]]:
     """The values of a ``JoinedText`` of ``first UNIT rest`` values, as (first, rest) pairs."""
-    return [tuple(value.split(UNIT, 1)) if UNIT in value else ("", value) for value in text.split(RECORD)] if text else []
+    if not text:
+        return []
+    return [tuple(value.split(UNIT, 1)) if UNIT in value else ("", value) for value in text.split(RECORD)]
 
 
 def analyze(tables: Iterable[str] = ()) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+
 from schoolpoort.core.modules import MODULES
 from schoolpoort.lib.counts import request_counts
 
