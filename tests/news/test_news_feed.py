@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from schoolpoort.news.models import PostRead
 from schoolpoort.notify.models import Notification
@@ -186,3 +187,21 @@ def test_the_home_page_shows_the_latest_news(client, world):
 def test_a_user_without_schools_has_no_news(client, db):
     client.force_login(UserFactory())
     assert client.get(FEED).status_code == 404
+
+
+def test_a_cards_groups_come_with_its_row_sorted_as_on_the_post_page(client, world):
+    """The feed reads each post's groups in the post's own row (lib/db.JoinedText) instead of a
+    query of their own; the label is the one built from the groups themselves (the post page's)."""
+    from schoolpoort.news.listing import group_names
+    from schoolpoort.news.models import Post
+
+    school = world.group3.school
+    later = GroupFactory(school=school, name="Groep 8", grades="8")
+    mixed = GroupFactory(school=school, name="Groep 5/6, de Uilen", grades="5/6")
+    post = make_post(world.users["teacher"], groups=[later, world.group3, mixed], title="Drie groepen")
+    expected = f"{world.group3.name}, Groep 5/6, de Uilen, Groep 8 · {school.name}"
+    assert Post.objects.prefetch_related("groups").get(pk=post.pk).audience_label == expected
+    assert Post.objects.annotate(group_names=group_names()).get(pk=post.pk).audience_label == expected
+    page = feed_as(client, world.users["guardian"])
+    card = page[page.index("Drie groepen"):]
+    assert escape(expected) in card[: card.index("</li>")]
