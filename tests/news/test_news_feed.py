@@ -24,9 +24,10 @@ def ago(**kwargs):
 
 
 # Queries of the feed when the user's reach is in the reach cache: the session, the user, the
-# reach's versions (none with Redis), the page of posts, the attachments, the shell's counts; for
+# reach's versions (none with Redis), the page of posts (their groups in it), the attachments, the
+# shell's counts (one query); for
 # staff three more, the session saved on every request (their idle timeout, STAFF_IDLE_MINUTES).
-FEED_QUERIES = {"guardian": 8, "teacher": 11, "director": 11, "board_admin": 11}
+FEED_QUERIES = {"guardian": 6, "teacher": 9, "director": 9, "board_admin": 9}
 
 
 def titles(page: str) -> list[str]:
