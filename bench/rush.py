@@ -53,6 +53,13 @@ class Client:
     def get(self, name: str, path: str) -> tuple[int, str, str]:
         return self.request(name, "GET", path)
 
+    def follow(self, name: str, location: str, default: str) -> tuple[int, str, str]:
+        """GET the page a redirect sends to, with its query (a lost booking's ``?bezet=``), as a
+        browser does."""
+        target = urlsplit(location)
+        path = (target.path or default) + (f"?{target.query}" if target.query else "")
+        return self.get(name, path)
+
     def post(self, name: str, path: str, fields: list[tuple[str, str]]) -> tuple[int, str, str]:
         body = urlencode([("csrfmiddlewaretoken", CSRF_TOKEN), *fields]).encode()
         headers = {
@@ -98,7 +105,8 @@ def _section(html: str, marker: str) -> str:
 
 def conference_pick(html: str, students: list[int], rng: random.Random) -> str | None:
     """The form value a parent posts: for two children the first back-to-back suggestion, for one
-    one of the first three free times (people go for the early ones); None when nothing is free."""
+    one of the first three free times (people go for the early ones); on the page a lost booking
+    is sent back to, the card's one-tap alternatives come first. None when nothing is free."""
     if len(students) > 1:
         values = [v for v in re.findall(r'name="pick" value="([\d:,]+)"', html) if v.count(":") == len(students)]
         return values[0] if values else None
@@ -150,7 +158,7 @@ def conference(spec: dict, gate, log: list, rng: random.Random) -> list[dict]:
             if status != 302:
                 outcome["result"] = f"HTTP {status}"
                 break
-            status, html, _ = c.get("round page", urlsplit(location).path or spec["round_path"])
+            status, html, _ = c.follow("round page", location, spec["round_path"])
             if status == 200 and all(conference_booked(html, s) for s in students):
                 outcome["result"] = "booked"
                 break
@@ -185,7 +193,7 @@ def signup(spec: dict, gate, log: list, rng: random.Random):
                 "sign up (POST)", spec["respond_path"], [("response", ""), *((field, p) for p in picks), ("save", "")]
             )
             if status == 302:
-                status, html, _ = c.get("form page", urlsplit(location).path)
+                status, html, _ = c.follow("form page", location, spec["form_path"])
                 outcome["result"] = "signed up"
                 break
             if status != 200:
@@ -230,7 +238,7 @@ def absence(spec: dict, gate, log: list, rng: random.Random):
         status, _, location = c.post("report (POST)", spec["report_path"], fields)
         if status == 302:
             reported[student] = time.time()
-            c.get("absences page", urlsplit(location).path)
+            c.follow("absences page", location, spec["report_path"])
         outcomes.append({"student": student, "status": status})
         done["parents"] += 1
 

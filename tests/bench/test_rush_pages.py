@@ -49,6 +49,32 @@ def test_a_parent_finds_a_time_and_a_back_to_back_pair_and_sees_the_booking(clie
     assert domain.Booking.objects.active().filter(round=round).count() == 2
 
 
+def test_a_parent_whose_time_was_taken_picks_from_the_alternatives_of_the_page_sent_back_to(client, world):
+    """The bench's parent follows the redirect with its query (``?bezet=…&beurt=…``), as a browser
+    does, and its next pick is one of the card's one-tap alternatives, not the earliest free times."""
+    from bench.rush import Client as BenchClient
+
+    round = make_round(world, groups=[world.group3])
+    add_session(round, world.users["teacher"], world.group3, start=(18, 0), end=(20, 0))
+    slots = list(domain.Slot.objects.filter(round=round).order_by("starts_at"))
+    (winner,), (winner_child,) = conference_family(world.group3)
+    domain.book(round, winner, [domain.Pick(winner_child.pk, slots[6].pk)])  # 19:00
+    (parent,), (child,) = conference_family(world.group3)
+    client.force_login(parent)
+    lost = client.post(reverse("conferences:book", args=[round.pk]), {"pick": f"{child.pk}:{slots[6].pk}"})
+    location = lost["Location"]
+
+    followed = []
+    bench_client = BenchClient.__new__(BenchClient)
+    bench_client.get = lambda name, path: followed.append(path) or (200, "", "")
+    bench_client.follow("round page", location, "/unused/")
+    assert followed == [location.split("#")[0]]
+    page = client.get(followed[0]).content.decode()
+    picks = {conference_pick(page, [child.pk], random.Random(seed)) for seed in range(20)}
+    near = {f"{child.pk}:{slots[i].pk}" for i in (5, 7, 4)}  # 18:50, 19:10, 18:40: the card's three
+    assert picks <= near and len(picks) > 1
+
+
 def test_a_parent_finds_the_volunteer_slots_with_places_and_not_the_full_one(client, world):
     form = make_form(world, school=world.school)
     question = add_question(form, Question.Kind.SLOTS, options=(("Heen", 1), ("Terug", 3)))
