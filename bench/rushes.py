@@ -163,10 +163,11 @@ def p6(results: dict, env: dict, args, server=None) -> None:
     doubles, halves = _total(runs, "double_bookings") + _total(runs, "children_twice"), _total(runs, "half_pairs")
     lines = [
         "300 families open the round's page at the same instant (a gate in the load generator) and book: "
-        "280 one child (one of the first three free times), 20 two children (the first back-to-back "
-        "suggestion); a family whose time was taken tries again from the page it is sent back to, up to "
-        f"5 times. 250 slots of 10 minutes with 16 teachers. Median of {len(runs)} runs; the state is "
-        "rebuilt before each.",
+        "280 one child (one of the first three free times; taken from the 16 groups in turn), 20 two "
+        "children (the first back-to-back suggestion); a family whose time was taken tries again from "
+        "the page it is sent back to (one of its one-tap alternatives), up to 5 times. 250 slots of 10 "
+        "minutes with 16 teachers, each teacher's share by the group's families in the round (every group "
+        f"has more families than times). Median of {len(runs)} runs; the state is rebuilt before each.",
         "",
     ]
     lines += _rows(
