@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from schoolpoort.accounts.models import User
 from schoolpoort.albums.models import Album, Photo, PhotoTag
 from tests.e2e.test_foundation_flows import assert_fits_the_phone, log_in
+from tests.e2e.waiting import wait_until
 
 ALBUM = "Schoolreisje naar Artis"
 COLOURS = ["#e4572e", "#3f88c5", "#90be6d"]
@@ -161,7 +162,7 @@ def test_a_parent_plays_a_phone_video_without_its_location_and_sees_its_poster(d
     playable = parent.evaluate("document.createElement('video').canPlayType('video/mp4; codecs=\"avc1.64000a\"')")
     if playable:  # Chromium builds without H.264 cannot play it, whatever the container
         # The remuxed file plays: its index comes first (faststart), so the metadata loads at once.
-        parent.wait_for_function("document.querySelector('video.viewer__media').readyState >= 1")
+        assert wait_until(parent, "document.querySelector('video.viewer__media').readyState >= 1")
         width, duration = player.evaluate("element => [element.videoWidth, element.duration]")
         assert width == 96 and abs(duration - 2.0) < 0.2
 

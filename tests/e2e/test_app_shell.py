@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from schoolpoort.conferences.models import Booking, Round
 from schoolpoort.signups.models import Form, Option
 from tests.e2e.test_foundation_flows import assert_fits_the_phone, log_in, signed_in_phone
+from tests.e2e.waiting import wait_until
 
 JANSEN = "jansen@ouders.example"  # Noor (groep 3) and Sem (groep 6), De Regenboog
 SCREEN = 740  # the phone's height
@@ -122,12 +123,8 @@ def test_a_parent_opens_a_new_photo_from_the_home_page(demo, browser, live_serve
     thumbs.first.scroll_into_view_if_needed()
     expect(thumbs.first).to_be_visible()
     # Served by the access-checked photo view, not broken (it loads once it is on the screen).
-    for _attempt in range(50):  # (wait_for_function would need eval, which the CSP forbids)
-        if phone.evaluate("document.querySelector('#albums-home img').naturalWidth") > 0:
-            break
-        phone.wait_for_timeout(100)
-    else:
-        raise AssertionError("the thumbnail did not load")
+    loaded = wait_until(phone, "document.querySelector('#albums-home img').naturalWidth > 0")
+    assert loaded, "the thumbnail did not load"
     phone.locator("#albums-home .albums-home__thumbs a").first.click()
     expect(phone).to_have_url(re.compile(r"/fotoalbums/\d+/foto/\d+/$"))
     expect(tab(phone, "more")).to_have_attribute("aria-current", "page")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.test_foundation_flows import log_in
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +64,6 @@ def test_the_watch_sees_a_violation_when_there_is_one(demo, browser, live_server
     page = context.new_page()
     page.goto(live_server.url + reverse("accounts:login"))
     page.evaluate("document.body.insertAdjacentHTML('beforeend', '<div style=\"color:red\">x</div>')")
-    page.wait_for_function("window.__cspViolations.length > 0")
+    assert wait_until(page, "window.__cspViolations.length > 0")
     assert "style-src" in page.evaluate("window.__cspViolations")[0]
     context.close()

@@ -6,10 +6,10 @@ import io
 import os
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.e2e.test_foundation_flows import assert_fits_the_phone, log_in
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,7 +35,7 @@ def _photo(colour: str) -> dict:
 def _natural_width(locator) -> int:
     locator.scroll_into_view_if_needed()
     expect(locator).to_be_visible()
-    locator.page.wait_for_function("(img) => img.complete", arg=locator.element_handle())
+    assert wait_until(locator.page, "(img) => img.complete", locator.element_handle())
     return locator.evaluate("(img) => img.naturalWidth")
 
 
@@ -97,10 +97,7 @@ def test_the_editor_fits_a_phone(demo, phone, live_server):
     expect(phone.locator(".tiptap.ProseMirror")).to_be_visible()
     # The editor's toolbar is built by its script and laid out by its stylesheet: on a busy
     # machine the first frame can come before the stylesheet applies. Wait for the layout.
-    try:
-        phone.wait_for_function("document.documentElement.scrollWidth <= 360", timeout=5_000)
-    except PlaywrightTimeoutError:
-        pass  # the assertion below says how wide it stayed
+    wait_until(phone, "document.documentElement.scrollWidth <= 360")  # the assertion below says how wide it stayed
     assert_fits_the_phone(phone)
     if os.environ.get("EDITOR_PHONE_SHOT"):
         phone.screenshot(path=os.environ["EDITOR_PHONE_SHOT"])

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from schoolpoort.accounts.models import User
 from tests.accounts.accounts_helpers import totp_code
 from tests.e2e.test_foundation_flows import PASSWORD, SUBMIT, page_width
+from tests.e2e.waiting import wait_until
 
 TEACHER = "leerkracht.groep3@regenboog.example"
 
@@ -28,11 +29,7 @@ def test_a_teacher_enrols_an_app_and_signs_in_with_it(demo, phone, live_server):
     qr = phone.locator("img.qr-code")
     expect(qr).to_be_visible()
     # Loaded, not only laid out (visible comes before the image has arrived).
-    # (polled with evaluate: wait_for_function compiles its string, which the CSP forbids)
-    for _ in range(50):
-        if phone.evaluate("document.querySelector('img.qr-code').complete"):
-            break
-        phone.wait_for_timeout(100)
+    wait_until(phone, "document.querySelector('img.qr-code').complete")
     assert phone.evaluate("document.querySelector('img.qr-code').naturalWidth") > 0
     assert page_width(phone) <= 360
 
