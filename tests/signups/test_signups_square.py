@@ -87,7 +87,7 @@ def test_staff_remove_a_reaction_parents_no_longer_see_it_staff_see_it_was_remov
     assert audit.actor == teacher and audit.detail["author"] == world.users["other_guardian"].pk
     staff_page = client.get(reverse("signups:square_post", args=[post.pk])).content.decode()
     assert "Koop bij mijn webwinkel!" in staff_page and "removed" in staff_page
-    assert f"Removed by {teacher.get_full_name()}" in staff_page
+    assert escape(f"Removed by {teacher.get_full_name()}") in staff_page  # a name may hold an apostrophe
 
     client.force_login(guardian)
     page = client.get(reverse("signups:square_post", args=[post.pk]))
