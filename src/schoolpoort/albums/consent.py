@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import managed_school_ids, open_module_school_ids, taught_group_ids
 from schoolpoort.core.models import AuditEntry, Consent, Enrollment, Group, Guardianship, SchoolYear, Student, Use
+from schoolpoort.core.versions import content_changed
 
 from .access import MODULE, enabled_module_school_ids
 from .models import ConsentReminder
@@ -94,6 +95,7 @@ def save_answers(user, student: Student, year: SchoolYear, given: dict[str, bool
                                    answered_at=now)
         elif consent.given != value:
             Consent.objects.filter(pk=consent.pk).update(given=value, answered_by=user, answered_at=now)
+            content_changed("images")  # update() passes the signals (core/signals.py)
         else:
             continue
         changed += 1

@@ -23,18 +23,17 @@ visible when its audience school is among ``ids.child_schools`` and news is open
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from . import versions
 from .modules import MODULES, ModuleInfo
 
 NOTHING = Q(pk__in=[])
@@ -456,20 +455,16 @@ def request_reach(request) -> Reach:
 # --- The reach across requests: cached per user under versions that every change bumps --------
 #
 # A stale reach is a leak, so the rule is simple and errs towards reading again:
-# - a cached value's key holds two versions, everyone's and the user's own, and today's date
-#   (groups are "current" by date, closures by day);
+# - a cached value's key holds two versions (core/versions.py), everyone's and the user's own,
+#   and today's date (groups are "current" by date, closures by day);
 # - a change of one user's access (their guardianships, staff or board memberships, the
 #   class-page setting of their guardianship, their children's pupils and enrollments) bumps that
 #   user's version; a change of a school's (module switches and closures, groups and their
 #   teachers, school years, schools) bumps everyone's. core/signals.py bumps on save, delete and
 #   m2m changes; code that writes these rows around the signals (``queryset.update()``,
 #   ``bulk_create``) calls ``reach_changed`` itself;
-# - a version is a random token, never a counter: a version lost from the cache (evicted, the
-#   cache restarted) is replaced by a new token and can never bring back an old value;
-# - versions live in a cache every process shares (``REACH_VERSION_CACHE``: Redis when configured,
-#   else the database cache), while the values may live per process (``default``: memory);
-# - a bump happens at once and again when the transaction commits, so a value read by another
-#   request between the two (from rows not yet committed) is never found again.
+# - the versions live where every process sees them, while the values may live per process
+#   (``default``: memory).
 # ``REACH_CACHE_SECONDS = 0`` switches the cache off.
 
 
@@ -485,10 +480,6 @@ def _today_cache_on(today: datetime.date | None) -> bool:
     return reach_cache_on() and (today is None or today == _today())
 
 
-def _version_cache():
-    return caches[getattr(settings, "REACH_VERSION_CACHE", "default")]
-
-
 EVERYONE = "reach:v:all"
 
 
@@ -496,32 +487,13 @@ def _user_version_key(user_id) -> str:
     return f"reach:v:user:{user_id}"
 
 
-def _versions(user_id) -> str:
-    """Everyone's version and the user's, one read of the shared cache; missing ones get a new token."""
-    cache = _version_cache()
-    keys = [EVERYONE, _user_version_key(user_id)]
-    transaction.get_connection()._reach_bumped_since_read = set()  # the next change bumps at once again
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            token = uuid.uuid4().hex
-            found[key] = token if cache.add(key, token, timeout=None) else cache.get(key, token)
+def _versions(user) -> str:
+    """Everyone's version and the user's, one read of the shared cache, which also reads the
+    versions of the content topics (for ``cached_part``) and keeps them on the user (the request's)."""
+    keys = [EVERYONE, _user_version_key(user.pk)]
+    found = versions.tokens(keys + versions.content_keys(user.pk))
+    user._schoolpoort_content_versions = found
     return ".".join(found[key] for key in keys)
-
-
-def _bump(keys: list[str]) -> None:
-    _version_cache().set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
-
-
-class _PendingBumps:
-    """The versions a transaction bumped, bumped again, all at once, when it commits."""
-
-    def __init__(self):
-        self.keys: set[str] = set()
-
-    def __call__(self) -> None:
-        keys, self.keys = self.keys, set()
-        _bump(sorted(keys))
 
 
 def reach_changed(users: Iterable | None = None) -> None:
@@ -530,31 +502,17 @@ def reach_changed(users: Iterable | None = None) -> None:
     (``update()``, ``bulk_create``); see core/signals.py for what counts. Within a transaction
     each version is bumped once at once and once more on commit, however many rows change."""
     if users is None:
-        keys = [EVERYONE]
-    else:
-        ids = {getattr(user, "pk", user) for user in users}
-        keys = sorted(_user_version_key(pk) for pk in ids if pk is not None)
-        if not keys:
-            return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _bump(keys)
+        versions.bump([EVERYONE])
         return
-    pending = getattr(connection, "_reach_pending", None)
-    # A new transaction (or one whose callback went with a rolled-back savepoint): a new set.
-    if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
-        pending = connection._reach_pending = _PendingBumps()
-        transaction.on_commit(pending)
-    # At once too, so that what this transaction reads later (and a test) sees it; once per key
-    # until this thread reads a version again, so that a delete of many rows bumps once.
-    since_read = getattr(connection, "_reach_bumped_since_read", None)
-    if since_read is None:
-        since_read = connection._reach_bumped_since_read = set()
-    new = [key for key in keys if key not in pending.keys or key not in since_read]
-    if new:
-        pending.keys.update(new)
-        since_read.update(new)
-        _bump(new)
+    ids = {getattr(user, "pk", user) for user in users}
+    versions.bump(sorted(_user_version_key(pk) for pk in ids if pk is not None))
+
+
+def _reach_prefix(user) -> str:
+    prefix = getattr(user, "_schoolpoort_reach_prefix", None)
+    if prefix is None:
+        prefix = user._schoolpoort_reach_prefix = f"reach:{user.pk}:{_versions(user)}:{_today().isoformat()}"
+    return prefix
 
 
 def cached_for_user(user, name: str, read: Callable[[], object]):
@@ -564,15 +522,43 @@ def cached_for_user(user, name: str, read: Callable[[], object]):
     seconds = _cache_seconds()
     if seconds <= 0 or not _is_signed_in(user):
         return read()
-    prefix = getattr(user, "_schoolpoort_reach_prefix", None)
-    if prefix is None:
-        prefix = user._schoolpoort_reach_prefix = f"reach:{user.pk}:{_versions(user.pk)}:{_today().isoformat()}"
     cache = caches["default"]
-    key = f"{prefix}:{name}"
+    key = f"{_reach_prefix(user)}:{name}"
     value = cache.get(key)
     if value is None:
         value = read()
         cache.set(key, value, seconds)
+    return value
+
+
+def cached_part(
+    user,
+    name: str,
+    read: Callable[[], tuple[object, datetime.datetime | None]],
+    *,
+    topics: Iterable[str],
+    own: Iterable[str] = (),
+):
+    """A part of a page (say the feed's rendered cards), kept across requests per user under the
+    reach's versions and those of the content ``topics`` it shows (``versions.content_changed``),
+    everyone's and, for the ``own`` topics, the user's own.
+    ``read()`` returns (value, the moment it stops being true without any write, or None): a
+    scheduled post comes out by the clock alone. ``name`` holds whatever else the value depends on
+    (the page number, the language)."""
+    seconds = _cache_seconds()
+    if seconds <= 0 or not _is_signed_in(user):
+        return read()[0]
+    cache = caches["default"]
+    prefix = _reach_prefix(user)  # read with the topics' versions
+    key = f"{prefix}:{versions.content_tokens(topics, own, user.pk, user._schoolpoort_content_versions)}:{name}"
+    found = cache.get(key)
+    now = timezone.now()
+    if found is not None and (found[1] is None or now < found[1]):
+        return found[0]
+    value, until = read()
+    lasts = seconds if until is None else min(seconds, int((until - now).total_seconds()))
+    if lasts > 0:
+        cache.set(key, (value, until), lasts)
     return value
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from .access import guardian_student_ids, roles_of
 from .consent_models import Consent, ImageTag, Use
+from .versions import content_changed
 
 
 def _signed_in(user) -> bool:
@@ -124,3 +125,4 @@ def set_image_tags(image: Model, student_ids: Iterable[int], none_recognisable: 
     ImageTag.objects.bulk_create(
         [ImageTag(content_type=content_type, object_id=image.pk, student_id=pk, tagged_by=by) for pk in rows]
     )
+    content_changed("images")  # bulk_create passes the signals (core/signals.py)

@@ -4,13 +4,17 @@ guardianships, including the class-page setting, staff and board memberships; th
 enrollments and image consent answers of their children); a change of a school's bumps everyone's (module switches and
 closures, groups and their teachers, school years, schools). Code that writes these rows around
 the signals (``queryset.update()``, ``bulk_create``, ``bulk_update``) calls
-``access.reach_changed(...)`` itself. A delete bumps everyone's (one bump however many rows)."""
+``access.reach_changed(...)`` itself. A delete bumps everyone's (one bump however many rows).
+
+Image tags and consent answers also bump the "images" content version (``versions.content_changed``):
+which photos other families see follows from them, and cached page parts count or show photos."""
 
 from __future__ import annotations
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from .access import reach_changed
+from .consent_models import ImageTag
 from .models import (
     Board,
     BoardMembership,
@@ -25,6 +29,7 @@ from .models import (
     StaffMembership,
     Student,
 )
+from .versions import content_changed
 
 EVERYONES = (Board, School, SchoolYear, Group, ModuleSwitch, ModuleClosure)
 
@@ -55,6 +60,10 @@ def _students_row(sender, instance, **kwargs) -> None:
     reach_changed(_guardians_of([student_id]))
 
 
+def _images(sender, **kwargs) -> None:
+    content_changed("images")
+
+
 def _enrollments_changed(sender, action, **kwargs) -> None:
     if action.startswith("post_"):
         reach_changed()
@@ -78,5 +87,8 @@ def connect() -> None:
     # retention sweep, the demo's reset) bumps once per transaction.
     for model in (Guardianship, StaffMembership, BoardMembership, Student, Enrollment, Consent):
         post_delete.connect(_everyone, sender=model, dispatch_uid=f"reach-delete-{model.__name__}")
+    for model in (Consent, ImageTag):
+        post_save.connect(_images, sender=model, dispatch_uid=f"images-save-{model.__name__}")
+        post_delete.connect(_images, sender=model, dispatch_uid=f"images-delete-{model.__name__}")
     m2m_changed.connect(_enrollments_changed, sender=Student.groups.through, dispatch_uid="reach-enrollments")
     m2m_changed.connect(_teachers_changed, sender=Group.teachers.through, dispatch_uid="reach-teachers")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from schoolpoort.core import staging
 from schoolpoort.core.models import AuditEntry
+from schoolpoort.core.versions import content_changed
 from schoolpoort.lib.uploads import CheckedFile
 
 from .access import MODULE
@@ -195,6 +196,7 @@ def mark_read(post: Post, user) -> bool:
         return False
     now = timezone.now()
     PostRead.objects.bulk_create([PostRead(user=user, post=post, read_at=now)], ignore_conflicts=True)
+    content_changed("news", [user])  # the feed's "new" badge (bulk_create passes the signals)
     notify_mark_read = notify_api("mark_read")
     if notify_mark_read is not None:
         notify_mark_read(user, post.notification_key)

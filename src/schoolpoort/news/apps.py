@@ -13,3 +13,8 @@ class NewsConfig(AppConfig):
         "icon-news", "news:feed", order=10,
         off_consequence=_("Parents no longer see news; posts are kept."),
     )
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -75,6 +75,12 @@ def send_attachment(request, post: Post, attachment_id: int):
     )
 
 
+def next_publish_moment(now):
+    """When the next scheduled post comes out (of any school: a feed cached until then misses
+    none), or None."""
+    return Post.objects.filter(publish_at__gt=now).order_by("publish_at").values_list("publish_at", flat=True).first()
+
+
 def mark(posts, user, now) -> list[Post]:
     for post in posts:
         post.is_new = not post.is_read and post.author_id != user.pk and post.publish_at <= now

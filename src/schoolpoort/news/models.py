@@ -89,6 +89,8 @@ class Post(models.Model):
             models.Index(fields=["author", "publish_at"], name="news_post_author"),
             # The feed's order: PostgreSQL reads it backwards from now and stops after a page.
             models.Index(fields=["-pinned", "-publish_at", "-id"], name="news_post_feed_order"),
+            # The next scheduled post: until then a cached feed stays true (news/listing.py).
+            models.Index(fields=["publish_at"], name="news_post_publish_at"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -12,14 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from schoolpoort.core import staging
-from schoolpoort.core.access import cached_for_user, request_modules, request_reach, roles_of
+from schoolpoort.core.access import cached_for_user, cached_part, request_modules, request_reach, roles_of
 from schoolpoort.core.consent import tagged_image_ids
 from schoolpoort.core.image_tags import audience_groups, tag_page
 from schoolpoort.core.models import Enrollment, Group, Guardianship
@@ -30,7 +31,15 @@ from .audience import families, read_stats
 from .authoring import authoring_options, can_edit
 from .forms import PostForm
 from .images import audience_groups as post_audience_groups
-from .listing import feed_page, feed_posts, mark, page_number, readable_post_or_404, send_attachment
+from .listing import (
+    feed_page,
+    feed_posts,
+    mark,
+    next_publish_moment,
+    page_number,
+    readable_post_or_404,
+    send_attachment,
+)
 from .models import Post
 from .reactions import reaction_context
 from .rendering import body_for
@@ -94,8 +103,6 @@ def _child_q(slot: Guardianship) -> Q:
 def feed(request):
     user = request.user
     scope = _scope_or_404(user, request)
-    now = timezone.now()
-    posts = feed_posts(user, request_reach(request), scope, now)
     children = _children(user)
     child = None
     if request.GET.get("kind"):
@@ -103,16 +110,31 @@ def feed(request):
             child = next(slot for slot in children if slot.student_id == int(request.GET["kind"]))
         except (StopIteration, ValueError):
             raise Http404 from None
-        posts = posts.filter(_child_q(child))
-    page = feed_page(posts, page_number(request.GET.get("pagina")), PER_PAGE)
-    if not page.object_list and page.has_previous:
-        raise Http404  # past the oldest post
-    mark(page, user, now)
+    number = page_number(request.GET.get("pagina"))
+
+    def read():
+        """The page's cards, rendered, and the moment the next scheduled post comes out."""
+        now = timezone.now()
+        posts = feed_posts(user, request_reach(request), scope, now)
+        if child is not None:
+            posts = posts.filter(_child_q(child))
+        page = feed_page(posts, number, PER_PAGE)
+        if not page.object_list and page.has_previous:
+            return None, next_publish_moment(now)  # past the oldest post
+        mark(page, user, now)
+        return render_to_string("news/_feed_list.html", {"page": page, "child": child}), next_publish_moment(now)
+
+    # Kept per user under the reach's versions and the news (posts, their groups and files, the
+    # user's read marks) and image consent (which photos a card counts); see news/signals.py.
+    name = f"news.feed:{get_language()}:{child.student_id if child else ''}:{number}"
+    cards = cached_part(user, name, read, topics=("news", "images"), own=("news",))
+    if cards is None:
+        raise Http404
     return render(
         request,
         "news/feed.html",
         {
-            "page": page,
+            "cards": cards,
             "children": children if len(children) > 1 else [],
             "child": child,
             "can_post": _can_post(user),
