@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from schoolpoort.core.access import open_module_school_ids
 from schoolpoort.core.models import AuditEntry, Group, Guardianship, Student
+from schoolpoort.core.versions import content_changed
 from schoolpoort.lib.uploads import CheckedFile
 
 from .access import MODULE
@@ -62,6 +63,7 @@ def publish_album(album: Album, actor) -> bool:
         return False
     album.published_at = timezone.now()
     Album.objects.filter(pk=album.pk).update(published_at=album.published_at)
+    content_changed("albums")  # update() passes the signals (albums/signals.py)
     if open_module_school_ids(MODULE).filter(school_id=album.school_id).exists():
         user_ids = audience_guardian_ids(album)
         if user_ids:
@@ -108,6 +110,7 @@ def set_tags(photo: Photo, students, actor) -> None:
         [PhotoTag(photo=photo, student_id=pk, tagged_by=actor) for pk in sorted(wanted - current)],
         ignore_conflicts=True,
     )
+    content_changed("albums")  # bulk_create passes the signals (albums/signals.py)
 
 
 @transaction.atomic

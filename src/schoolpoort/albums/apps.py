@@ -13,3 +13,8 @@ class AlbumsConfig(AppConfig):
         "icon-albums", "albums:list", order=40,
         off_consequence=_("Parents no longer see photo albums; the photos are kept."),
     )
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -13,7 +13,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import ReachIds, cached_for_user, request_reach, roles_of
-from schoolpoort.lib.home import HomeBlock
+from schoolpoort.lib.home import HomeBlock, cached_block
 
 from .access import MODULE, album_q, photo_q
 from .consent import pending_children
@@ -36,10 +36,20 @@ def home_block(request, overview) -> list[HomeBlock]:
         names = get_text_list([child.first_name for child in children], _("and"))
         blocks.append(HomeBlock(template="albums/_consent_reminder.html",
                                 context={"children": children, "names": names}, order=5, section="action"))
-    recent = recent_albums(ReachIds(request.user, request_reach(request), overview.modules))
+    user = request.user
+
+    def read():
+        albums = recent_albums(ReachIds(user, request_reach(request), overview.modules))
+        # An album leaves the block RECENT_DAYS after it was published: no write says so.
+        until = min((album.published_at + datetime.timedelta(days=RECENT_DAYS) for album in albums), default=None)
+        return ({"albums": albums} if albums else None), until
+
+    # Kept under the reach's versions and those of the albums (albums, photos, their tags) and of
+    # image consent: see albums/signals.py.
+    recent = cached_block(request, "albums", read, template="albums/_home_block.html", order=15, section="news",
+                          topics=("albums", "images"))
     if recent:
-        blocks.append(HomeBlock(template="albums/_home_block.html", context={"albums": recent}, order=15,
-                                section="news"))
+        blocks.append(recent)
     return blocks
 
 

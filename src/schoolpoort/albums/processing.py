@@ -26,6 +26,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
+from schoolpoort.core.versions import content_changed
 from schoolpoort.lib import images
 
 from . import video
@@ -169,6 +170,7 @@ def make_video_version(photo: Photo) -> Photo:
 def _update(photo: Photo, **fields) -> Photo:
     """Write ``fields`` to the photo's row (if it still exists) and to ``photo``."""
     if Photo.objects.filter(pk=photo.pk).update(**fields):
+        content_changed("albums")  # update() passes the signals (albums/signals.py)
         for field, value in fields.items():
             setattr(photo, field, value)
     else:

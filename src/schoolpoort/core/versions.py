@@ -11,8 +11,9 @@ so the next request reads anew. The rules, which err towards reading again:
   request between the two (from rows not yet committed) is never found again.
 
 Content topics: besides the reach, a page part depends on content ("news": posts, their groups
-and files; "images": image tags and consent answers). ``content_changed(topic)`` bumps everyone's
-version of a topic, ``content_changed(topic, users)`` only those users' (their own read marks)."""
+and files; "albums": albums, their photos and tags; "images": image tags and consent answers).
+``content_changed(topic)`` bumps everyone's version of a topic, ``content_changed(topic, users)``
+only those users' (their own read marks)."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ def bump(keys: list[str]) -> None:
 
 # The content topics (a module's own topic is its name): everyone's versions, and the user's own
 # of those in ``OWN_TOPICS``. Read with the reach's versions, in the same one read.
-TOPICS = ("images", "news")
+TOPICS = ("albums", "images", "news")
 OWN_TOPICS = ("news",)
 
 

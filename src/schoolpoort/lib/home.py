@@ -24,6 +24,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from schoolpoort.core.access import cached_part
+
 from .providers import module_hooks
 
 SECTIONS = ("action", "today", "news", "more")  # the order of the home timeline
@@ -35,6 +40,22 @@ class HomeBlock:
     context: dict = field(default_factory=dict)
     order: int = 100  # lower comes first
     section: str = "more"  # one of SECTIONS
+    html: str = ""  # the block rendered already (``cached_block``)
+
+
+def cached_block(
+    request, name: str, read, *, template: str, order: int, section: str, topics, own=()
+) -> HomeBlock | None:
+    """A block rendered once and kept per user (``core.access.cached_part``, under the reach's
+    versions and those of the content ``topics``): ``read()`` returns (the template's ``block``
+    context, or None for no block; the moment it stops being true without a write, or None)."""
+
+    def render_block():
+        context, until = read()
+        return (None if context is None else render_to_string(template, {"block": context})), until
+
+    html = cached_part(request.user, f"home.{name}:{get_language()}", render_block, topics=topics, own=own)
+    return None if html is None else HomeBlock(template=template, html=html, order=order, section=section)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,15 @@
 """The "latest news" block on the home page (see lib/home.py)."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import request_reach
-from schoolpoort.lib.home import HomeBlock, Link, TabCount
+from schoolpoort.lib.home import HomeBlock, Link, TabCount, cached_block
 
 from .access import MODULE
 from .actions import notify_api
+from .listing import next_publish_moment
 from .overview import latest_posts
 from .scope import scope_of
 
@@ -15,13 +17,18 @@ HOME_POSTS = 1  # the newest post, with its photo: the home timeline keeps to th
 
 
 def home_block(request, overview) -> HomeBlock | None:
-    # The overview has read the module states of the user's schools already: no second look.
-    posts = latest_posts(request.user, HOME_POSTS, reach=request_reach(request), scope=scope_of(overview.modules))
-    if posts is None:
-        return None
-    for post in posts:  # the first photo the user may see (prefetched with the image consent rule)
-        post.home_photo = next((attachment for attachment in post.attachments.all() if attachment.is_image), None)
-    return HomeBlock(template="news/_latest.html", context={"posts": posts}, order=10, section="news")
+    user = request.user
+
+    def read():
+        # The overview has read the module states of the user's schools already: no second look.
+        posts = latest_posts(user, HOME_POSTS, reach=request_reach(request), scope=scope_of(overview.modules))
+        for post in posts or ():  # the first photo the user may see (prefetched with the image consent rule)
+            post.home_photo = next((attachment for attachment in post.attachments.all() if attachment.is_image), None)
+        return (None if posts is None else {"posts": posts}), next_publish_moment(timezone.now())
+
+    # Kept like the feed's cards (news/views.py): under the reach's, the news' and image consent's versions.
+    return cached_block(request, "news", read, template="news/_latest.html", order=10, section="news",
+                        topics=("news", "images"), own=("news",))
 
 
 def tab_count(request, modules) -> TabCount | None:

@@ -1,0 +1,120 @@
+"""The home page's news and album blocks are rendered once and kept per user
+(``lib.home.cached_block``) under the versions of the reach and of what they show. Every change
+they show must show on the next visit: a new or deleted post, an album published (an
+``update()``), a photo made ready (an ``update()``), a photo's tags (a ``bulk_create``), a consent
+answer, an album deleted; and an album older than 30 days leaves by the clock alone."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolpoort.albums import actions as album_actions
+from schoolpoort.albums.models import Album, Photo
+from schoolpoort.core.versions import content_changed
+from tests.albums.helpers import add_photo, consent, make_album
+from tests.factories import GuardianshipFactory, UserFactory, enrolled_student
+from tests.news.news_helpers import make_post
+from tests.world import build_world
+
+HOME = reverse("web:home")
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def home(client) -> str:
+    response = client.get(HOME)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def cached_home(client) -> str:
+    """The home page again, and proof that both blocks came from the cache."""
+    with CaptureQueriesContext(connection) as queries:
+        page = home(client)
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"news_post"' not in sql and '"albums_photo"' not in sql
+    return page
+
+
+def test_the_news_block_shows_a_new_post_and_forgets_a_deleted_one_at_once(client, world):
+    client.force_login(world.users["guardian"])
+    make_post(world.users["director"], school=world.school, title="Eerste bericht")
+    assert "Eerste bericht" in home(client)
+    assert "Eerste bericht" in cached_home(client)
+
+    newer = make_post(world.users["teacher"], groups=[world.group3], title="Tweede bericht")
+    assert "Tweede bericht" in home(client)
+    newer.delete()
+    page = home(client)
+    assert "Tweede bericht" not in page and "Eerste bericht" in page
+
+
+def test_the_album_block_follows_publishing_processing_tags_and_consent(client, world):
+    teacher, guardian = world.users["teacher"], world.users["guardian"]
+    client.force_login(guardian)
+    album = make_album(teacher, groups=[world.group3], published=False, title="Kamp")
+    shown = add_photo(album, teacher)
+    assert 'id="albums-home"' not in home(client)
+    assert 'id="albums-home"' not in cached_home(client)
+
+    assert album_actions.publish_album(album, teacher)  # an update() of the album's row
+    page = home(client)
+    assert 'id="albums-home"' in page and shown.thumb_url in page
+    assert shown.thumb_url in cached_home(client)
+
+    waiting = add_photo(album, teacher, ready=False)
+    assert reverse("albums:thumb", args=[album.pk, waiting.pk]) not in home(client)  # not ready yet
+    from schoolpoort.albums.processing import process_photo
+
+    process_photo(waiting.pk)  # made ready by the worker: an update() of the photo's row
+    waiting.refresh_from_db()
+    assert waiting.status == Photo.Status.READY and waiting.thumb_url in home(client)
+
+    daan = enrolled_student(world.group3, first_name="Daan", last_name="Smit")
+    GuardianshipFactory(student=daan, user=UserFactory())
+    album_actions.set_tags(shown, [daan], teacher)  # Daan's parents gave no consent (a bulk_create)
+    assert shown.thumb_url not in home(client)
+    consent(daan, True)
+    assert shown.thumb_url in home(client)
+    consent(daan, False)
+    assert shown.thumb_url not in home(client)
+
+    album.delete()
+    assert 'id="albums-home"' not in home(client)
+
+
+def test_an_album_leaves_the_block_after_thirty_days_without_any_write(client, world, monkeypatch):
+    # The clock at noon (the cache's keys hold the date: the moment must come within one day).
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    client.force_login(world.users["guardian"])
+    album = make_album(world.users["teacher"], groups=[world.group3], title="Herfst")
+    add_photo(album, world.users["teacher"])
+    Album.objects.filter(pk=album.pk).update(published_at=noon - datetime.timedelta(days=30, seconds=-60))
+    content_changed("albums")
+    assert "Herfst" in home(client)
+    assert "Herfst" in cached_home(client)
+    later = noon + datetime.timedelta(seconds=61)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Herfst" not in home(client)
+
+
+def test_one_parents_blocks_never_reach_another(client, world):
+    make_post(world.users["teacher"], groups=[world.group3], title="Alleen groep 3")
+    album = make_album(world.users["teacher"], groups=[world.group3], title="Groep 3 op pad")
+    add_photo(album, world.users["teacher"])
+    client.force_login(world.users["guardian"])
+    page = home(client)
+    assert "Alleen groep 3" in page and "Groep 3 op pad" in page
+    client.force_login(world.users["guardian_other_group"])
+    page = home(client)
+    assert "Alleen groep 3" not in page and "Groep 3 op pad" not in page
+    page = cached_home(client)
+    assert "Alleen groep 3" not in page and "Groep 3 op pad" not in page
