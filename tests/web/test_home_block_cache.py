@@ -1,8 +1,9 @@
-"""The home page's news and album blocks are rendered once and kept per user
+"""The home page's news, album and records blocks are rendered once and kept per user
 (``lib.home.cached_block``) under the versions of the reach and of what they show. Every change
 they show must show on the next visit: a new or deleted post, an album published (an
 ``update()``), a photo made ready (an ``update()``), a photo's tags (a ``bulk_create``), a consent
-answer, an album deleted; and an album older than 30 days leaves by the clock alone."""
+answer, an album deleted, an imported invoice (a ``bulk_create``); and an album older than 30
+days or a correction handled more than two weeks ago leaves by the clock alone."""
 
 import datetime
 
@@ -39,7 +40,7 @@ def cached_home(client) -> str:
     with CaptureQueriesContext(connection) as queries:
         page = home(client)
     sql = " ".join(q["sql"] for q in queries.captured_queries)
-    assert '"news_post"' not in sql and '"albums_photo"' not in sql
+    assert '"news_post"' not in sql and '"albums_photo"' not in sql and '"records_invoice"' not in sql
     return page
 
 
@@ -118,3 +119,36 @@ def test_one_parents_blocks_never_reach_another(client, world):
     assert "Alleen groep 3" not in page and "Groep 3 op pad" not in page
     page = cached_home(client)
     assert "Alleen groep 3" not in page and "Groep 3 op pad" not in page
+
+
+INVOICE_CSV = (
+    "leerlingnummer;factuurnummer;omschrijving;bedrag;status;vervaldatum;betaald op;kenmerk\n"
+    "{n};2026-101;Schoolkamp;85,00;open;01-12-2026;;SK-1\n"
+)
+
+
+def test_the_records_block_shows_an_imported_invoice_at_once(client, world):
+    from schoolpoort.records import csvimport
+
+    client.force_login(world.users["guardian"])
+    assert "Schoolkamp" not in home(client)
+    assert "Schoolkamp" not in cached_home(client)
+    csvimport.apply(world.school, "invoices", INVOICE_CSV.format(n=world.child.sis_id).encode())  # bulk_create
+    assert "Schoolkamp" in home(client)
+
+
+def test_a_handled_correction_leaves_the_block_after_two_weeks_without_any_write(client, world, monkeypatch):
+    from schoolpoort.records.models import CorrectionRequest
+
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    guardian = world.users["guardian"]
+    CorrectionRequest.objects.create(
+        student=world.child, school=world.school, subject="card", changes="{}", requested_by=guardian,
+        due_on=noon.date(), status="processed", handled_at=noon - datetime.timedelta(days=14, seconds=-60),
+    )
+    client.force_login(guardian)
+    assert 'id="records-home"' in home(client)
+    assert 'id="records-home"' in cached_home(client)
+    monkeypatch.setattr(timezone, "now", lambda: noon + datetime.timedelta(seconds=61))
+    assert 'id="records-home"' not in home(client)

@@ -13,3 +13,8 @@ class RecordsConfig(AppConfig):
         "icon-records", "records:index", order=100,
         off_consequence=_("Parents no longer see their child's details, reports and results; nothing is deleted."),
     )
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from schoolpoort.core import staging
 from schoolpoort.core.models import AuditEntry, Student
+from schoolpoort.core.versions import content_changed
 from schoolpoort.lib import dates
 from schoolpoort.lib.csv import CsvTable, RowError, normalise_header, read_csv
 
@@ -548,6 +549,7 @@ def write(school, plan: Plan, user=None) -> bool:
         model = type(plan.updates[0])
         fields = [name for name in plan.update_fields if hasattr(model, name)]
         model.objects.bulk_update(plan.updates, fields, batch_size=500)
+    content_changed("records")  # bulk_create and bulk_update pass the signals (records/signals.py)
     AuditEntry.record(
         user, "records.import", school=school, kind=plan.kind, added=len(plan.added), changed=len(plan.changed)
     )
