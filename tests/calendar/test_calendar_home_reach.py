@@ -6,7 +6,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from schoolpoort.calendar.home import home_block
+from schoolpoort.calendar.home import home_block, next_events
 from schoolpoort.calendar.models import Event
 from schoolpoort.calendar.visibility import event_q
 from schoolpoort.core.access import ReachIds, reach_of
@@ -74,16 +74,25 @@ def test_an_anonymous_user_reaches_nothing(world):
 def _block_titles(user):
     request = RequestFactory().get("/")
     request.user = user
-    block = home_block(request, home_overview(user))
+    block = next_events(request, home_overview(user))
     return [occurrence.event.title for occurrence in block.context["occurrences"]] if block else []
+
+
+def _cached_block_html(user) -> str:
+    request = RequestFactory().get("/")
+    request.user = type(user).objects.get(pk=user.pk)  # each request has its own
+    block = home_block(request, home_overview(request.user))
+    return block.html if block else ""
 
 
 def test_a_leaver_archived_disappears_from_the_block_on_the_next_request(world):
     make_event(groups=[world.group3], title="Gym group 3", starts_on=soon(1))
     guardian = world.users["guardian"]
     assert _block_titles(guardian) == ["Gym group 3"]
+    assert "Gym group 3" in _cached_block_html(guardian)
     world.child.archived_at = timezone.now()
     world.child.save(update_fields=["archived_at"])
+    assert "Gym group 3" not in _cached_block_html(guardian)  # the kept block is read anew
     guardian = type(guardian).objects.get(pk=guardian.pk)  # a new request: roles are read anew
     assert _block_titles(guardian) == []
 

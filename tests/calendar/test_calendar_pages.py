@@ -168,7 +168,7 @@ def test_the_home_block_is_not_there_when_the_calendar_is_off(client, world):
 def test_the_home_block_costs_one_query(world):
     from django.test import RequestFactory
 
-    from schoolpoort.calendar.home import home_block
+    from schoolpoort.calendar.home import next_events
     from schoolpoort.core.access import request_reach
     from schoolpoort.web.overview import home_overview
 
@@ -180,7 +180,7 @@ def test_the_home_block_costs_one_query(world):
     overview = home_overview(request.user)
     request_reach(request)  # read once per request, shared with the news block
     with CaptureQueriesContext(connection) as queries:
-        block = home_block(request, overview)
+        block = next_events(request, overview)
         assert len(block.context["occurrences"]) == 3  # today and tomorrow: two single events and the gym
     assert len(queries.captured_queries) == 1  # the first single events, the repeating ones and the days off
 
@@ -191,7 +191,7 @@ def test_the_home_block_reads_the_days_off_with_its_events_as_the_kernel_would_a
     request so that the timetable block asks nothing."""
     from django.test import RequestFactory
 
-    from schoolpoort.calendar.home import home_block
+    from schoolpoort.calendar.home import next_events
     from schoolpoort.core.access import request_reach
     from schoolpoort.lib.days_off import RememberDaysOffMiddleware, days_off_by_school
     from schoolpoort.web.overview import home_overview
@@ -211,7 +211,7 @@ def test_the_home_block_reads_the_days_off_with_its_events_as_the_kernel_would_a
     request_reach(request)
 
     def the_request(request):
-        block = home_block(request, overview)
+        block = next_events(request, overview)
         with CaptureQueriesContext(connection) as later:
             kept = days_off_by_school([school.pk], soon(0), soon(30))
         return block, kept, later

@@ -1,8 +1,9 @@
-"""The home page's news, album and records blocks are rendered once and kept per user
+"""The home page's news, album, records, calendar and timetable blocks are rendered once and kept per user
 (``lib.home.cached_block``) under the versions of the reach and of what they show. Every change
 they show must show on the next visit: a new or deleted post, an album published (an
 ``update()``), a photo made ready (an ``update()``), a photo's tags (a ``bulk_create``), a consent
-answer, an album deleted, an imported invoice (a ``bulk_create``); and an album older than 30
+answer, an album deleted, an imported invoice (a ``bulk_create``), an event, a timetable entry, a
+day off; and an album older than 30
 days or a correction handled more than two weeks ago leaves by the clock alone."""
 
 import datetime
@@ -40,7 +41,8 @@ def cached_home(client) -> str:
     with CaptureQueriesContext(connection) as queries:
         page = home(client)
     sql = " ".join(q["sql"] for q in queries.captured_queries)
-    assert '"news_post"' not in sql and '"albums_photo"' not in sql and '"records_invoice"' not in sql
+    for table in ("news_post", "albums_photo", "records_invoice", "calendar_event", "timetable_timetableentry"):
+        assert f'"{table}"' not in sql
     return page
 
 
@@ -152,3 +154,26 @@ def test_a_handled_correction_leaves_the_block_after_two_weeks_without_any_write
     assert 'id="records-home"' in cached_home(client)
     monkeypatch.setattr(timezone, "now", lambda: noon + datetime.timedelta(seconds=61))
     assert 'id="records-home"' not in home(client)
+
+
+def test_the_calendar_and_timetable_blocks_show_a_new_event_entry_and_day_off_at_once(client, world):
+    """The timetable's reminders skip the days off, so an event bumps the timetable block too."""
+    from schoolpoort.timetable.models import TimetableEntry
+    from schoolpoort.timetable.reminders import next_school_day
+    from tests.calendar.calendar_helpers import make_event
+
+    client.force_login(world.users["guardian"])
+    day = next_school_day(timezone.localdate())
+    assert "Voorleeswedstrijd" not in home(client) and "gymspullen mee" not in home(client)
+    cached_home(client)
+
+    make_event(school=world.school, title="Voorleeswedstrijd", starts_on=day)
+    assert "Voorleeswedstrijd" in home(client)
+
+    TimetableEntry.objects.create(group=world.group3, weekday=day.weekday(), starts_at=datetime.time(10, 30),
+                                  activity="gym", reminder="gymspullen mee")
+    assert "gymspullen mee" in home(client)
+    assert "gymspullen mee" in cached_home(client)
+
+    make_event(school=world.school, title="Studiedag", starts_on=day, category="study_day")
+    assert "gymspullen mee" not in home(client)  # no gym on a study day

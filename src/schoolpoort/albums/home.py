@@ -42,12 +42,12 @@ def home_block(request, overview) -> list[HomeBlock]:
         albums = recent_albums(ReachIds(user, request_reach(request), overview.modules))
         # An album leaves the block RECENT_DAYS after it was published: no write says so.
         until = min((album.published_at + datetime.timedelta(days=RECENT_DAYS) for album in albums), default=None)
-        return ({"albums": albums} if albums else None), until
+        block = HomeBlock("albums/_home_block.html", {"albums": albums}, order=15, section="news") if albums else None
+        return block, until
 
     # Kept under the reach's versions and those of the albums (albums, photos, their tags) and of
     # image consent: see albums/signals.py.
-    recent = cached_block(request, "albums", read, template="albums/_home_block.html", order=15, section="news",
-                          topics=("albums", "images"))
+    recent = cached_block(request, "albums", read, topics=("albums", "images"))
     if recent:
         blocks.append(recent)
     return blocks

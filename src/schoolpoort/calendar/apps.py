@@ -15,3 +15,8 @@ class CalendarConfig(AppConfig):
             "Parents no longer see the calendar, and their agenda subscription shows nothing new; events are kept."
         ),
     )
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from schoolpoort.core.access import ReachIds, request_reach, roles_of
 from schoolpoort.lib.days_off import days_off_by_school, remember
-from schoolpoort.lib.home import HomeBlock
+from schoolpoort.lib.home import HomeBlock, cached_block
 
 from .days_off import days_of_spans, is_day_off
 from .models import Event
@@ -29,6 +29,13 @@ HORIZON_DAYS = 120
 def home_block(request, overview):
     if not any(state.info.code == MODULE for modules in overview.modules for state in modules.usable):
         return None
+    # Kept per user under the reach's versions, today's date (the block holds whole days) and the
+    # events' version (calendar/signals.py).
+    return cached_block(request, "calendar", lambda: (next_events(request, overview), None), topics=("calendar",))
+
+
+def next_events(request, overview) -> HomeBlock:
+    """The block as read from the database (``home_block`` keeps it)."""
     today = timezone.localdate()
     until = today + datetime.timedelta(days=HORIZON_DAYS)
     ids = ReachIds(request.user, request_reach(request), overview.modules)

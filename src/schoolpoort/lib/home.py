@@ -43,19 +43,23 @@ class HomeBlock:
     html: str = ""  # the block rendered already (``cached_block``)
 
 
-def cached_block(
-    request, name: str, read, *, template: str, order: int, section: str, topics, own=()
-) -> HomeBlock | None:
+def cached_block(request, name: str, read, *, topics, own=()) -> HomeBlock | None:
     """A block rendered once and kept per user (``core.access.cached_part``, under the reach's
-    versions and those of the content ``topics``): ``read()`` returns (the template's ``block``
-    context, or None for no block; the moment it stops being true without a write, or None)."""
+    versions, today's date and the versions of the content ``topics``): ``read()`` returns (the
+    block or None; the moment it stops being true without any write, or None)."""
 
     def render_block():
-        context, until = read()
-        return (None if context is None else render_to_string(template, {"block": context})), until
+        block, until = read()
+        if block is None:
+            return None, until
+        html = render_to_string(block.template, {"block": block.context})
+        return (block.template, block.order, block.section, html), until
 
-    html = cached_part(request.user, f"home.{name}:{get_language()}", render_block, topics=topics, own=own)
-    return None if html is None else HomeBlock(template=template, html=html, order=order, section=section)
+    kept = cached_part(request.user, f"home.{name}:{get_language()}", render_block, topics=topics, own=own)
+    if kept is None:
+        return None
+    template, order, section, html = kept
+    return HomeBlock(template=template, order=order, section=section, html=html)
 
 
 @dataclass(frozen=True)

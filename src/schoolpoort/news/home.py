@@ -24,11 +24,11 @@ def home_block(request, overview) -> HomeBlock | None:
         posts = latest_posts(user, HOME_POSTS, reach=request_reach(request), scope=scope_of(overview.modules))
         for post in posts or ():  # the first photo the user may see (prefetched with the image consent rule)
             post.home_photo = next((attachment for attachment in post.attachments.all() if attachment.is_image), None)
-        return (None if posts is None else {"posts": posts}), next_publish_moment(timezone.now())
+        block = None if posts is None else HomeBlock("news/_latest.html", {"posts": posts}, order=10, section="news")
+        return block, next_publish_moment(timezone.now())
 
     # Kept like the feed's cards (news/views.py): under the reach's, the news' and image consent's versions.
-    return cached_block(request, "news", read, template="news/_latest.html", order=10, section="news",
-                        topics=("news", "images"), own=("news",))
+    return cached_block(request, "news", read, topics=("news", "images"), own=("news",))
 
 
 def tab_count(request, modules) -> TabCount | None:

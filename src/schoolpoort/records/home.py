@@ -47,11 +47,13 @@ def home_block(request, overview) -> HomeBlock | None:
         )
         # A handled request leaves the block RECENT after it was handled: no write says so.
         until = min((request.handled_at + RECENT for request in handled), default=None)
-        return ({"invoices": invoices, "handled": handled} if invoices or handled else None), until
+        if not invoices and not handled:
+            return None, until
+        context = {"invoices": invoices, "handled": handled}
+        return HomeBlock("records/_home_block.html", context, order=20, section="action"), until
 
     # Kept under the reach's versions and those of the records (records/signals.py).
-    return cached_block(request, "records", read, template="records/_home_block.html", order=20, section="action",
-                        topics=("records",))
+    return cached_block(request, "records", read, topics=("records",))
 
 
 def school_links(staff) -> list[Link]:

@@ -6,3 +6,8 @@ class TimetableConfig(AppConfig):
     name = "schoolpoort.timetable"
     label = "timetable"
     verbose_name = _("Timetable")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

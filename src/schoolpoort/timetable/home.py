@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import request_reach, roles_of
-from schoolpoort.lib.home import HomeBlock, Link
+from schoolpoort.lib.home import HomeBlock, Link, cached_block
 
 from .reminders import reminders_for
 
@@ -13,6 +13,13 @@ from .reminders import reminders_for
 def home_block(request, overview) -> HomeBlock | None:
     if not overview.children and not any(staff.groups for staff in overview.staff_schools):
         return None
+    # Kept per user under the reach's versions, today's date (the reminders are of today and the
+    # next school day) and the versions of the entries and of the events (days off skip them).
+    return cached_block(request, "timetable", lambda: (_block(request, overview), None),
+                        topics=("timetable", "calendar"))
+
+
+def _block(request, overview) -> HomeBlock:
     # The groups the user teaches are in the request's reach already (read by the other blocks).
     # So are the children's current groups (the overview's, where the user sees class pages).
     child_groups = [(group.pk, card.student.first_name) for card in overview.children for group in card.groups]
