@@ -1,10 +1,11 @@
-"""The home page's news, album, records, calendar and timetable blocks are rendered once and kept per user
-(``lib.home.cached_block``) under the versions of the reach and of what they show. Every change
-they show must show on the next visit: a new or deleted post, an album published (an
-``update()``), a photo made ready (an ``update()``), a photo's tags (a ``bulk_create``), a consent
-answer, an album deleted, an imported invoice (a ``bulk_create``), an event, a timetable entry, a
-day off; and an album older than 30
-days or a correction handled more than two weeks ago leaves by the clock alone."""
+"""The home page's blocks of news, albums, records, the calendar, the timetable, absences and
+sign-ups are rendered once and kept per user (``lib.home.cached_block``) under the versions of
+the reach and of what they show. Every change they show must show on the next visit: a new or
+deleted post, an album published (an ``update()``), a photo made ready (an ``update()``), a
+photo's tags (a ``bulk_create``), a consent answer, an album deleted, an imported invoice (a
+``bulk_create``), an event, a timetable entry, a day off, an absence reported and confirmed (an
+``update()``), a form published (an ``update()``) and answered; and an album older than 30 days, a
+correction handled more than two weeks ago or a form past its deadline leaves by the clock alone."""
 
 import datetime
 
@@ -19,7 +20,7 @@ from schoolpoort.albums.models import Album, Photo
 from schoolpoort.core.versions import content_changed
 from tests.albums.helpers import add_photo, consent, make_album
 from tests.factories import GuardianshipFactory, UserFactory, enrolled_student
-from tests.news.news_helpers import make_post
+from tests.news.news_helpers import english, make_post
 from tests.world import build_world
 
 HOME = reverse("web:home")
@@ -41,7 +42,9 @@ def cached_home(client) -> str:
     with CaptureQueriesContext(connection) as queries:
         page = home(client)
     sql = " ".join(q["sql"] for q in queries.captured_queries)
-    for table in ("news_post", "albums_photo", "records_invoice", "calendar_event", "timetable_timetableentry"):
+    tables = ("news_post", "albums_photo", "records_invoice", "calendar_event", "timetable_timetableentry",
+              "absences_absence", "signups_form")
+    for table in tables:
         assert f'"{table}"' not in sql
     return page
 
@@ -177,3 +180,46 @@ def test_the_calendar_and_timetable_blocks_show_a_new_event_entry_and_day_off_at
 
     make_event(school=world.school, title="Studiedag", starts_on=day, category="study_day")
     assert "gymspullen mee" not in home(client)  # no gym on a study day
+
+
+def test_the_absences_block_shows_a_report_and_its_confirmation_at_once(client, world):
+    from schoolpoort.absences import actions as absence_actions
+    from tests.absences.helpers import report
+
+    guardian = world.users["guardian"]
+    english(guardian)
+    client.force_login(guardian)
+    assert "None of your children is reported absent." in home(client)
+    cached_home(client)
+    absence = report(guardian, world.child)
+    page = home(client)
+    assert "Sent to the school" in page and "Seen by the school" not in page
+    assert "Sent to the school" in cached_home(client)
+    absence_actions.confirm_absence(absence, world.users["teacher"])  # an update()
+    assert "Seen by the school" in home(client)
+
+
+def test_the_signups_block_follows_publishing_answers_and_the_deadline(client, world, monkeypatch):
+    from schoolpoort.signups import actions as signup_actions
+    from schoolpoort.signups.models import Response
+    from tests.signups.helpers import add_question, make_form
+
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    guardian = world.users["guardian"]
+    client.force_login(guardian)
+    form = make_form(world, published=False, title="Rijden naar het bos", deadline=noon + datetime.timedelta(hours=1))
+    add_question(form)
+    assert "Rijden naar het bos" not in home(client)
+    cached_home(client)
+    signup_actions.publish_form(form, world.users["teacher"])  # an update()
+    assert "Rijden naar het bos" in home(client)
+    assert "Rijden naar het bos" in cached_home(client)
+
+    response = Response.objects.create(form=form, family_user=guardian, responded_by=guardian)
+    assert "Rijden naar het bos" not in home(client)  # answered
+    response.delete()
+    assert "Rijden naar het bos" in home(client)
+
+    monkeypatch.setattr(timezone, "now", lambda: noon + datetime.timedelta(hours=1, seconds=1))
+    assert "Rijden naar het bos" not in home(client)  # past its deadline, by the clock alone

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from schoolpoort.core.models import AuditEntry, ModuleSwitch, Student
+from schoolpoort.core.versions import content_changed
 from schoolpoort.lib import events
 
 from . import notifications
@@ -109,6 +110,7 @@ def confirm_absence(absence: Absence, actor, now: datetime.datetime | None = Non
     updated = Absence.objects.filter(pk=absence.pk, confirmed_at__isnull=True).update(
         confirmed_by=actor, confirmed_at=now
     )
+    content_changed("absences")  # update() passes the signals (absences/signals.py)
     if updated:
         absence.confirmed_by, absence.confirmed_at = actor, now
     return bool(updated)

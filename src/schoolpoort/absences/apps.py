@@ -13,3 +13,8 @@ class AbsencesConfig(AppConfig):
         "icon-absences", "absences:index", order=70,
         off_consequence=_("Parents can no longer report their child sick or absent here; earlier reports are kept."),
     )
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

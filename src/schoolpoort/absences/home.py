@@ -4,7 +4,7 @@ today's count per school. At most three queries."""
 
 from django.utils import timezone
 
-from schoolpoort.lib.home import HomeBlock
+from schoolpoort.lib.home import HomeBlock, cached_block
 
 from .access import MODULE
 from .lists import school_counts, taught_group_counts
@@ -15,6 +15,12 @@ def home_block(request, overview) -> HomeBlock | None:
     usable = [modules for modules in overview.modules if any(s.info.code == MODULE for s in modules.usable)]
     if not usable:
         return None
+    # Kept per user under the reach's versions, today's date (the block is of today) and the
+    # absences' version (absences/signals.py).
+    return cached_block(request, "absences", lambda: (_block(request, overview, usable), None), topics=("absences",))
+
+
+def _block(request, overview, usable) -> HomeBlock | None:
     user = request.user
     today = timezone.localdate()
     usable_ids = {modules.school.pk for modules in usable}

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.models import AuditEntry
+from schoolpoort.core.versions import content_changed
 from schoolpoort.lib import dates
 
 from .access import MODULE
@@ -104,6 +105,7 @@ def publish_form(form: Form, actor) -> int:
         raise ActionRefused(_("The deadline has passed. Choose a later deadline first."))
     form.published_at = locked.published_at = timezone.now()
     Form.objects.filter(pk=form.pk).update(published_at=form.published_at)
+    content_changed("signups")  # update() passes the signals (signups/signals.py)
     return _send(recipients(form), item=form, event="signups.published", key=form.notification_key,
                  title=lambda: form.title)
 

@@ -13,3 +13,8 @@ class SignupsConfig(AppConfig):
         "icon-signups", "signups:index", order=60,
         off_consequence=_("Parents can no longer sign up or vote; answers so far are kept."),
     )
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

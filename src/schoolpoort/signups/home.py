@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from schoolpoort.core.access import guardian_student_ids
 from schoolpoort.core.models import Guardianship
-from schoolpoort.lib.home import HomeBlock
+from schoolpoort.lib.home import HomeBlock, cached_block
 
 from .access import MODULE, guardian_form_q
 from .models import Form, Response
@@ -17,6 +17,12 @@ COUNT = 3
 def home_block(request, overview) -> HomeBlock | None:
     if not any(state.info.code == MODULE for modules in overview.modules for state in modules.usable):
         return None
+    # Kept per user under the reach's versions and the sign-ups' version (signups/signals.py),
+    # until the first deadline shown passes.
+    return cached_block(request, "signups", lambda: _block(request), topics=("signups",))
+
+
+def _block(request) -> tuple[HomeBlock | None, object]:
     user = request.user
     children = guardian_student_ids(user)
     family_users = Guardianship.objects.filter(student_id__in=children, user__isnull=False).values("user_id")
@@ -29,5 +35,5 @@ def home_block(request, overview) -> HomeBlock | None:
         .order_by("deadline", "pk")[:COUNT]
     )
     if not forms:
-        return None
-    return HomeBlock("signups/_home_block.html", {"forms": forms}, order=25, section="action")
+        return None, None
+    return HomeBlock("signups/_home_block.html", {"forms": forms}, order=25, section="action"), forms[0].deadline
