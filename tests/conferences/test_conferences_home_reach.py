@@ -11,7 +11,7 @@ from django.utils import timezone
 from schoolpoort.conferences import booking as domain
 from schoolpoort.conferences.access import booking_q, guardian_booking_q, guardian_round_q, round_q
 from schoolpoort.conferences.booking import Pick
-from schoolpoort.conferences.home import home_block
+from schoolpoort.conferences.home import read_block
 from schoolpoort.conferences.models import Booking, Round
 from schoolpoort.core.access import ReachIds, SubqueryIds, reach_of
 from schoolpoort.core.models import Guardianship, ModuleClosure, ModuleSwitch
@@ -69,7 +69,7 @@ def test_the_block_shows_the_appointment_and_the_round_still_to_book(world):
     _rounds_and_bookings(world)
     request = RequestFactory().get("/")
     request.user = world.users["guardian"]
-    block = home_block(request, home_overview(request.user))
+    block, _until = read_block(request, home_overview(request.user))
     assert [b.student for b in block.context["appointments"]] == [world.child]
     assert [r.title for r in block.context["open_rounds"]] == ["Beide"]
 

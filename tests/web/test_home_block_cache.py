@@ -223,3 +223,32 @@ def test_the_signups_block_follows_publishing_answers_and_the_deadline(client, w
 
     monkeypatch.setattr(timezone, "now", lambda: noon + datetime.timedelta(hours=1, seconds=1))
     assert "Rijden naar het bos" not in home(client)  # past its deadline, by the clock alone
+
+
+def test_the_conferences_block_follows_a_round_opening_a_booking_and_its_cancelling(client, world, monkeypatch):
+    from schoolpoort.conferences import booking
+    from schoolpoort.conferences.models import Round
+    from tests.conferences.conferences_helpers import add_session, make_round, slots
+
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    guardian = world.users["guardian"]
+    english(guardian)
+    client.force_login(guardian)
+    round = make_round(world, title="Rapportgesprekken", opens=noon + datetime.timedelta(minutes=30))
+    add_session(round, world.users["teacher"], world.group3)
+    assert "Rapportgesprekken" not in home(client)  # not open yet
+    assert "Rapportgesprekken" not in cached_home(client)
+
+    monkeypatch.setattr(timezone, "now", lambda: noon + datetime.timedelta(minutes=31))  # it opens: no write
+    assert "Book a time" in home(client)
+    assert "Book a time" in cached_home(client)
+
+    round = Round.objects.get(pk=round.pk)
+    first = slots(round)[0]
+    made = booking.book(round, guardian, [booking.Pick(world.child.pk, first.pk)])  # a bulk_create
+    page = home(client)
+    assert "Noor with" in page and "Book a time" not in page
+    booking.cancel(round, guardian, made.made_bookings[0].pk)
+    page = home(client)
+    assert "Noor with" not in page and "Book a time" in page

@@ -13,3 +13,8 @@ class ConferencesConfig(AppConfig):
         "icon-conferences", "conferences:list", order=30,
         off_consequence=_("Parents can no longer book or see conference times; bookings are kept."),
     )
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolpoort.core.versions import content_changed
 from schoolpoort.lib import dates, events
 
 from . import alternatives, notifications
@@ -242,6 +243,7 @@ def reserve(
                 )
                 for entry in entries
             )
+            content_changed("conferences")  # bulk_create passes the signals (conferences/signals.py)
             for booking in bookings:
                 booking.round = round
             notifications.appointment_made(appointment, bookings, event=event)

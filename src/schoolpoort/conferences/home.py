@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from schoolpoort.core.access import ReachIds, request_reach
-from schoolpoort.lib.home import HomeBlock
+from schoolpoort.lib.home import HomeBlock, cached_block
 
 from .access import MODULE, guardian_booking_q, guardian_round_q
 from .models import Booking, Round, Session
@@ -23,6 +23,13 @@ COUNT = 3
 def home_block(request, overview) -> HomeBlock | None:
     if not any(state.info.code == MODULE for modules in overview.modules for state in modules.usable):
         return None
+    # Kept per user under the reach's versions and the conferences' version (conferences/signals.py),
+    # until a conversation shown starts, a round shown closes or any round opens.
+    return cached_block(request, "conferences", lambda: read_block(request, overview), topics=("conferences",))
+
+
+def read_block(request, overview) -> tuple[HomeBlock | None, object]:
+    """The block as read from the database, and the moment it stops being true (``home_block`` keeps it)."""
     user, now = request.user, timezone.now()
     ids = ReachIds(user, request_reach(request), overview.modules)
     bookings_q = guardian_booking_q(ids)
@@ -52,11 +59,18 @@ def home_block(request, overview) -> HomeBlock | None:
         .order_by("date", "starts_at")
         .first()
     ) if ids.reach.roles.is_staff else None
+    opening = Round.objects.filter(booking_opens_at__gt=now).order_by("booking_opens_at")
+    moments = [
+        *(booking.slot.starts_at for booking in appointments[:1]),
+        *(round.booking_closes_at for round in open_rounds),
+        *opening.values_list("booking_opens_at", flat=True)[:1],
+    ]
+    until = min(moments, default=None)
     if not (appointments or open_rounds or session):
-        return None
+        return None, until
     return HomeBlock(
         "conferences/_home_block.html",
         {"appointments": appointments, "open_rounds": open_rounds, "session": session},
         order=20,
         section="action" if open_rounds else "today",  # a round to book needs the parent
-    )
+    ), until

@@ -98,6 +98,8 @@ class Round(models.Model):
         verbose_name = _("conference round")
         verbose_name_plural = _("conference rounds")
         ordering = ["-booking_opens_at", "-pk"]
+        # The next round to open: until then a cached home block stays true (conferences/home.py).
+        indexes = [models.Index(fields=["booking_opens_at"], name="conference_round_opens")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(booking_closes_at__gt=models.F("booking_opens_at")),

@@ -13,7 +13,8 @@ so the next request reads anew. The rules, which err towards reading again:
 Content topics: besides the reach, a page part depends on content ("news": posts, their groups
 and files; "albums": albums, their photos and tags; "images": image tags and consent answers;
 "records": invoices, correction requests and the records' settings; "calendar": events;
-"timetable": timetable entries; "absences": absences; "signups": forms and responses).
+"timetable": timetable entries; "absences": absences; "signups": forms and responses;
+"conferences": rounds, evenings and bookings).
 ``content_changed(topic)`` bumps everyone's version of a topic, ``content_changed(topic, users)``
 only those users' (their own read marks)."""
 
@@ -86,7 +87,7 @@ def bump(keys: list[str]) -> None:
 
 # The content topics (a module's own topic is its name): everyone's versions, and the user's own
 # of those in ``OWN_TOPICS``. Read with the reach's versions, in the same one read.
-TOPICS = ("absences", "albums", "calendar", "images", "news", "records", "signups", "timetable")
+TOPICS = ("absences", "albums", "calendar", "conferences", "images", "news", "records", "signups", "timetable")
 OWN_TOPICS = ("news",)
 
 
