@@ -198,18 +198,30 @@ else:
     CACHES = {
         # Room for the cached reach of every user of a large school (three entries each).
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50_000}},
-        "limits": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "schoolpoort_limits"},
+        # Django's database cache culls a third of its rows once it holds MAX_ENTRIES: room for the
+        # counters of a login storm, so that a live counter is never culled (the limit starting over).
+        "limits": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "schoolpoort_limits",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
+        # The versions of the reach and of the content topics (core/versions.py): about two per
+        # user, never expiring; in a table of their own, so that they and the counters never cull each other.
+        "versions": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "schoolpoort_versions",
+            "OPTIONS": {"MAX_ENTRIES": 2_000_000},
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     # django-ratelimit knows the database cache is shared but not atomic (see above).
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_USE_CACHE = "limits"
-# Each user's reach (roles, children, groups, schools and their modules) is kept across requests
-# for this long, under versions that every change of access bumps (core/access.py); 0 = off. The
-# versions live where every process sees them: Redis, or else the database cache (one query per
-# request) while the values stay in each process's memory.
+# Each user's reach (roles, children, groups, schools and their modules) and the parts of pages
+# built from it (the feed's cards, the home blocks) are kept across requests for this long, under
+# versions that every change bumps (core/versions.py); 0 = off. The versions live where every
+# process sees them: Redis, or else the database cache (one query per request) while the values
+# stay in each process's memory.
 REACH_CACHE_SECONDS = env_int("REACH_CACHE_SECONDS", 300)
-REACH_VERSION_CACHE = "default" if redis_url else "limits"
+REACH_VERSION_CACHE = "default" if redis_url else "versions"
 RATELIMIT_VIEW = "schoolpoort.accounts.views.ratelimited"
 # Messages stay on the server: a one-time registration code must not sit in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

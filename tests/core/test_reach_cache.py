@@ -59,6 +59,21 @@ def test_the_tests_run_with_a_real_cache(settings):
     assert caches[settings.REACH_VERSION_CACHE].__class__.__name__ in {"DatabaseCache", "RedisCache"}
 
 
+def test_versions_and_rate_limit_counters_never_cull_each_other(settings, db):
+    """Django's database cache culls a third of its rows when full: with the versions (two per
+    user, never expiring) in the rate limits' table, a large school would cull live counters (a
+    limit starting over) and versions alike. Each has a table of its own, and room."""
+    versions, limits = caches[settings.REACH_VERSION_CACHE], caches[settings.RATELIMIT_USE_CACHE]
+    if versions.__class__.__name__ != "DatabaseCache":
+        pytest.skip("Redis holds both")
+    assert versions._table != limits._table
+    assert limits._max_entries >= 20_000 and versions._max_entries >= 1_000_000
+    token = versions.get("reach:v:all") or "none"
+    for n in range(40):
+        limits.set(f"counter-{n}", n, 60)
+    assert (versions.get("reach:v:all") or "none") == token
+
+
 # --- Guardians ---------------------------------------------------------------------------------
 
 

@@ -5,20 +5,10 @@ calls ``versions.content_changed("albums")`` itself."""
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
-
-from schoolpoort.core.versions import content_changed
+from schoolpoort.core.versions import bump_on_writes
 
 from .models import Album, Photo, PhotoTag
 
-TOPIC = "albums"
-
-
-def _everyone(sender, **kwargs) -> None:
-    content_changed(TOPIC)
-
 
 def connect() -> None:
-    for model in (Album, Photo, PhotoTag):
-        post_save.connect(_everyone, sender=model, dispatch_uid=f"albums-save-{model.__name__}")
-        post_delete.connect(_everyone, sender=model, dispatch_uid=f"albums-delete-{model.__name__}")
+    bump_on_writes("albums", models=(Album, Photo, PhotoTag))

@@ -4,25 +4,10 @@ event and every change of its groups."""
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
-
-from schoolpoort.core.versions import content_changed
+from schoolpoort.core.versions import bump_on_writes
 
 from .models import Event
 
-TOPIC = "calendar"
-
-
-def _everyone(sender, **kwargs) -> None:
-    content_changed(TOPIC)
-
-
-def _groups_changed(sender, action, **kwargs) -> None:
-    if action.startswith("post_"):
-        content_changed(TOPIC)
-
 
 def connect() -> None:
-    post_save.connect(_everyone, sender=Event, dispatch_uid="calendar-save-Event")
-    post_delete.connect(_everyone, sender=Event, dispatch_uid="calendar-delete-Event")
-    m2m_changed.connect(_groups_changed, sender=Event.groups.through, dispatch_uid="calendar-groups")
+    bump_on_writes("calendar", models=(Event,), m2m=(Event.groups.through,))

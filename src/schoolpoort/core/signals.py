@@ -29,7 +29,7 @@ from .models import (
     StaffMembership,
     Student,
 )
-from .versions import content_changed
+from .versions import bump_on_writes
 
 EVERYONES = (Board, School, SchoolYear, Group, ModuleSwitch, ModuleClosure)
 
@@ -60,10 +60,6 @@ def _students_row(sender, instance, **kwargs) -> None:
     reach_changed(_guardians_of([student_id]))
 
 
-def _images(sender, **kwargs) -> None:
-    content_changed("images")
-
-
 def _enrollments_changed(sender, action, **kwargs) -> None:
     if action.startswith("post_"):
         reach_changed()
@@ -87,8 +83,6 @@ def connect() -> None:
     # retention sweep, the demo's reset) bumps once per transaction.
     for model in (Guardianship, StaffMembership, BoardMembership, Student, Enrollment, Consent):
         post_delete.connect(_everyone, sender=model, dispatch_uid=f"reach-delete-{model.__name__}")
-    for model in (Consent, ImageTag):
-        post_save.connect(_images, sender=model, dispatch_uid=f"images-save-{model.__name__}")
-        post_delete.connect(_images, sender=model, dispatch_uid=f"images-delete-{model.__name__}")
+    bump_on_writes("images", models=(Consent, ImageTag))
     m2m_changed.connect(_enrollments_changed, sender=Student.groups.through, dispatch_uid="reach-enrollments")
     m2m_changed.connect(_teachers_changed, sender=Group.teachers.through, dispatch_uid="reach-teachers")

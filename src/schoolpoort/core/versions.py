@@ -118,3 +118,21 @@ def content_tokens(topics: Iterable[str], own: Iterable[str], user_id, found: di
     from ``found`` (read with ``content_keys``)."""
     keys = [_topic_key(topic) for topic in sorted(topics)] + [_topic_key(topic, user_id) for topic in sorted(own)]
     return ".".join(found[key] for key in keys)
+
+
+def bump_on_writes(topic: str, models=(), m2m=()) -> None:
+    """Connect the signals that bump ``topic`` for everyone: every save and delete of ``models``,
+    every change of the many-to-many ``m2m`` (through models). A module calls it from its app's
+    ``ready()`` (its signals.py); writes around the signals bump with ``content_changed`` itself."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    def changed(sender, **kwargs) -> None:
+        if kwargs.get("action", "post_").startswith("post_"):
+            content_changed(topic)
+
+    for model in models:
+        name = f"{model._meta.label}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{topic}-save-{name}")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{topic}-delete-{name}")
+    for through in m2m:
+        m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"{topic}-m2m-{through._meta.label}")

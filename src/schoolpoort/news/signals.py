@@ -7,35 +7,27 @@ of a user's name shows on the cards of their posts within the reach cache's seco
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_save
 
-from schoolpoort.core.versions import content_changed
+from schoolpoort.core.versions import bump_on_writes, content_changed
 
 from .models import Post, PostAttachment, PostRead
 
 TOPIC = "news"
 
 
-def _everyone(sender, **kwargs) -> None:
-    content_changed(TOPIC)
-
-
-def _groups_changed(sender, action, **kwargs) -> None:
-    if action.startswith("post_"):
-        content_changed(TOPIC)
-
-
 def _readers_mark(sender, instance, **kwargs) -> None:
     content_changed(TOPIC, [instance.user_id])
 
 
+def _author_erased(sender, **kwargs) -> None:
+    content_changed(TOPIC)  # their posts lose their name (SET_NULL writes around the signals)
+
+
 def connect() -> None:
-    for model in (Post, PostAttachment):
-        post_save.connect(_everyone, sender=model, dispatch_uid=f"news-save-{model.__name__}")
-        post_delete.connect(_everyone, sender=model, dispatch_uid=f"news-delete-{model.__name__}")
-    m2m_changed.connect(_groups_changed, sender=Post.groups.through, dispatch_uid="news-groups")
+    bump_on_writes(TOPIC, models=(Post, PostAttachment), m2m=(Post.groups.through,))
+    # Not on every save of a user (each login writes one): only when one is erased.
+    post_delete.connect(_author_erased, sender=get_user_model(), dispatch_uid="news-delete-author")
     post_save.connect(_readers_mark, sender=PostRead, dispatch_uid="news-save-read")
     post_delete.connect(_readers_mark, sender=PostRead, dispatch_uid="news-delete-read")
-    # An author erased: their posts lose their name (SET_NULL writes around the signals).
-    post_delete.connect(_everyone, sender=settings.AUTH_USER_MODEL, dispatch_uid="news-delete-author")

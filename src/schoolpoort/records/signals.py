@@ -5,20 +5,10 @@ settings and a closed period. The import writes around the signals (``bulk_creat
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
-
-from schoolpoort.core.versions import content_changed
+from schoolpoort.core.versions import bump_on_writes
 
 from .models import ClosedPeriod, CorrectionRequest, Invoice, RecordsSettings
 
-TOPIC = "records"
-
-
-def _everyone(sender, **kwargs) -> None:
-    content_changed(TOPIC)
-
 
 def connect() -> None:
-    for model in (Invoice, CorrectionRequest, RecordsSettings, ClosedPeriod):
-        post_save.connect(_everyone, sender=model, dispatch_uid=f"records-save-{model.__name__}")
-        post_delete.connect(_everyone, sender=model, dispatch_uid=f"records-delete-{model.__name__}")
+    bump_on_writes("records", models=(Invoice, CorrectionRequest, RecordsSettings, ClosedPeriod))
