@@ -119,6 +119,8 @@ def test_a_worker_killed_mid_task_gives_it_back_and_another_worker_finishes_it(s
 
         second = start_worker(settings, lease_seconds)
         wait_for(lambda: AuditEntry.objects.filter(action="test.slow.done").exists(), 120, "the second run")
+        # The worker marks the task done a moment after its last write (the audit line).
+        wait_for(lambda: DBTaskResult.objects.get(pk=result.id).status != TaskResultStatus.RUNNING, 30, "its result")
         task = DBTaskResult.objects.get(pk=result.id)
         assert task.status == TaskResultStatus.SUCCESSFUL and task.worker_ids[0] == first_id
         assert len(task.worker_ids) == 2

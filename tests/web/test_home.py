@@ -10,7 +10,7 @@ from tests.world import build_world
 
 HOME = reverse("web:home")
 # Queries of the home page when the user's reach and the cached blocks (news, albums, records,
-# calendar, timetable, absences, sign-ups, conferences: lib/home.cached_block) are in the cache
+# calendar, timetable, absences, sign-ups, conferences: core/blocks.cached_block) are in the cache
 # (the usual request): the session, the user, the versions of the reach and the content (one read;
 # none with Redis), then each other module's block (staff) and the shell's counts (one query for
 # all, lib/counts.py).

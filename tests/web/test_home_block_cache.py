@@ -1,5 +1,5 @@
 """The home page's blocks of news, albums, records, the calendar, the timetable, absences and
-sign-ups are rendered once and kept per user (``lib.home.cached_block``) under the versions of
+sign-ups are rendered once and kept per user (``core.blocks.cached_block``) under the versions of
 the reach and of what they show. Every change they show must show on the next visit: a new or
 deleted post, an album published (an ``update()``), a photo made ready (an ``update()``), a
 photo's tags (a ``bulk_create``), a consent answer, an album deleted, an imported invoice (a

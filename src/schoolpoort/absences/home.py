@@ -4,7 +4,8 @@ today's count per school. At most three queries."""
 
 from django.utils import timezone
 
-from schoolpoort.lib.home import HomeBlock, cached_block
+from schoolpoort.core.blocks import cached_block
+from schoolpoort.lib.home import HomeBlock
 
 from .access import MODULE
 from .lists import school_counts, taught_group_counts

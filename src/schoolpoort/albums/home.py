@@ -13,7 +13,8 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import ReachIds, cached_for_user, request_reach, roles_of
-from schoolpoort.lib.home import HomeBlock, cached_block
+from schoolpoort.core.blocks import cached_block
+from schoolpoort.lib.home import HomeBlock
 
 from .access import MODULE, album_q, photo_q
 from .consent import pending_children

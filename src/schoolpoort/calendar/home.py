@@ -14,8 +14,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from schoolpoort.core.access import ReachIds, request_reach, roles_of
+from schoolpoort.core.blocks import cached_block
 from schoolpoort.lib.days_off import days_off_by_school, remember
-from schoolpoort.lib.home import HomeBlock, cached_block
+from schoolpoort.lib.home import HomeBlock
 
 from .days_off import days_of_spans, is_day_off
 from .models import Event

@@ -12,7 +12,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from schoolpoort.core.access import ReachIds, request_reach
-from schoolpoort.lib.home import HomeBlock, cached_block
+from schoolpoort.core.blocks import cached_block
+from schoolpoort.lib.home import HomeBlock
 
 from .access import MODULE, guardian_booking_q, guardian_round_q
 from .models import Booking, Round, Session

@@ -24,11 +24,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.template.loader import render_to_string
-from django.utils.translation import get_language
-
-from schoolpoort.core.access import cached_part
-
 from .providers import module_hooks
 
 SECTIONS = ("action", "today", "news", "more")  # the order of the home timeline
@@ -40,26 +35,7 @@ class HomeBlock:
     context: dict = field(default_factory=dict)
     order: int = 100  # lower comes first
     section: str = "more"  # one of SECTIONS
-    html: str = ""  # the block rendered already (``cached_block``)
-
-
-def cached_block(request, name: str, read, *, topics, own=()) -> HomeBlock | None:
-    """A block rendered once and kept per user (``core.access.cached_part``, under the reach's
-    versions, today's date and the versions of the content ``topics``): ``read()`` returns (the
-    block or None; the moment it stops being true without any write, or None)."""
-
-    def render_block():
-        block, until = read()
-        if block is None:
-            return None, until
-        html = render_to_string(block.template, {"block": block.context})
-        return (block.template, block.order, block.section, html), until
-
-    kept = cached_part(request.user, f"home.{name}:{get_language()}", render_block, topics=topics, own=own)
-    if kept is None:
-        return None
-    template, order, section, html = kept
-    return HomeBlock(template=template, order=order, section=section, html=html)
+    html: str = ""  # the block rendered already (``core.blocks.cached_block``)
 
 
 @dataclass(frozen=True)

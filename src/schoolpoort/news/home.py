@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import request_reach
-from schoolpoort.lib.home import HomeBlock, Link, TabCount, cached_block
+from schoolpoort.core.blocks import cached_block
+from schoolpoort.lib.home import HomeBlock, Link, TabCount
 
 from .access import MODULE
 from .actions import notify_api

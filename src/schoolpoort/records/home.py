@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import guardian_student_ids
-from schoolpoort.lib.home import HomeBlock, Link, cached_block
+from schoolpoort.core.blocks import cached_block
+from schoolpoort.lib.home import HomeBlock, Link
 
 from . import rules
 from .models import CorrectionRequest, Invoice, Part

@@ -5,8 +5,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from schoolpoort.core.access import guardian_student_ids
+from schoolpoort.core.blocks import cached_block
 from schoolpoort.core.models import Guardianship
-from schoolpoort.lib.home import HomeBlock, cached_block
+from schoolpoort.lib.home import HomeBlock
 
 from .access import MODULE, guardian_form_q
 from .models import Form, Response

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schoolpoort.core.access import request_reach, roles_of
-from schoolpoort.lib.home import HomeBlock, Link, cached_block
+from schoolpoort.core.blocks import cached_block
+from schoolpoort.lib.home import HomeBlock, Link
 
 from .reminders import reminders_for
 
