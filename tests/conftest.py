@@ -61,6 +61,48 @@ def _force_login_passes_second_factor(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _live_server_quiet_before_flush(request):
+    """A browser test's database is flushed only once the live server has stopped working on it.
+
+    Closing the pages is not enough: the server may still be answering what a page asked just
+    before (a photo's thumbnail, a poll), and such a request holds table locks that the flush's
+    TRUNCATE needs while it waits for one the TRUNCATE already holds: PostgreSQL breaks that
+    deadlock by failing one of them, the flush included. So the phones close first (the test's
+    own ``page`` is torn down before this fixture, which every browser test sets up first), and
+    then the flush waits until no other connection to the test database is inside a statement
+    or a transaction. Asking for the database fixture here orders its teardown after this one."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    yield
+    if browser is not None:
+        for context in list(browser.contexts):
+            context.close()
+    _wait_until_no_other_connection_works()
+
+
+def _wait_until_no_other_connection_works(timeout=15.0):
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state IS DISTINCT FROM 'idle'"
+            )
+            if not cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached pages live in caches: every test starts clean."""
     from django.conf import settings

@@ -31,18 +31,3 @@ def demo(transactional_db, demo):
 def phone(page):
     page.set_viewport_size({"width": 360, "height": 740})
     return page
-
-
-
-
-@pytest.fixture(autouse=True)
-def _close_extra_phones(request, transactional_db):
-    """Phones a test opened itself (``browser.new_context``) close before its database is flushed:
-    a page still talking to the live server (its service worker, a poll) would otherwise hold
-    locks that the flush's TRUNCATE waits for. It asks for the database fixture, so it is torn down
-    before it, and after the test's own ``page`` and ``context`` (set up after it)."""
-    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
-    yield
-    if browser is not None:
-        for context in list(browser.contexts):
-            context.close()
