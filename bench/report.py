@@ -23,6 +23,15 @@ def _ms(value) -> str:
     return "–" if value is None else f"{value:,.0f} ms"
 
 
+def _floor(runs: list[dict], bare_rps: float) -> float:
+    """Seconds this machine needs to answer every request of the median rush even if each cost no
+    more than the bare view (the Django stack, a session and a page of the same size): below this,
+    no page of the rush can bring its p95."""
+    from .common import median_of
+
+    return median_of([{"n": sum(page["count"] for page in run["pages"].values())} for run in runs], "n") / bare_rps
+
+
 def _targets(r: dict) -> list[str]:  # noqa: C901, PLR0912
     """Every target of issue 16 beside the figure this run measured (the sections below have the
     detail); a step left out of the run (``--only``) leaves its rows out."""
@@ -67,6 +76,12 @@ def _targets(r: dict) -> list[str]:  # noqa: C901, PLR0912
                       for name in ("form page", "sign up (POST)"))
         row("P7 sign-up rush, 200 families: form / sign-up p95", f"{_ms(form)} / {_ms(sign)}", "≤ 1 s each",
             form <= 1000 and sign <= 1000)
+    if bare_rps := r.get("p2", {}).get("bare", {}).get("rps"):
+        floors = [_floor(r[name]["runs"], bare_rps) for name in ("p6", "p7") if name in r]
+        if floors:
+            row("P6 / P7 floor of this machine: all the rush's requests at the bare view's rate "
+                f"({bare_rps:,.0f} req/s in this run)", " / ".join(f"{floor:,.1f} s" for floor in floors),
+                "a p95 ≤ 1 s needs this ≤ about 1 s", None)
     if "p4" in r:
         from .common import median_of
 

@@ -107,10 +107,11 @@ def _clear_cache():
     """Rate limits and cached pages live in caches: every test starts clean."""
     from django.conf import settings
     from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
 
     # The database cache of the rate limits needs no clearing: its rows go with the test's
     # transaction (or the flush after a transactional test), like every other row.
-    in_memory = [alias for alias, config in settings.CACHES.items() if not config["BACKEND"].endswith("DatabaseCache")]
+    in_memory = [alias for alias in settings.CACHES if not isinstance(caches[alias], DatabaseCache)]
     for alias in in_memory:
         caches[alias].clear()
     yield

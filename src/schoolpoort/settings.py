@@ -204,12 +204,10 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "schoolpoort_limits",
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
-        # The versions of the reach and of the content topics (core/versions.py): about two per
-        # user, never expiring; in a table of their own, so that they and the counters never cull each other.
-        "versions": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "schoolpoort_versions",
-            "OPTIONS": {"MAX_ENTRIES": 2_000_000},
-        },
+        # The versions of the reach and of the content topics (core/versions.py): a few per user,
+        # never expiring, never culled; in a table of their own, so that they and the counters never
+        # cull each other. Each write is one statement (core/version_cache.py).
+        "versions": {"BACKEND": "schoolpoort.core.version_cache.VersionCache", "LOCATION": "schoolpoort_versions"},
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     # django-ratelimit knows the database cache is shared but not atomic (see above).

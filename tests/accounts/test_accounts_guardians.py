@@ -103,7 +103,7 @@ def test_it_pages_by_fifty(client, world):
 
 # Session and user (2), roles (3), school, groups, count, rows, open codes, and the session save
 # of the staff idle timeout (3, in a savepoint).
-QUERIES = 12  # with the app shell: its schools, module states and roles from the reach cache, its counts in one query
+QUERIES = 11  # the app shell: its schools, module states, roles and counts kept per user (core/counts.py)
 
 
 def add_families(world, count):

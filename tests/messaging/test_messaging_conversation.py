@@ -133,7 +133,7 @@ def test_a_poll_does_not_keep_a_staff_session_alive(client, world):
 
 def header(user) -> str:
     request = RequestFactory().get("/")
-    request.user = user
+    request.user = type(user).objects.get(pk=user.pk)  # loaded anew, as for every request
     return Template('{% include "messaging/_header_link.html" %}').render(Context({"request": request}))
 
 

@@ -19,8 +19,10 @@ from tests.world import ROLES
 
 
 def _request(user):
+    """A new request of the user, whose user object is loaded anew as the session middleware does
+    (a request keeps its read of the versions of kept parts on it)."""
     request = RequestFactory().get("/")
-    request.user = user
+    request.user = type(user).objects.get(pk=user.pk) if user.is_authenticated else user
     return request
 
 

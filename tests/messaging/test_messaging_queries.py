@@ -42,6 +42,7 @@ def test_the_inbox_takes_the_same_number_of_queries_for_more_conversations(
     client.force_login(world.users[role])
     small = count(client, reverse("messaging:inbox"))
     more_of_everything(world)
+    client.get(reverse("messaging:inbox"))  # the steady state again: the new conversations changed the counts
     with django_assert_num_queries(small):
         response = client.get(reverse("messaging:inbox"))
     assert len(response.context["page"].object_list) == 10
@@ -105,6 +106,7 @@ def test_the_search_takes_the_same_number_of_queries_for_more_results(client, wo
     more_of_everything(world)
     for n in range(5):
         teacher_thread(world, body=f"zoekwoord {n}")
+    client.get(reverse("messaging:search"), {"q": "zoekwoord"})  # the steady state again (the counts changed)
     with django_assert_num_queries(small):
         client.get(reverse("messaging:search"), {"q": "zoekwoord"})
 
@@ -114,6 +116,7 @@ def test_the_home_page_block_takes_the_same_number_of_queries(client, world, dja
     client.force_login(world.users["teacher"])
     small = count(client, reverse("web:home"))
     more_of_everything(world)
+    client.get(reverse("web:home"))  # the steady state again: the new conversations changed the counts
     with django_assert_num_queries(small):
         response = client.get(reverse("web:home"))
     assert 'id="messaging-home"' in response.content.decode()

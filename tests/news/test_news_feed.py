@@ -27,7 +27,7 @@ def ago(**kwargs):
 # user, the versions of the reach and the news (one read; none with Redis), the shell's counts
 # (one query); for staff three more, the session saved on every request (their idle timeout,
 # STAFF_IDLE_MINUTES).
-FEED_QUERIES = {"guardian": 4, "teacher": 7, "director": 7, "board_admin": 7}
+FEED_QUERIES = {"guardian": 3, "teacher": 6, "director": 6, "board_admin": 6}
 
 
 def titles(page: str) -> list[str]:

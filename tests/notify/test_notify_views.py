@@ -66,9 +66,9 @@ def test_the_list_takes_a_constant_number_of_queries(client, world, django_asser
     notifications_for(guardian, count)
     client.force_login(guardian)
     client.get(reverse("notify:list"))  # warm, as on a running server: the reach is cached
-    # session, user, the reach cache's versions (1), page count, unread counts, the messages count in
-    # the header and the page rows; roles, reach, schools and module states come from the cache
-    with django_assert_num_queries(6 if count else 5):
+    # session, user, the reach cache's versions (1), page count, the messages count in the header and
+    # the page rows; roles, reach, schools, module states and the header's counts come from the cache
+    with django_assert_num_queries(5 if count else 4):
         response = client.get(reverse("notify:list"))
     assert response.status_code == 200
 
@@ -138,7 +138,7 @@ def test_the_bell_shows_the_unread_count(client, world):
 
 
 def test_the_unread_count_costs_one_query_and_none_for_anonymous_visitors(rf, world, django_assert_num_queries):
-    """One query for every count of the header (the bell's and the inbox's, lib/counts.py), once
+    """One query for every count of the header (the bell's and the inbox's, core/counts.py), once
     the request's reach is read (as every signed-in page reads it)."""
     from django.contrib.auth.models import AnonymousUser
 
@@ -167,9 +167,9 @@ def test_the_preferences_page_offers_every_module_and_the_push_panel(client, wor
                                     label="Chrome on Android")
     client.force_login(guardian)
     client.get(reverse("notify:preferences"))  # warm, as on a running server: the reach is cached
-    # session, user, the reach cache's versions (1), preferences, unread counts, the messages count,
-    # devices; roles, schools and module states come from the cache
-    with django_assert_num_queries(6):
+    # session, user, the reach cache's versions (1), preferences, the messages count, devices; roles,
+    # schools, module states and the header's counts come from the cache
+    with django_assert_num_queries(5):
         page = client.get(reverse("notify:preferences")).content.decode()
     assert page.count("<fieldset") == 10
     assert "Parent-teacher conferences" in page and "daily digest" in page

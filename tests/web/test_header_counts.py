@@ -1,6 +1,6 @@
 """Every count of the page header (the bell per module, the inbox's unread conversations) comes
 from one query per request: the modules' ``counts.count_rows`` run as one UNION ALL by the kernel
-(lib/counts.py). Each module reads back only its own keys."""
+(core/counts.py). Each module reads back only its own keys."""
 
 import pytest
 from django.db import connection
@@ -8,8 +8,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from schoolpoort.core.access import request_modules
+from schoolpoort.core.counts import request_counts
 from schoolpoort.core.models import ModuleSwitch
-from schoolpoort.lib.counts import request_counts
 from schoolpoort.messaging import actions as messaging_actions
 from schoolpoort.messaging.counts import header_counts
 from schoolpoort.notify.api import unread_by_module

@@ -13,8 +13,8 @@ HOME = reverse("web:home")
 # calendar, timetable, absences, sign-ups, conferences: core/blocks.cached_block) are in the cache
 # (the usual request): the session, the user, the versions of the reach and the content (one read;
 # none with Redis), then each other module's block (staff) and the shell's counts (one query for
-# all, lib/counts.py).
-HOME_QUERIES = {"guardian": 4, "teacher": 11, "director": 11, "board_admin": 11}
+# all, core/counts.py).
+HOME_QUERIES = {"guardian": 3, "teacher": 10, "director": 10, "board_admin": 10}
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.models import CacheTable
 from schoolpoort.lib.encryption import encrypted_storage
 
 from .standing_links import end_standing_links
@@ -206,21 +207,12 @@ class DataExport(models.Model):
         return ready and self.expires_at is not None and now < self.expires_at
 
 
-class RateLimitEntry(models.Model):
-    """A row of the "limits" cache when no Redis is configured: Django's database cache table
-    (the columns ``createcachetable`` makes), declared as a model so that migrations create it
-    and every process shares the counts. Only the cache reads and writes it."""
+class RateLimitEntry(CacheTable):
+    """A row of the "limits" cache when no Redis is configured (``core.models.CacheTable``): the
+    rate limits' and lockouts' counts, shared by every process."""
 
-    cache_key = models.CharField(max_length=255, primary_key=True)
-    value = models.TextField()
-    expires = models.DateTimeField(db_index=True)
-
-    class Meta:
+    class Meta(CacheTable.Meta):
         db_table = "schoolpoort_limits"
-        default_permissions = ()
-
-    def __str__(self) -> str:
-        return self.cache_key
 
 
 class PhoneLinkQuerySet(models.QuerySet):

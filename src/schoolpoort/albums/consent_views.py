@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -23,11 +22,9 @@ from .models import SHORT_LABELS
 
 
 def _mark_reminders_read(user) -> None:
-    from schoolpoort.notify.models import Notification
+    from schoolpoort.notify.api import mark_read_under
 
-    Notification.objects.filter(recipient=user, key__startswith="albums.consent:", read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    mark_read_under(user, "albums.consent:")
 
 
 @login_required

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from schoolpoort.core.access import get_visible_or_404, modules_for_schools
+from schoolpoort.core.access import get_in_reach_or_404, get_visible_or_404, modules_for_schools
 from schoolpoort.core.models import School
 
-from .access import MODULE
+from .access import MODULE, round_q
 from .models import Round
 
 
@@ -35,7 +35,15 @@ def visible_rounds(user) -> list[Round]:
     )
 
 
+def _round_page_rows():
+    return Round.objects.select_related("school", "created_by").prefetch_related("groups")
+
+
 def round_or_404(user, pk: int) -> Round:
-    return get_visible_or_404(
-        Round.objects.select_related("school", "created_by").prefetch_related("groups"), user, pk=pk
-    )
+    return get_visible_or_404(_round_page_rows(), user, pk=pk)
+
+
+def request_round_or_404(request, pk: int) -> Round:
+    """``round_or_404`` for the round's own pages, which every family opens at the round's opening:
+    the same rule (``access.round_q``) read with the request's id lists."""
+    return get_in_reach_or_404(request, _round_page_rows(), round_q, pk=pk)

@@ -28,9 +28,9 @@ from .access import manages_round, plannable_groups, staff_of_round
 from .booking import BookingError, free_slots
 from .families import exemptions, separated_student_ids
 from .forms import PlaceForm, RoundForm, SessionForm
+from .listing import round_or_404
 from .models import Booking, Preference, Session, Slot
 from .schedule import schedule_sessions, schedule_teachers, teacher_or_default, teacher_schedule
-from .views import round_or_404
 
 SCHEDULE_EXPORT = read_part("conference_schedule_export", gettext_lazy("Conference schedule (export)"))
 

@@ -23,7 +23,7 @@ from . import booking as domain
 from .access import manages_round, plannable_groups, staff_of_round
 from .families import Child, children_in_round
 from .forms import PreferenceForm, preference_blocks
-from .listing import round_or_404, visible_rounds
+from .listing import request_round_or_404, visible_rounds
 from .models import Preference, Round, Session
 from .overview import staff_overview
 from .suggestions import MAX_GAP, best
@@ -126,17 +126,15 @@ def _just_taken(value: str, slots: list, free: list, children: list[Child], turn
 
 
 def _mark_read(user, round: Round) -> None:
-    from schoolpoort.notify.models import Notification
+    from schoolpoort.notify.api import mark_read_under
 
-    Notification.objects.filter(
-        recipient=user, key__startswith=round.notification_key, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    mark_read_under(user, round.notification_key)
 
 
 @login_required
 def detail(request, pk: int):
     user = request.user
-    round = round_or_404(user, pk)
+    round = request_round_or_404(request, pk)
     now = timezone.now()
     children = children_in_round(round, user)
     context = {"round": round, "now": now, "is_open": round.is_open(now), "children": children}
@@ -175,7 +173,7 @@ def _back(round: Round, anchor: str = ""):
 
 
 def _guardian_round_or_404(request, pk: int) -> Round:
-    round = round_or_404(request.user, pk)
+    round = request_round_or_404(request, pk)
     if not children_in_round(round, request.user):
         raise Http404
     return round
@@ -184,7 +182,7 @@ def _guardian_round_or_404(request, pk: int) -> Round:
 @login_required
 @require_POST
 def book(request, pk: int):
-    round = round_or_404(request.user, pk)
+    round = request_round_or_404(request, pk)
     children = children_in_round(round, request.user)
     if not children:
         raise Http404
@@ -246,7 +244,7 @@ def cancel(request, pk: int, booking_id: int):
 def preferences(request, pk: int):
     """Instead of booking: the times that suit the family; the planner places them later."""
     user = request.user
-    round = round_or_404(user, pk)
+    round = request_round_or_404(request, pk)
     children = [child for child in children_in_round(round, user) if child.can_book]
     if not children or not round.takes_preferences():
         raise Http404

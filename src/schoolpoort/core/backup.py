@@ -47,19 +47,23 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from django.conf import settings
+from django.core.cache.backends.db import DatabaseCache
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 FORMAT = 1
 PREFIX = "schoolpoort-backup-"
 MIN_PASSPHRASE = 12
 CHUNK = 1024 * 1024
 # Tables whose rows never go into an archive (see the module's docstring): the sessions, and the
-# database caches (rate limits and lockouts: counts of the last minutes, nothing to restore).
+# database caches (rate limits and lockouts: counts of the last minutes; the versions of cached
+# values: a restored instance starts with new ones; nothing to restore).
 LEFT_OUT = ("django_session",) + tuple(
-    cache["LOCATION"] for cache in settings.CACHES.values() if cache["BACKEND"].endswith("DatabaseCache")
+    cache["LOCATION"] for cache in settings.CACHES.values()
+    if issubclass(import_string(cache["BACKEND"]), DatabaseCache)
 )
 
 

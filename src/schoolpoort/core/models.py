@@ -368,19 +368,26 @@ from .staging import StagedUpload  # noqa: E402, F401
 from .worker_models import WorkerLease  # noqa: E402, F401
 
 
-class VersionEntry(models.Model):
-    """A row of the "versions" cache when no Redis is configured (core/versions.py: the tokens of
-    the reach and of the content topics): Django's database cache table, declared as a model so
-    that migrations create it and every process shares the versions. Kept apart from the rate
-    limits' table, so that neither culls the other's rows. Only the cache reads and writes it."""
+class CacheTable(models.Model):
+    """A database cache's table (the columns ``createcachetable`` makes), declared as a model so
+    that migrations create it and every process shares its rows. Only the cache reads and writes it."""
 
     cache_key = models.CharField(max_length=255, primary_key=True)
     value = models.TextField()
     expires = models.DateTimeField(db_index=True)
 
     class Meta:
-        db_table = "schoolpoort_versions"
+        abstract = True
         default_permissions = ()
 
     def __str__(self) -> str:
         return self.cache_key
+
+
+class VersionEntry(CacheTable):
+    """A row of the "versions" cache when no Redis is configured (core/versions.py: the tokens of
+    the reach and of the content topics; core/version_cache.py). Kept apart from the rate limits'
+    table, so that neither culls the other's rows."""
+
+    class Meta(CacheTable.Meta):
+        db_table = "schoolpoort_versions"

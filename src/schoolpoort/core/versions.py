@@ -14,7 +14,7 @@ Content topics: besides the reach, a page part depends on content ("news": posts
 and files; "albums": albums, their photos and tags; "images": image tags and consent answers;
 "records": invoices, correction requests and the records' settings; "calendar": events;
 "timetable": timetable entries; "absences": absences; "signups": forms and responses;
-"conferences": rounds, evenings and bookings).
+"conferences": rounds, evenings and bookings; "counts": a user's own header counts, core/counts.py).
 ``content_changed(topic)`` bumps everyone's version of a topic, ``content_changed(topic, users)``
 only those users' (their own read marks)."""
 
@@ -87,8 +87,10 @@ def bump(keys: list[str]) -> None:
 
 # The content topics (a module's own topic is its name): everyone's versions, and the user's own
 # of those in ``OWN_TOPICS``. Read with the reach's versions, in the same one read.
-TOPICS = ("absences", "albums", "calendar", "conferences", "images", "news", "records", "signups", "timetable")
-OWN_TOPICS = ("news",)
+TOPICS = (
+    "absences", "albums", "calendar", "conferences", "counts", "images", "news", "records", "signups", "timetable",
+)
+OWN_TOPICS = ("counts", "news")
 
 
 def _topic_key(topic: str, user_id=None) -> str:

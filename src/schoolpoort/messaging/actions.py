@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from schoolpoort.core.hiding import hidden_user_ids_q
 from schoolpoort.core.models import AuditEntry, Group, Guardianship, StaffMembership
 from schoolpoort.lib.uploads import CheckedFile
-from schoolpoort.notify.api import notify
-from schoolpoort.notify.models import Notification
+from schoolpoort.notify.api import mark_read_under, notify
 
 from .access import MODULE
 from .models import (
@@ -215,9 +214,7 @@ def mark_read(conversation: Conversation, user) -> None:
     notifications about it."""
     now = timezone.now()
     Participant.objects.filter(conversation=conversation, user=user, left_at__isnull=True).update(last_read_at=now)
-    Notification.objects.filter(
-        recipient=user, key__startswith=conversation.notification_prefix, read_at__isnull=True
-    ).update(read_at=now)
+    mark_read_under(user, conversation.notification_prefix)
 
 
 def record_leadership_read(user, conversation: Conversation, **detail) -> None:

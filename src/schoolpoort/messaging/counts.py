@@ -3,7 +3,7 @@
 The header asks on every page, so it reads the usable schools once as a plain list of ids and
 counts with ``IN (1, 2)``: PostgreSQL then plans a short join from the user's own participant
 rows instead of a join with the access subqueries. The count goes into the kernel's one query of
-the header's counts (``count_rows``, lib/counts.py), kept on the request."""
+the header's counts (``count_rows``, core/counts.py), kept on the request."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.db.models import Count, Value
 
 from schoolpoort.core.access import request_modules
 from schoolpoort.core.access import usable_school_ids as usable_school_ids_of
+from schoolpoort.core.counts import request_counts
 from schoolpoort.core.models import School
-from schoolpoort.lib.counts import request_counts
 
 from .access import MODULE, usable_school_ids
 from .models import UNREAD, Participant
@@ -54,7 +54,7 @@ def _usable_school_ids(request) -> list[int]:
 
 def count_rows(request):
     """The unread conversations as one (key, count) row for the kernel's one query of the
-    header's counts (lib/counts.py); None when messages are not usable anywhere."""
+    header's counts (core/counts.py); None when messages are not usable anywhere."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
@@ -72,7 +72,7 @@ def count_rows(request):
 
 def header_counts(request) -> dict:
     """{"usable", "unread"} for the page header: read with the other modules' counts in the
-    kernel's one query of the request (lib/counts.py)."""
+    kernel's one query of the request (core/counts.py)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"usable": False, "unread": 0}

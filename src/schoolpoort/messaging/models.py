@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.counts import CountedQuerySet
 from schoolpoort.core.scopes import school_scoped
 from schoolpoort.lib.encryption import EncryptedTextField, encrypted_storage
 
@@ -33,7 +34,9 @@ def person_name(user) -> str:
     return user.full_name or gettext("Unnamed user")
 
 
-class ConversationQuerySet(models.QuerySet):
+class ConversationQuerySet(CountedQuerySet):
+    counted_users = "participants__user_id"  # the inbox's unread counts (core/counts.py)
+
     def visible_to(self, user):
         """Conversations the user takes part in, and for a director or board admin the
         teacher–parent ones of their school when the school allows that (read with an audit)."""
@@ -114,7 +117,7 @@ class Participant(models.Model):
     muted = models.BooleanField(_("muted"), default=False)
     left_at = models.DateTimeField(null=True, blank=True)
 
-    objects = school_scoped(school="conversation__school")
+    objects = school_scoped(CountedQuerySet, school="conversation__school")
 
     class Meta:
         verbose_name = _("participant")

@@ -190,22 +190,14 @@ def remind_unread(post: Post, actor) -> int:
 def mark_read(post: Post, user) -> bool:
     """The user opened the post: a read receipt, and their notifications about it read. A post
     that is not published yet (its author previews it) is not read; returns whether it was."""
-    from schoolpoort.notify.models import Notification
-
     if not post.is_published:
         return False
     now = timezone.now()
     PostRead.objects.bulk_create([PostRead(user=user, post=post, read_at=now)], ignore_conflicts=True)
     content_changed("news", [user])  # the feed's "new" badge (bulk_create passes the signals)
-    notify_mark_read = notify_api("mark_read")
-    if notify_mark_read is not None:
-        notify_mark_read(user, post.notification_key)
-    else:
-        Notification.objects.filter(recipient=user, key=post.notification_key, read_at__isnull=True).update(
-            read_at=now
-        )
-    # Reminders have keys of their own.
-    Notification.objects.filter(
-        recipient=user, key__startswith=f"{post.notification_key}:", read_at__isnull=True
-    ).update(read_at=now)
+    from schoolpoort.notify.api import mark_read as notify_mark_read
+    from schoolpoort.notify.api import mark_read_under
+
+    notify_mark_read(user, post.notification_key)
+    mark_read_under(user, f"{post.notification_key}:")  # reminders have keys of their own
     return True

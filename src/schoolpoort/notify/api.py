@@ -19,8 +19,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from schoolpoort.core.counts import request_counts
 from schoolpoort.core.modules import MODULES
-from schoolpoort.lib.counts import request_counts
 
 from . import planning, timing
 from .counts import KEY_PREFIX
@@ -67,12 +67,24 @@ def mark_read(user, key: str) -> int:
     """The user opened the item: its notifications are read (and left out of their digest)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, key=key, read_at__isnull=True).update(read_at=timing.now())
+    return Notification.objects.filter(recipient=user, key=key, read_at__isnull=True).update_for(
+        user, read_at=timing.now()
+    )
+
+
+def mark_read_under(user, prefix: str) -> int:
+    """The user opened the item: the notifications of every key under ``prefix`` are read (a
+    round's, a form's reminders, a conversation's messages)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, key__startswith=prefix, read_at__isnull=True).update_for(
+        user, read_at=timing.now()
+    )
 
 
 def mark_all_read(user) -> int:
     """Every notification of the user read (the list's button, and the API)."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timing.now())
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update_for(user, read_at=timing.now())
 
 
 def cancel(key: str) -> dict:
@@ -98,7 +110,7 @@ def unread_count(user) -> int:
 
 def unread_by_module(request) -> dict[str, int]:
     """The signed-in user's unread notifications per module (module code -> count), read with
-    the other modules' header counts in the kernel's one query of the request (lib/counts.py,
+    the other modules' header counts in the kernel's one query of the request (core/counts.py,
     ``counts.count_rows``); the bell and the shell's tabs count from it."""
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):

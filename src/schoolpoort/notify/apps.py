@@ -19,3 +19,9 @@ class NotifyConfig(AppConfig):
         on_heartbeat(recover_stale)
         # The web push key binds every parent's subscription: backups keep it (encrypted).
         keeps_secret(key_path().name, lambda: vapid().private_pem().decode())
+        # The bell's count, kept per user (core/counts.py), is read again after a single write.
+        from schoolpoort.core.counts import bump_counts_on_writes
+
+        from .models import Notification
+
+        bump_counts_on_writes(Notification, lambda row: [row.recipient_id])

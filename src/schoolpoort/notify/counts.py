@@ -1,5 +1,5 @@
 """The bell's and the tabs' unread notifications, per module, as rows of the kernel's one query
-of the header's counts (lib/counts.py): ("notify.<module>", count)."""
+of the header's counts (core/counts.py): ("notify.<module>", count)."""
 
 from django.db.models import Count, F, Value
 from django.db.models.functions import Concat

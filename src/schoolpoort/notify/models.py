@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schoolpoort.core.counts import CountedQuerySet
 from schoolpoort.core.modules import module_choices
 
 
@@ -35,6 +36,10 @@ class Broadcast(models.Model):
         return f"{self.event} {self.key}"
 
 
+class NotificationQuerySet(CountedQuerySet):
+    counted_users = "recipient_id"  # the bell's counts (core/counts.py)
+
+
 class Notification(models.Model):
     """The in-app row: what a user sees in their notification list."""
 
@@ -47,6 +52,8 @@ class Notification(models.Model):
     urgent = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

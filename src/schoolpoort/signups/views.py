@@ -16,8 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolpoort.core.hiding import hidden_guardians
 from schoolpoort.core.models import Student
-from schoolpoort.notify.api import mark_read
-from schoolpoort.notify.models import Notification
+from schoolpoort.notify.api import mark_read, mark_read_under
 
 from . import answering, signing
 from .access import manages
@@ -152,9 +151,7 @@ def _page(request, form: Form, *, bound=None, status=200, questions=None):
 
 def mark_read_reminders(user, key: str) -> None:
     """Reminders have keys of their own ("<key>:reminder:<time>")."""
-    Notification.objects.filter(recipient=user, key__startswith=f"{key}:", read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    mark_read_under(user, f"{key}:")
 
 
 @login_required
