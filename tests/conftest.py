@@ -7,6 +7,31 @@ from django_scopes import scope, scopes_disabled
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _file_cache_of_this_worker(tmp_path_factory):
+    """Without Redis the kept pages live in one file cache per machine (settings: var/cache). Each
+    test process (an xdist worker) gets one of its own, and so do the processes it starts: one
+    worker's clearing between its tests never empties what another worker's test has kept."""
+    from copy import deepcopy
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    caches = deepcopy(settings.CACHES)
+    if caches["default"]["BACKEND"] != "schoolpoort.core.file_cache.FileCache":
+        yield
+        return
+    caches["default"]["LOCATION"] = str(tmp_path_factory.mktemp("cache"))
+    previous = os.environ.get("SCHOOLPOORT_CACHE_DIR")
+    os.environ["SCHOOLPOORT_CACHE_DIR"] = caches["default"]["LOCATION"]
+    with override_settings(CACHES=caches):
+        yield
+    if previous is None:
+        os.environ.pop("SCHOOLPOORT_CACHE_DIR", None)
+    else:
+        os.environ["SCHOOLPOORT_CACHE_DIR"] = previous
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is for production; tests hash thousands of passwords.

@@ -195,9 +195,20 @@ if redis_url := env_str("REDIS_URL"):
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
+    # The kept reach and page parts (core/access.py), the calendar feeds' bodies: in files under
+    # var/cache that every process of this machine shares (core/file_cache.py: diskcache, SQLite
+    # indexes, safe across processes), so a parent's page kept by one app worker is kept for all of them and survives
+    # a restart. Its keys carry the versions (core/versions.py), so sharing never shows a stale
+    # value; a busy index answers "not kept" after 10 ms rather than wait. At most 1 GiB, the
+    # least recently stored entries dropped first.
+    CACHE_DIR = Path(env_str("SCHOOLPOORT_CACHE_DIR", str(VAR_DIR / "cache")))
+    CACHE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # pickles: for this user's eyes only
     CACHES = {
-        # Room for the cached reach of every user of a large school (three entries each).
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50_000}},
+        "default": {
+            "BACKEND": "schoolpoort.core.file_cache.FileCache", "LOCATION": str(CACHE_DIR), "SHARDS": 4,
+            "DATABASE_TIMEOUT": 0.010,
+            "OPTIONS": {"size_limit": 2**30},
+        },
         # Django's database cache culls a third of its rows once it holds MAX_ENTRIES: room for the
         # counters of a login storm, so that a live counter is never culled (the limit starting over).
         "limits": {
@@ -217,7 +228,7 @@ RATELIMIT_USE_CACHE = "limits"
 # built from it (the feed's cards, the home blocks) are kept across requests for this long, under
 # versions that every change bumps (core/versions.py); 0 = off. The versions live where every
 # process sees them: Redis, or else the database cache (one query per request) while the values
-# stay in each process's memory.
+# stay in the machine's file cache (var/cache).
 REACH_CACHE_SECONDS = env_int("REACH_CACHE_SECONDS", 300)
 REACH_VERSION_CACHE = "default" if redis_url else "versions"
 RATELIMIT_VIEW = "schoolpoort.accounts.views.ratelimited"

@@ -97,29 +97,12 @@ def test_the_round_pages_follow_a_closure_a_switch_and_a_leaver_on_the_next_requ
     """The round page and the booking read the round with the request's kept id lists
     (``access.get_in_reach_or_404``), not the subqueries: each change that hides the round from a
     guardian must reach them on the very next request, or the kept reach would be a leak."""
-    from schoolpoort.core.actions import add_module_closure, set_module_switches
-    from schoolpoort.core.modules import MODULES
+    from tests.access_table import follows_closure_and_switch
 
-    guardian, teacher, director = world.users["guardian"], world.users["teacher"], world.users["director"]
+    guardian = world.users["guardian"]
     page, book = reverse("conferences:detail", args=[round.pk]), reverse("conferences:book", args=[round.pk])
     pick = {"pick": f"{world.child.pk}:{slots(round)[0].pk}"}
-
-    def status(user, url, data=None):
-        client.force_login(user)
-        return (client.post(url, data) if data is not None else client.get(url)).status_code
-
-    assert status(guardian, page) == 200 and status(teacher, page) == 200  # the reach is kept from here on
-    today = timezone.localdate()
-    closure = add_module_closure(world.school, director, module="conferences", starts_on=today,
-                                 ends_on=today + datetime.timedelta(days=3))
-    assert status(guardian, page) == 404 and status(guardian, book, pick) == 404
-    assert status(teacher, page) == 200  # staff still see a closed module
-    closure.delete()
-    assert status(guardian, page) == 200
-    set_module_switches(world.school, set(MODULES) - {"conferences"}, director)
-    assert status(guardian, page) == 404 and status(teacher, page) == 404
-    set_module_switches(world.school, set(MODULES), director)
-    assert status(guardian, page) == 200
+    status = follows_closure_and_switch(client, world, "conferences", page, (book, pick))
     world.child.archived_at = timezone.now()
     world.child.save()
     assert status(guardian, page) == 404 and status(guardian, book, pick) == 404

@@ -2,10 +2,13 @@
 every change of access shows on the very next request. A stale cache is a leak, so each change
 of guardianship, enrollment, staff and board membership, group teachers, group school year,
 pupil archived, module switch or closed period is tried here with two requests of the Django
-test client, the cache on (a real cache: memory for the values, the database cache for the
-versions, as the product runs without Redis)."""
+test client, the cache on (a real cache: the machine's file cache for the values, the database
+cache for the versions, as the product runs without Redis)."""
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.cache import caches
@@ -54,8 +57,12 @@ def warm(client, user, *expected):
     return page
 
 
+def _kept_keys() -> list[str]:
+    return list(caches["default"]._cache)
+
+
 def test_the_tests_run_with_a_real_cache(settings):
-    assert caches["default"].__class__.__name__ == "LocMemCache"
+    assert caches["default"].__class__.__name__ == "FileCache"
     assert caches[settings.REACH_VERSION_CACHE].__class__.__name__ in {"VersionCache", "RedisCache"}
 
 
@@ -321,6 +328,27 @@ def test_the_reach_costs_one_query_with_versions_in_the_database_cache(world, dj
         assert access.reach_of(fresh).child_ids == {world.child.pk}
 
 
+def test_what_one_app_process_keeps_the_others_find(world):
+    """Without Redis every process of the machine shares the file cache (settings, core/file_cache):
+    a parent's reach built by one app worker is found by the next, and the other way round."""
+    guardian = world.users["guardian"]
+    user = type(guardian).objects.get(pk=guardian.pk)
+    assert access.cached_for_user(user, "probe", lambda: "built here") == "built here"
+    prefix = user._schoolpoort_reach_prefix
+    script = (
+        "import sys, django; django.setup(); from django.core.cache import caches; "
+        "cache = caches['default']; print(cache.get(sys.argv[1])); cache.set(sys.argv[2], 'kept there', 60)"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", script, f"{prefix}:probe", f"{prefix}:theirs"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "schoolpoort.settings"},
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    assert other.stdout.strip().splitlines()[-1] == "built here"
+    fresh = type(guardian).objects.get(pk=guardian.pk)
+    assert access.cached_for_user(fresh, "theirs", lambda: "built again") == "kept there"
+
+
 def test_another_day_reads_again(world, monkeypatch, django_assert_max_num_queries):
     guardian = world.users["guardian"]
     access.reach_of(type(guardian).objects.get(pk=guardian.pk))
@@ -370,7 +398,7 @@ def test_the_cache_can_be_switched_off(client, world, settings):
     warm(client, guardian, "Groepsnieuws-drie")
     Guardianship.objects.filter(user=guardian).update(sees_class_pages=False)  # no bump needed
     assert "Groepsnieuws-drie" not in feed(client, guardian)
-    assert not [key for key in caches["default"]._cache if "reach:" in key]
+    assert not [key for key in _kept_keys() if "reach:" in key]
 
 
 # --- What else the reach cache keeps, and the writes around the signals -------------------------

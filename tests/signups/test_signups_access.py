@@ -148,3 +148,32 @@ def test_a_teacher_cannot_address_a_group_they_do_not_teach(client, world):
         "title": "Hele school", "deadline": later, "per": "family", "audience_targets": [f"school:{world.school.pk}"],
     })
     assert response.status_code == 200 and not Form.objects.exists()
+
+
+def test_the_form_page_follows_a_closure_a_switch_a_leaver_and_class_pages_on_the_next_request(client, world):
+    """The form page and the answer read the form with the request's kept id lists
+    (``access.get_in_reach_or_404``), not the subqueries: each change that hides the form from a
+    guardian must reach them on the very next request, or the kept reach would be a leak."""
+    from schoolpoort.core.models import Guardianship
+    from schoolpoort.signups.models import Response
+    from tests.access_table import follows_closure_and_switch
+    from tests.signups.helpers import options_of
+
+    form = make_form(world)
+    (slot,) = options_of(add_question(form))
+    guardian = world.users["guardian"]
+    page, answer = reverse("signups:form", args=[form.pk]), reverse("signups:respond", args=[form.pk])
+    posted = {f"family-q{slot.question_id}": [slot.pk], "response": ""}
+    status = follows_closure_and_switch(client, world, "signups", page, (answer, posted))
+    # A group's form needs class pages: the school taking them away hides it at once.
+    guardianship = Guardianship.objects.get(user=guardian, student=world.child)
+    guardianship.sees_class_pages = False
+    guardianship.save()
+    assert status(guardian, page) == 404 and status(guardian, answer, posted) == 404
+    guardianship.sees_class_pages = True
+    guardianship.save()
+    assert status(guardian, page) == 200
+    world.child.archived_at = timezone.now()
+    world.child.save()
+    assert status(guardian, page) == 404 and status(guardian, answer, posted) == 404
+    assert not Response.objects.exists()

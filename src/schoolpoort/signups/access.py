@@ -1,5 +1,6 @@
-"""Who sees which sign-up form and which school square post, composed from the building blocks of
-``core.access`` (one SQL query each: subqueries only). Forms and square posts share the rule:
+"""Who sees which sign-up form and which school square post. Each rule is written once against
+``core.access.AccessIds``: ``visible_to(user)`` reads it with subqueries (one SQL query each), the
+form's own page with the request's plain id lists. Forms and square posts share the rule:
 
 - a guardian: published forms (every square post) for the school of one of their children, or for
   a current group of one of their children (where the school lets them see class pages), where the
@@ -19,14 +20,11 @@ from django.db.models import Q, QuerySet
 
 from schoolpoort.core.access import (
     NOTHING,
-    guardian_group_ids,
-    guardian_school_ids,
-    managed_school_ids,
-    open_module_school_ids,
+    AccessIds,
+    SubqueryIds,
+    for_groups_q,
     roles_of,
-    staff_school_ids,
     switched_on_module_school_ids,
-    taught_group_ids,
 )
 
 MODULE = "signups"
@@ -45,56 +43,59 @@ def switched_on_school_ids() -> QuerySet:
     return switched_on_module_school_ids(MODULE)
 
 
-def _of_groups(model: str, group_ids) -> QuerySet:
-    """Ids of forms or posts whose audience includes one of ``group_ids`` (no join: no duplicates)."""
-    through = _model(model).groups.through
-    column = f"{through._meta.get_field('form' if model == 'Form' else 'squarepost').attname}"
-    return through.objects.filter(group_id__in=group_ids).values(column)
+def _audience_q(model: str, group_ids, school_ids) -> Q:
+    in_groups = Q(audience="groups") & for_groups_q(_model(model), group_ids)
+    return Q(audience="school", school_id__in=school_ids) | in_groups
 
 
-def _audience_q(user, model: str, group_ids, school_ids) -> Q:
-    return Q(audience="school", school_id__in=school_ids) | Q(
-        audience="groups", pk__in=_of_groups(model, group_ids)
-    )
+def _guardian_q(ids: AccessIds, model: str) -> Q:
+    return _audience_q(model, ids.child_groups, ids.child_schools) & Q(school_id__in=ids.open_schools(MODULE))
 
 
-def _guardian_q(user, model: str) -> Q:
-    return _audience_q(user, model, guardian_group_ids(user), guardian_school_ids(user)) & Q(
-        school_id__in=open_module_school_ids(MODULE)
-    )
-
-
-def _staff_q(user, model: str, author_field: str) -> Q:
-    staff_schools = staff_school_ids(user)
+def _staff_q(ids: AccessIds, model: str, author_field: str) -> Q:
+    staff_schools = ids.staff_schools
     return (
-        Q(school_id__in=managed_school_ids(user))
-        | Q(**{author_field: user}, school_id__in=staff_schools)
+        Q(school_id__in=ids.managed_schools)
+        | Q(**{author_field: ids.user}, school_id__in=staff_schools)
         | Q(audience="school", school_id__in=staff_schools)
-        | Q(audience="groups", pk__in=_of_groups(model, taught_group_ids(user)), school_id__in=staff_schools)
-    ) & Q(school_id__in=switched_on_school_ids())
+        | (Q(audience="groups", school_id__in=staff_schools) & for_groups_q(_model(model), ids.taught_groups))
+    ) & Q(school_id__in=ids.switched_on_schools(MODULE))
 
 
-def guardian_form_q(user) -> Q:
+def guardian_form_q(ids: AccessIds) -> Q:
     """The forms the user may answer as a guardian."""
-    if not _is_signed_in(user):
+    if not ids.signed_in:
         return NOTHING
-    return Q(published_at__isnull=False) & _guardian_q(user, "Form")
+    return Q(published_at__isnull=False) & _guardian_q(ids, "Form")
 
 
-def form_q(user) -> Q:
-    if not _is_signed_in(user):
+def form_q(ids: AccessIds) -> Q:
+    if not ids.signed_in:
         return NOTHING
     published = Q(published_at__isnull=False)
-    staff = _staff_q(user, "Form", "created_by")
+    staff = _staff_q(ids, "Form", "created_by")
     # A teacher sees a school-wide draft only when they made it (or run the school).
-    staff &= published | ~Q(audience="school") | Q(created_by=user) | Q(school_id__in=managed_school_ids(user))
-    return guardian_form_q(user) | staff
+    staff &= published | ~Q(audience="school") | Q(created_by=ids.user) | Q(school_id__in=ids.managed_schools)
+    return guardian_form_q(ids) | staff
 
 
-def square_post_q(user) -> Q:
-    if not _is_signed_in(user):
+def square_post_q(ids: AccessIds) -> Q:
+    if not ids.signed_in:
         return NOTHING
-    return _guardian_q(user, "SquarePost") | _staff_q(user, "SquarePost", "author")
+    return _guardian_q(ids, "SquarePost") | _staff_q(ids, "SquarePost", "author")
+
+
+def visible_form_q(user) -> Q:
+    """``form_q`` for ``Form.objects.visible_to(user)``: one SQL query, always current."""
+    return form_q(SubqueryIds(user))
+
+
+def visible_guardian_form_q(user) -> Q:
+    return guardian_form_q(SubqueryIds(user))
+
+
+def visible_square_post_q(user) -> Q:
+    return square_post_q(SubqueryIds(user))
 
 
 # --- What a page offers (never a substitute for visible_to) ---------------------------------------

@@ -8,19 +8,28 @@ from __future__ import annotations
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.http import Http404
 
-from schoolpoort.core.access import get_visible_or_404, guardian_student_ids
+from schoolpoort.core.access import get_in_reach_or_404, get_visible_or_404, guardian_student_ids
 from schoolpoort.core.models import Guardianship, Student
 
-from .access import guardian_form_q
+from .access import form_q, visible_guardian_form_q
 from .audience import children_of, family_response
 from .forms import ResponseForm
 from .models import Answer, Form, Response
 from .scope import usable_schools
 
 
+def _form_page_rows():
+    return Form.objects.select_related("school", "created_by").prefetch_related("groups")
+
+
 def form_or_404(user, form_id: int) -> Form:
-    queryset = Form.objects.select_related("school", "created_by").prefetch_related("groups")
-    return get_visible_or_404(queryset, user, pk=form_id)
+    return get_visible_or_404(_form_page_rows(), user, pk=form_id)
+
+
+def request_form_or_404(request, form_id: int) -> Form:
+    """``form_or_404`` for the form's own pages, which a whole school opens at once in a sign-up
+    rush: the same rule (``access.form_q``) read with the request's id lists."""
+    return get_in_reach_or_404(request, _form_page_rows(), form_q, pk=form_id)
 
 
 def usable_schools_or_404(user) -> list:
@@ -46,7 +55,7 @@ def visible_forms(user):
         .prefetch_related("groups")
         .annotate(
             answered=Exists(mine),
-            for_me=ExpressionWrapper(guardian_form_q(user), output_field=BooleanField()),
+            for_me=ExpressionWrapper(visible_guardian_form_q(user), output_field=BooleanField()),
         )
     )
 

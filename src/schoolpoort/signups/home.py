@@ -9,7 +9,7 @@ from schoolpoort.core.blocks import cached_block
 from schoolpoort.core.models import Guardianship
 from schoolpoort.lib.home import HomeBlock
 
-from .access import MODULE, guardian_form_q
+from .access import MODULE, visible_guardian_form_q
 from .models import Form, Response
 
 COUNT = 3
@@ -31,7 +31,7 @@ def _block(request) -> tuple[HomeBlock | None, object]:
         Q(student_id__in=children) | Q(family_user_id__in=family_users)
     )
     forms = list(
-        Form.objects.filter(guardian_form_q(user), deadline__gt=timezone.now())
+        Form.objects.filter(visible_guardian_form_q(user), deadline__gt=timezone.now())
         .filter(~Exists(answered))
         .order_by("deadline", "pk")[:COUNT]
     )

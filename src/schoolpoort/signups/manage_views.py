@@ -13,17 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import actions, signing
+from . import actions, answering, signing
 from .access import manages
 from .forms import CapacityForm, FormSettingsForm, QuestionForm
 from .models import Form, Option, Question
 from .results import export_csv, results
 from .scope import targets_for
-from .views import form_or_404
 
 
 def managed_form_or_404(request, form_id: int) -> Form:
-    form = form_or_404(request, form_id)
+    form = answering.form_or_404(request.user, form_id)
     if not manages(request.user, form):
         raise Http404
     return form

@@ -29,7 +29,7 @@ class Audience(models.TextChoices):
 
 class FormQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(access.form_q(user))
+        return self.filter(access.visible_form_q(user))
 
     def published(self):
         return self.filter(published_at__isnull=False)
@@ -243,7 +243,7 @@ class Answer(models.Model):
 
 class SquarePostQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(access.square_post_q(user))
+        return self.filter(access.visible_square_post_q(user))
 
 
 class SquarePost(models.Model):

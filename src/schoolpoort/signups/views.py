@@ -31,7 +31,7 @@ SQUARE_SHOWN = 20
 
 
 def form_or_404(request, form_id: int) -> Form:
-    return answering.form_or_404(request.user, form_id)
+    return answering.request_form_or_404(request, form_id)
 
 
 @login_required
