@@ -142,3 +142,24 @@ def test_the_database_holds_one_answer_per_child_and_per_family(world):
         Response.objects.create(form=form, family_user=world.users["guardian"])
     with pytest.raises(IntegrityError), transaction.atomic():
         Response.objects.create(form=form)  # for no one
+
+
+@pytest.mark.parametrize("school_wide", [False, True])
+def test_the_co_guardians_read_from_the_pages_children_are_the_audiences_own(world, school_wide):
+    """The form page asks for the co-guardians of the children it has read already (an index look-up);
+    the answer must equal the audience's own: a guardian kept from class pages only on a school-wide
+    form, never a closed account, never the parent of another family."""
+    from schoolpoort.signups.audience import children_of, co_guardian_ids
+    from tests.factories import GuardianshipFactory, UserFactory
+
+    form = make_form(world, school=world.school) if school_wide else make_form(world, groups=[world.group3])
+    (mother, father), (child,) = family(world.group3, guardians=2)
+    kept_away = GuardianshipFactory(student=child, user=UserFactory(), sees_class_pages=False).user
+    closed = GuardianshipFactory(student=child, user=UserFactory(is_active=False)).user
+    (other_family,), _children = family(world.group3)
+    for user in (mother, father, kept_away):
+        children = children_of(user, form)
+        expected = co_guardian_ids(user, form)
+        assert co_guardian_ids(user, form, children) == expected
+        assert closed.pk not in expected and other_family.pk not in expected
+        assert (kept_away.pk in expected) == school_wide or user == kept_away

@@ -61,18 +61,13 @@ def visible_forms(user):
 
 
 def responses_of(form: Form, user, children: list[Student]) -> dict[str, Response]:
-    """The answers the user sees, by section key ("child12" or "family"); two queries."""
+    """The answers the user sees, by section key ("child12" or "family"), their answers with them."""
     answers = Prefetch("answers", queryset=Answer.objects.select_related("option").order_by("pk"))
     if form.per_child:
         found = Response.objects.filter(form=form, student__in=children).select_related("responded_by")
         return {f"child{r.student_id}": r for r in found.prefetch_related(answers)}
-    response = family_response(user, form)
-    if response is None:
-        return {}
-    response = Response.objects.select_related("responded_by", "family_user").prefetch_related(answers).get(
-        pk=response.pk
-    )
-    return {"family": response}
+    response = family_response(user, form, children, rows=Response.objects.prefetch_related(answers))
+    return {} if response is None else {"family": response}
 
 
 def section_keys(form: Form, children: list[Student]) -> list[tuple[str, Student | None]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from schoolpoort.core.access import open_module_school_ids
 from schoolpoort.core.models import Enrollment, Group, Guardianship, Student
@@ -25,22 +25,27 @@ def _group_ids(item) -> list[int]:
     return [group.pk for group in item.groups.all()]
 
 
+def _link_q(item) -> Q:
+    """What the guardian link itself must be: a registered, active account, and for a form of some
+    groups, a guardian the school lets see class pages."""
+    link = Q(user__isnull=False, user__is_active=True)
+    if item.audience == Audience.GROUPS:
+        link &= Q(sees_class_pages=True)
+    return link
+
+
 def audience_slots(item) -> QuerySet[Guardianship]:
     """The guardian links (pupil, account) through which a form or post reaches someone."""
     enrollments = Enrollment.objects.filter(group__in=Group.objects.current(), group__school_id=item.school_id)
     if item.audience == Audience.GROUPS:
         enrollments = enrollments.filter(group_id__in=_group_ids(item))
-    slots = Guardianship.objects.filter(
-        user__isnull=False,
-        user__is_active=True,
+    return Guardianship.objects.filter(
+        _link_q(item),
         student__archived_at__isnull=True,
         student__school_id=item.school_id,
         student__school_id__in=open_module_school_ids(MODULE),
         student_id__in=enrollments.values("student_id"),
     )
-    if item.audience == Audience.GROUPS:
-        slots = slots.filter(sees_class_pages=True)
-    return slots
 
 
 def recipients(item) -> list[int]:
@@ -54,16 +59,25 @@ def children_of(user, form: Form) -> list[Student]:
     return [slot.student for slot in slots]
 
 
-def co_guardian_ids(user, form: Form) -> set[int]:
-    """The user and the other guardians of the user's children in the form's audience; one query."""
+def co_guardian_ids(user, form: Form, children: list[Student] | None = None) -> set[int]:
+    """The user and the other guardians of the user's children in the form's audience; one query.
+    ``children``: the user's children in the audience (``children_of``) when read already; then the
+    query asks only for their guardian links (the children are in the audience already), which
+    PostgreSQL answers from an index instead of walking the school's audience."""
+    if children is not None:
+        links = Guardianship.objects.filter(_link_q(form), student_id__in=[child.pk for child in children])
+        return set(links.values_list("user_id", flat=True)) | {user.pk}
     children = audience_slots(form).filter(user=user).values("student_id")
     return set(audience_slots(form).filter(student_id__in=children).values_list("user_id", flat=True)) | {user.pk}
 
 
-def family_response(user, form: Form) -> Response | None:
-    """The answer of the user's family to a per-family form: their own, else a co-guardian's."""
+def family_response(user, form: Form, children: list[Student] | None = None, rows=None) -> Response | None:
+    """The answer of the user's family to a per-family form: their own, else a co-guardian's
+    (``children`` as for ``co_guardian_ids``; ``rows``: the responses to read it from, say with
+    their answers prefetched)."""
+    rows = Response.objects.all() if rows is None else rows
     found = list(
-        Response.objects.filter(form=form, family_user_id__in=co_guardian_ids(user, form))
+        rows.filter(form=form, family_user_id__in=co_guardian_ids(user, form, children))
         .select_related("family_user", "responded_by")
         .order_by("pk")
     )
