@@ -158,8 +158,8 @@ def test_the_co_guardians_read_from_the_pages_children_are_the_audiences_own(wor
     closed = GuardianshipFactory(student=child, user=UserFactory(is_active=False)).user
     (other_family,), _children = family(world.group3)
     for user in (mother, father, kept_away):
-        children = children_of(user, form)
+        child_ids = [child.pk for child in children_of(user, form)]
         expected = co_guardian_ids(user, form)
-        assert co_guardian_ids(user, form, children) == expected
+        assert co_guardian_ids(user, form, child_ids) == expected
         assert closed.pk not in expected and other_family.pk not in expected
         assert (kept_away.pk in expected) == school_wide or user == kept_away

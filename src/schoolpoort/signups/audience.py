@@ -10,6 +10,7 @@ same children see that answer and may change or withdraw it ("co-guardians")."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -59,13 +60,13 @@ def children_of(user, form: Form) -> list[Student]:
     return [slot.student for slot in slots]
 
 
-def co_guardian_ids(user, form: Form, children: list[Student] | None = None) -> set[int]:
+def co_guardian_ids(user, form: Form, child_ids: Iterable[int] | None = None) -> set[int]:
     """The user and the other guardians of the user's children in the form's audience; one query.
-    ``children``: the user's children in the audience (``children_of``) when read already; then the
-    query asks only for their guardian links (the children are in the audience already), which
+    ``child_ids``: the user's children in the audience (``children_of``) when read already; then
+    the query asks only for their guardian links (the children are in the audience already), which
     PostgreSQL answers from an index instead of walking the school's audience."""
-    if children is not None:
-        links = Guardianship.objects.filter(_link_q(form), student_id__in=[child.pk for child in children])
+    if child_ids is not None:
+        links = Guardianship.objects.filter(_link_q(form), student_id__in=sorted(set(child_ids)))
         return set(links.values_list("user_id", flat=True)) | {user.pk}
     children = audience_slots(form).filter(user=user).values("student_id")
     return set(audience_slots(form).filter(student_id__in=children).values_list("user_id", flat=True)) | {user.pk}
@@ -77,7 +78,9 @@ def family_response(user, form: Form, children: list[Student] | None = None, row
     their answers prefetched)."""
     rows = Response.objects.all() if rows is None else rows
     found = list(
-        rows.filter(form=form, family_user_id__in=co_guardian_ids(user, form, children))
+        rows.filter(form=form, family_user_id__in=co_guardian_ids(
+            user, form, None if children is None else [child.pk for child in children]
+        ))
         .select_related("family_user", "responded_by")
         .order_by("pk")
     )

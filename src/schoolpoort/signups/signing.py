@@ -174,19 +174,23 @@ def _check_choices(form: Form, choices: Choices) -> None:
         raise SignupError(_("Choose or fill in at least one answer."))
 
 
-def _lock_students(form: Form, user, student) -> None:
+def _lock_students(form: Form, user, student) -> list[int]:
+    """Locks the pupils answered for: the child, or the user's children in the audience (their ids)."""
     if student is not None:
         ids = [student.pk]
     else:
         ids = list(audience_slots(form).filter(user=user).values_list("student_id", flat=True))
-    list(Student.objects.select_for_update(no_key=True).filter(pk__in=sorted(set(ids))).order_by("pk").values("pk"))
+    return list(
+        Student.objects.select_for_update(no_key=True).filter(pk__in=sorted(set(ids))).order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
-def _lock_response(form: Form, user, student) -> Response | None:
+def _lock_response(form: Form, user, student, child_ids: list[int]) -> Response | None:
     responses = Response.objects.select_for_update(no_key=True, of=("self",)).filter(form=form)
     if student is not None:
         return responses.filter(student=student).first()
-    mine = list(responses.filter(family_user_id__in=co_guardian_ids(user, form)).order_by("pk"))
+    mine = list(responses.filter(family_user_id__in=co_guardian_ids(user, form, child_ids)).order_by("pk"))
     return next((r for r in mine if r.family_user_id == user.pk), mine[0] if mine else None)
 
 
@@ -222,8 +226,8 @@ def submit(
     added: set[int] = set()
     try:
         with transaction.atomic():
-            _lock_students(form, user, student)
-            response = _lock_response(form, user, student)
+            child_ids = _lock_students(form, user, student)
+            response = _lock_response(form, user, student, child_ids)
             if (response.pk if response else None) != expected_response_id:
                 raise AnsweredMeanwhile(_answered_meanwhile(response, student))
             old = set(response.answers.filter(option__isnull=False).values_list("option_id", flat=True)) if response \
