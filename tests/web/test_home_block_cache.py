@@ -220,6 +220,21 @@ def test_the_signups_block_follows_publishing_answers_and_the_deadline(client, w
     assert "Rijden naar het bos" not in home(client)  # answered
     response.delete()
     assert "Rijden naar het bos" in home(client)
+    # An answer bumps only its own family's version: another family's answer leaves the block
+    # kept; the other guardian's answer for the family, or one for the child, reaches this one.
+    other_family = world.users["guardian_other_group"]
+    Response.objects.create(form=form, family_user=other_family, responded_by=other_family)
+    assert "Rijden naar het bos" in cached_home(client)
+    partner = world.users["other_guardian"]
+    response = Response.objects.create(form=form, family_user=partner, responded_by=partner)
+    assert "Rijden naar het bos" not in home(client)
+    response.delete()
+    assert "Rijden naar het bos" in home(client)
+    form.per = form.Per.CHILD
+    form.save()
+    assert "Rijden naar het bos" in home(client)
+    Response.objects.create(form=form, student=world.child, responded_by=partner)
+    assert "Rijden naar het bos" not in home(client)
 
     monkeypatch.setattr(timezone, "now", lambda: noon + datetime.timedelta(hours=1, seconds=1))
     assert "Rijden naar het bos" not in home(client)  # past its deadline, by the clock alone

@@ -13,10 +13,10 @@ so the next request reads anew. The rules, which err towards reading again:
 Content topics: besides the reach, a page part depends on content ("news": posts, their groups
 and files; "albums": albums, their photos and tags; "images": image tags and consent answers;
 "records": invoices, correction requests and the records' settings; "calendar": events;
-"timetable": timetable entries; "absences": absences; "signups": forms and responses;
+"timetable": timetable entries; "absences": absences; "signups": forms, and a family's own answers;
 "conferences": rounds, evenings and bookings; "counts": a user's own header counts, core/counts.py).
 ``content_changed(topic)`` bumps everyone's version of a topic, ``content_changed(topic, users)``
-only those users' (their own read marks)."""
+only those users' (their own read marks, their family's answers)."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def bump(keys: list[str]) -> None:
 TOPICS = (
     "absences", "albums", "calendar", "conferences", "counts", "images", "news", "records", "signups", "timetable",
 )
-OWN_TOPICS = ("counts", "news")
+OWN_TOPICS = ("counts", "news", "signups")
 
 
 def _topic_key(topic: str, user_id=None) -> str:

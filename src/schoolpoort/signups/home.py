@@ -18,9 +18,9 @@ COUNT = 3
 def home_block(request, overview) -> HomeBlock | None:
     if not any(state.info.code == MODULE for modules in overview.modules for state in modules.usable):
         return None
-    # Kept per user under the reach's versions and the sign-ups' version (signups/signals.py),
-    # until the first deadline shown passes.
-    return cached_block(request, "signups", lambda: _block(request), topics=("signups",))
+    # Kept per user under the reach's versions and the sign-ups' versions, everyone's (the forms)
+    # and the family's own (its answers; signups/signals.py), until the first deadline shown passes.
+    return cached_block(request, "signups", lambda: _block(request), topics=("signups",), own=("signups",))
 
 
 def _block(request) -> tuple[HomeBlock | None, object]:
