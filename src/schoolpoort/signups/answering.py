@@ -88,10 +88,11 @@ def response_form(questions, response: Response | None, key: str, data=None) -> 
     return ResponseForm(data, questions=questions, chosen=chosen, texts=texts, prefix=key)
 
 
-def section_of(user, form: Form, student_id) -> tuple[str, Student | None]:
+def section_of(user, form: Form, student_id, children: list[Student] | None = None) -> tuple[str, Student | None]:
     """The child (per-child forms, ``student_id``) or family an answer is for; 404 when it is not
-    the user's."""
-    children = children_of(user, form) if form.published else []
+    the user's. ``children``: the user's children in the form's audience, when read already."""
+    if children is None:
+        children = children_of(user, form) if form.published else []
     if not children:
         raise Http404
     if not form.per_child:

@@ -163,9 +163,9 @@ def detail(request, form_id: int):
     return _page(request, form)
 
 
-def _section_of(request, form: Form) -> tuple[str, Student | None]:
+def _section_of(request, form: Form, children: list[Student]) -> tuple[str, Student | None]:
     """The child (per-child forms) or family the posted answer is for; 404 when it is not the user's."""
-    return answering.section_of(request.user, form, request.POST.get("student", ""))
+    return answering.section_of(request.user, form, request.POST.get("student", ""), children)
 
 
 def _expected(request) -> int | None:
@@ -177,9 +177,10 @@ def _expected(request) -> int | None:
 @require_POST
 def respond(request, form_id: int):
     form = form_or_404(request, form_id)
-    key, child = _section_of(request, form)
     user = request.user
-    response = _responses(form, user, [child] if child else children_of(user, form)).get(key)
+    children = children_of(user, form) if form.published else []
+    key, child = _section_of(request, form, children)
+    response = _responses(form, user, [child] if child else children).get(key)
     questions = questions_of(form)
     bound = _response_form(questions, response, key, request.POST)
     error = ""
@@ -215,9 +216,10 @@ def respond(request, form_id: int):
 @require_http_methods(["POST"])
 def withdraw(request, form_id: int):
     form = form_or_404(request, form_id)
-    key, child = _section_of(request, form)
     user = request.user
-    response = _responses(form, user, [child] if child else children_of(user, form)).get(key)
+    children = children_of(user, form) if form.published else []
+    key, child = _section_of(request, form, children)
+    response = _responses(form, user, [child] if child else children).get(key)
     if response is None or response.pk != _expected(request):
         messages.warning(request, _("This answer has changed meanwhile. Please look again."))
         return redirect(f"{form.get_absolute_url()}#{key}")
