@@ -46,7 +46,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
 
     board = factory.SubFactory(BoardFactory)
     name = factory.Sequence(lambda n: f"School {n}")
-    brin = factory.Sequence(lambda n: f"{n:02d}XX")
+    brin = factory.Sequence(lambda n: f"{n % 10000:02d}XX")  # at most 6 characters, however many tests ran
 
     @factory.post_generation
     def modules(school, create, extracted, **kwargs):

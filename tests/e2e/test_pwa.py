@@ -29,18 +29,25 @@ VAPID_PUBLIC_KEY = "BN2xApnehNum9furMiED4Zy--GCRdzGZMFan5l2_q6rGs73icEFCc7qddp_2
 
 
 def wait_for_worker(page) -> dict:
-    """Waits until the service worker is activated and controls the page."""
+    """Waits until the service worker is activated and controls the page. It polls rather than
+    waiting for events, which may have fired before a listener was added, and gives up after 15 s
+    (``page.evaluate`` itself has no timeout: a promise that never settles would hang the suite)."""
     return page.evaluate(
         """async () => {
-            const registration = await navigator.serviceWorker.ready;
-            const worker = registration.active;
-            if (worker.state !== "activated") {
-                await new Promise((resolve) => worker.addEventListener("statechange", () => {
-                    if (worker.state === "activated") resolve();
-                }));
+            const deadline = Date.now() + 15000;
+            const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
+            let registration = await navigator.serviceWorker.getRegistration();
+            while (!(registration && registration.active) && Date.now() < deadline) {
+                await pause();
+                registration = await navigator.serviceWorker.getRegistration();
             }
-            if (!navigator.serviceWorker.controller) {
-                await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve));
+            while (registration && registration.active && (registration.active.state !== "activated"
+                   || !navigator.serviceWorker.controller) && Date.now() < deadline) {
+                await pause();
+            }
+            const worker = registration && registration.active;
+            if (!worker || !navigator.serviceWorker.controller) {
+                throw new Error("the service worker did not take control within 15 s");
             }
             return {scope: registration.scope, state: worker.state, script: worker.scriptURL};
         }"""
