@@ -16,7 +16,7 @@ is decided here too; never a substitute for ``visible_to``."""
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from schoolpoort.core.access import (
     NOTHING,
@@ -24,7 +24,6 @@ from schoolpoort.core.access import (
     SubqueryIds,
     for_groups_q,
     roles_of,
-    switched_on_module_school_ids,
 )
 
 MODULE = "signups"
@@ -36,11 +35,6 @@ def _model(name: str):
 
 def _is_signed_in(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
-
-
-def switched_on_school_ids() -> QuerySet:
-    """Schools where the module is switched on (closed periods do not matter to staff)."""
-    return switched_on_module_school_ids(MODULE)
 
 
 def _audience_q(model: str, group_ids, school_ids) -> Q:
